@@ -1,0 +1,45 @@
+# One command for each habit. `make run` starts everything; `make test` runs every test.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+MANAGE  := $(PY) manage.py
+
+.PHONY: install run test lint check totp lock clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+install: $(STAMP)
+
+## run: migrate, load demo data, and start portal, Celery worker and beat (Ctrl-C stops all)
+run: install
+	$(PY) -m anpr_site.launcher run
+
+## test: the whole suite against real PostgreSQL, Redis, Celery and Chromium
+test: install
+	$(PY) -m anpr_site.launcher test $(ARGS)
+
+## lint: ruff, missing migrations, and the production deployment checks
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=anpr_site.settings.test DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory:// \
+		$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=anpr_site.settings.production SECRET_KEY=$$(openssl rand -hex 40) \
+		DATABASE_URL=postgres://localhost/anpr CELERY_BROKER_URL=redis://localhost:6379/0 ALLOWED_HOSTS=anpr.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+## totp: print a demo account's current code, e.g. make totp USER=officer
+totp: install
+	@$(PY) -m anpr_site.launcher manage totp_code $(USER)
+
+## lock: re-pin every transitive dependency in constraints.txt from the virtualenv
+lock: install
+	( echo "# Every package, transitive ones included, at the version tested. Regenerate with: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable ) > constraints.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

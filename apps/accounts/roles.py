@@ -1,0 +1,57 @@
+"""The roles (groups) and what each may do: the one place that grants permissions to roles.
+
+Permissions are named "app_label.codename". A permission of an app that is not installed
+yet is skipped, so each later app only has to add its names here.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICER = "officer"
+SUPERVISOR = "supervisor"
+PLANNER = "planner"
+AUDITOR = "auditor"
+ADMINISTRATOR = "administrator"
+CAMERA = "camera"
+
+ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR, CAMERA)
+PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    OFFICER: frozenset(),
+    SUPERVISOR: frozenset(),
+    PLANNER: frozenset(),
+    AUDITOR: frozenset(
+        {
+            "audit.view_securityevent",
+            "auditlog.view_logentry",
+        }
+    ),
+    ADMINISTRATOR: frozenset(
+        {
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+        }
+    ),
+    CAMERA: frozenset(),
+}
+
+
+def sync_role_permissions() -> None:
+    """Create any missing role group and give each exactly the permissions granted above."""
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set(_existing_permissions(ROLE_PERMISSIONS[role]))
+
+
+def sync_on_migrate(**kwargs) -> None:
+    sync_role_permissions()
+
+
+def _existing_permissions(names: frozenset[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    return [
+        permission
+        for permission in Permission.objects.select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
+    ]

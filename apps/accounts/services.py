@@ -1,0 +1,122 @@
+"""Every change to accounts: keyword-only, atomic, and written to the audit trail."""
+
+from base64 import b32encode
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from apps.audit.models import SecurityEvent
+from apps.audit.services import security_event_record
+
+from .models import User
+from .roles import ROLES
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    actor: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    staff_number: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[User, str | None]:
+    """Create an account with its roles; staff also get a TOTP secret, returned once (base32)."""
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        staff_number=staff_number,
+    )
+    user.groups.set(_role_groups(roles))
+    secret = second_factor_issue(user=user) if user.has_portal_access else None
+    _record(user, actor, request, action="created", roles=sorted(roles))
+    return user, secret
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: list[str], actor: User, request: HttpRequest | None = None) -> None:
+    """Replace the account's roles."""
+    before = user.role_names
+    user.groups.set(_role_groups(roles))
+    _record(user, actor, request, action="roles changed", before=before, after=sorted(roles))
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: User, request: HttpRequest | None = None) -> None:
+    """Enable or disable an account; disabling also ends its open sessions."""
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        _end_sessions(user)
+    _record(user, actor, request, action="enabled" if active else "disabled")
+
+
+@transaction.atomic
+def user_reset_second_factor(*, user: User, actor: User, request: HttpRequest | None = None) -> str:
+    """Replace the account's TOTP secret; the new one is returned once (base32)."""
+    secret = second_factor_issue(user=user)
+    _end_sessions(user)
+    _record(user, actor, request, action="second factor reset")
+    return secret
+
+
+@transaction.atomic
+def user_unlock(*, user: User, actor: User, request: HttpRequest | None = None) -> None:
+    """Clear the failed sign-ins that locked the account."""
+    removed = axes_reset(username=user.username)
+    _record(user, actor, request, action="unlocked", failed_attempts_cleared=removed)
+
+
+def second_factor_issue(*, user: User) -> str:
+    """Give the account a fresh, confirmed TOTP device (replacing any) and return its secret."""
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return b32encode(device.bin_key).decode()
+
+
+def api_token_issue(*, user: User) -> str:
+    """The account's API token, created on first use."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def _role_groups(roles: list[str]) -> list[Group]:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {', '.join(sorted(unknown))}")
+    return list(Group.objects.filter(name__in=roles))
+
+
+def _end_sessions(user: User) -> None:
+    # Sessions are signed blobs, so find this user's by decoding the live ones.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+def _record(user: User, actor: User | None, request: HttpRequest | None, *, action: str, **detail) -> None:
+    security_event_record(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE,
+        username=user.username,
+        actor=actor.username if actor else "system",
+        request=request,
+        detail={"action": action, **detail},
+    )
+
+
+def sessions_clear_expired() -> None:
+    """Remove sessions past their expiry (the idle timeout) from the database."""
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()

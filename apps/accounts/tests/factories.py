@@ -1,0 +1,39 @@
+"""Accounts for tests: a user per role, with a TOTP device whose codes tests can compute."""
+
+import factory
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.accounts.models import User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+        self.save()
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        if extracted is not False:
+            TOTPDevice.objects.create(user=self, name="test", confirmed=True)
+
+
+def current_code(user: User) -> str:
+    """The six digits the user's authenticator app would show now."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -1,0 +1,151 @@
+"""Sign-in, sign-out, the home page, the user's own account, and user administration."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from apps.audit.selectors import security_events
+
+from . import services
+from .access import public, requires, signed_in
+from .enrolment import totp_enrolment
+from .forms import SignInForm, UserCreateForm, UserRolesForm
+from .models import User
+from .navigation import sections_for
+from .selectors import locked_usernames, user_for_administration, users_for_administration
+
+
+@public
+@sensitive_post_parameters("password", "code")
+@csrf_protect
+@never_cache
+def sign_in(request):
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        target = request.POST.get("next") or request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("portal:home")
+        return HttpResponseRedirect(target)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@public
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+@signed_in
+def home(request):
+    context = {"sections": sections_for(request.user)}
+    if request.user.has_perm("audit.view_securityevent"):
+        context["recent_failures"] = security_events().filter(kind="login_failed")[:5]
+    if request.user.has_perm("accounts.view_user"):
+        context["locked"] = sorted(locked_usernames())
+    return render(request, "portal/home.html", context)
+
+
+@signed_in
+def my_account(request):
+    recent = security_events(username=request.user.username)[:20]
+    return render(request, "accounts/my_account.html", {"recent": recent})
+
+
+@requires("accounts.view_user")
+def user_list(request):
+    locked = locked_usernames()
+    users = [(user, user.username in locked) for user in users_for_administration()]
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@requires("accounts.add_user")
+@sensitive_post_parameters("password")
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, secret = services.user_create(
+            username=data["username"],
+            password=data["password"],
+            roles=data["roles"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            staff_number=data["staff_number"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, f"Account {user.username} created.")
+        return _show_secret_once(request, user, secret)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@requires("accounts.view_user")
+def user_detail(request, pk: int):
+    user = _user_or_404(pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "locked": user.username in locked_usernames(),
+            "roles_form": UserRolesForm(initial={"roles": user.role_names}),
+            "events": security_events(username=user.username)[:20],
+        },
+    )
+
+
+@requires("accounts.change_user")
+@require_POST
+def user_action(request, pk: int, action: str):
+    user = _user_or_404(pk)
+    if user == request.user and action in {"disable", "roles"}:
+        raise PermissionDenied("You cannot disable yourself or change your own roles.")
+    if action == "roles":
+        form = UserRolesForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("roles", ["Choose valid roles."])))
+            return redirect("accounts:user_detail", pk=pk)
+        services.user_set_roles(
+            user=user, roles=form.cleaned_data["roles"], actor=request.user, request=request
+        )
+        messages.success(request, "Roles saved.")
+    elif action == "unlock":
+        services.user_unlock(user=user, actor=request.user, request=request)
+        messages.success(request, "Account unlocked.")
+    elif action in {"disable", "enable"}:
+        services.user_set_active(user=user, active=action == "enable", actor=request.user, request=request)
+        messages.success(request, f"Account {action}d.")
+    elif action == "reset-second-factor":
+        secret = services.user_reset_second_factor(user=user, actor=request.user, request=request)
+        return _show_secret_once(request, user, secret)
+    else:
+        raise Http404("No such action.")
+    return redirect("accounts:user_detail", pk=pk)
+
+
+def _user_or_404(pk: int) -> User:
+    try:
+        return user_for_administration(pk)
+    except User.DoesNotExist as missing:
+        raise Http404("No such account.") from missing
+
+
+def _show_secret_once(request, user: User, secret: str | None):
+    # Rendered in the POST's own response and never stored in a page anyone can reload.
+    if secret is None:
+        return redirect("accounts:user_detail", pk=user.pk)
+    response = render(request, "accounts/enrolment.html", {"subject": user, **totp_enrolment(user, secret)})
+    response["Cache-Control"] = "no-store"
+    return response

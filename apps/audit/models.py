@@ -1,0 +1,30 @@
+"""The append-only audit trail. PostgreSQL itself refuses UPDATE and DELETE on these tables."""
+
+from django.db import models
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, failed sign-in, lockout or sign-out, kept whatever happens to the account."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOCKOUT = "lockout", "Locked out"
+        LOGOUT = "logout", "Signed out"
+        ACCOUNT_CHANGE = "account_change", "Account changed"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    # The username as typed or held, not a foreign key: the row outlives the account.
+    username = models.CharField(max_length=150, db_index=True)
+    actor = models.CharField(max_length=150, blank=True, help_text="Who made an account change.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()}: {self.username}"

@@ -1,0 +1,32 @@
+"""Writes to the audit trail. Nothing else inserts audit rows."""
+
+from django.http import HttpRequest
+
+from .models import SecurityEvent
+
+
+def security_event_record(
+    *,
+    kind: SecurityEvent.Kind,
+    username: str,
+    request: HttpRequest | None = None,
+    actor: str = "",
+    detail: dict | None = None,
+) -> SecurityEvent:
+    """Append one sign-in or account event, with where it came from."""
+    return SecurityEvent.objects.create(
+        kind=kind,
+        username=username[:150],
+        actor=actor[:150],
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        detail=detail or {},
+    )
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR only: a forwarded header is the client's to forge unless a trusted proxy
+    # rewrites REMOTE_ADDR, which is how production is deployed (see docker/).
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,54 @@
+"""The sign-in audit trail: append-only in the database, visible to auditors only."""
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from apps.audit.models import SecurityEvent
+from apps.audit.services import security_event_record
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("audit:security_events")
+
+
+def test_postgres_refuses_to_update_or_delete_audit_rows():
+    event = security_event_record(kind=SecurityEvent.Kind.LOGIN, username="officer1")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SecurityEvent.objects.filter(pk=event.pk).update(username="someone-else")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SecurityEvent.objects.filter(pk=event.pk).delete()
+    assert SecurityEvent.objects.get(pk=event.pk).username == "officer1"
+
+
+def test_auditors_see_and_filter_the_trail(client, make_user, sign_in_client):
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILED, username="target-user", detail={"reason": "x"}
+    )
+    security_event_record(kind=SecurityEvent.Kind.LOGIN, username="other-user")
+    sign_in_client(make_user("auditor"))
+    page = client.get(PAGE, {"username": "target-user"}).content.decode()
+    assert "target-user" in page
+    assert "other-user" not in page
+    by_kind = client.get(PAGE, {"kind": "login"}).content.decode()
+    assert "other-user" in by_kind
+    assert "target-user" not in by_kind
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "planner", "administrator"])
+def test_other_roles_may_not_read_the_trail(client, make_user, sign_in_client, role):
+    sign_in_client(make_user(role))
+    assert client.get(PAGE).status_code == 403
+
+
+def test_my_account_shows_only_my_own_events(client, make_user, sign_in_client):
+    me = make_user("officer")
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILED, username=me.username, detail={"reason": "mine"}
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILED, username="someone", detail={"reason": "theirs"}
+    )
+    sign_in_client(me)
+    page = client.get(reverse("accounts:my_account")).content.decode()
+    assert "mine" in page
+    assert "theirs" not in page

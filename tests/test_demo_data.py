@@ -1,0 +1,45 @@
+"""`seed_demo` creates one working account per role, keeps them on re-run, and is refused in production."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.accounts.roles import PORTAL_ROLES
+from apps.accounts.tests.factories import current_code
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_sign_in_with_the_printed_credentials(client, capsys):
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    for role in PORTAL_ROLES:
+        line = next(line.split() for line in printed.splitlines() if line.split()[:1] == [role])
+        username, password = line[0], line[1]
+        user = User.objects.get(username=username)
+        assert user.role_names == [role]
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": username, "password": password, "code": current_code(user)},
+        )
+        assert response.status_code == 302, role
+        client.logout()
+    token = printed.split("Camera gateway API token:")[1].split()[0]
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").json()["roles"] == ["camera"]
+
+
+def test_re_running_keeps_the_same_secrets(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    assert capsys.readouterr().out == first
+    assert User.objects.filter(username__in=PORTAL_ROLES).count() == len(PORTAL_ROLES)
+
+
+def test_demo_data_is_refused_in_production(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    with pytest.raises(CommandError, match="production"):
+        call_command("totp_code", "officer")

@@ -1,0 +1,128 @@
+"""Walk every URL pattern and check who gets in: anonymous callers, each role, machine accounts.
+
+ACCESS is the specification: each named URL and the roles allowed to open it. A URL missing
+from it fails the walk, so every new page or endpoint must state who may reach it.
+"""
+
+import re
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from apps.accounts.roles import PORTAL_ROLES
+
+pytestmark = pytest.mark.django_db
+
+STAFF = frozenset(PORTAL_ROLES)
+EVERYONE = STAFF | {"camera"}
+PUBLIC = "public"
+
+# url name -> (kind, roles allowed). kind: "portal" (session pages) or "api" (JSON).
+ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
+    "accounts:login": ("portal", PUBLIC),
+    "accounts:logout": ("portal", PUBLIC),
+    "healthz": ("portal", PUBLIC),
+    "portal:home": ("portal", STAFF),
+    "accounts:my_account": ("portal", STAFF),
+    "accounts:user_list": ("portal", frozenset({"administrator"})),
+    "accounts:user_create": ("portal", frozenset({"administrator"})),
+    "accounts:user_detail": ("portal", frozenset({"administrator"})),
+    "accounts:user_action": ("portal", frozenset({"administrator"})),
+    "audit:security_events": ("portal", frozenset({"auditor"})),
+    "api:me": ("api", EVERYONE),
+    "api-schema": ("api", EVERYONE),
+    "api-docs": ("portal", STAFF),
+}
+
+
+def all_patterns(resolvers=None, prefix="", namespace=""):
+    """(url, name) for every pattern, with sample values in place of path parameters."""
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        route = str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_patterns(entry.url_patterns, prefix + route, ns)
+        elif isinstance(entry, URLPattern):
+            yield concrete(prefix + route), f"{namespace}{entry.name}" if entry.name else None
+
+
+def concrete(route: str) -> str:
+    route = route.replace("(?P<url>.*)", "sample")  # the admin's catch-all
+    route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), route)
+    route = re.sub(r"<(?:\w+:)?\w+>", "sample", route)
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)  # admin's regex patterns
+    return "/" + route.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def app_patterns():
+    return [(url, name) for url, name in all_patterns() if not url.startswith("/admin/")]
+
+
+def test_every_url_states_who_may_reach_it():
+    undeclared = sorted({name or url for url, name in app_patterns() if name not in ACCESS})
+    assert not undeclared, f"Add these to ACCESS: {undeclared}"
+
+
+@pytest.mark.parametrize(("url", "name"), app_patterns())
+def test_anonymous_callers_are_refused(client, url, name):
+    kind, allowed = ACCESS[name]
+    response = client.get(url)
+    if allowed == PUBLIC:
+        assert response.status_code in {200, 405}
+    elif kind == "api":
+        assert response.status_code == 401
+        assert response.json()["error"] == "not_authenticated"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/sign-in/")
+
+
+@pytest.mark.parametrize("role", sorted(STAFF))
+@pytest.mark.parametrize(("url", "name"), app_patterns())
+def test_each_role_reaches_exactly_what_it_is_allowed(make_user, sign_in_client, role, url, name):
+    _, allowed = ACCESS[name]
+    client = sign_in_client(make_user(role), Client())
+    response = client.get(url)
+    if allowed == PUBLIC or role in allowed:
+        assert response.status_code in {200, 404, 405}, response.status_code
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("url", "name"), app_patterns())
+def test_machine_accounts_reach_only_the_api_they_are_allowed(make_user, api_client_for, url, name):
+    kind, allowed = ACCESS[name]
+    camera = make_user("camera")
+    api = api_client_for(camera)
+    response = api.get(url)
+    if allowed == PUBLIC:
+        return
+    if kind == "api" and "camera" in allowed:
+        assert response.status_code == 200
+    elif kind == "api":
+        assert response.status_code == 403
+    else:  # a token is no portal session
+        assert response.status_code == 302
+    browser = Client()
+    browser.force_login(camera)  # even with a password session, no portal page opens
+    assert browser.get(url).status_code in ({200, 405} if allowed == PUBLIC else {302, 401, 403})
+
+
+def test_writes_are_refused_to_the_wrong_role_too(make_user, sign_in_client):
+    target = make_user("officer")
+    client = sign_in_client(make_user("officer"), Client(enforce_csrf_checks=False))
+    assert client.post(f"/accounts/users/{target.pk}/disable/").status_code == 403
+
+
+@pytest.mark.parametrize("role", sorted(STAFF))
+def test_the_admin_site_is_for_superusers_only(make_user, sign_in_client, role):
+    client = sign_in_client(make_user(role), Client())
+    for url, name in all_patterns():
+        if url.startswith("/admin/") and name not in {"admin:login", "admin:logout"}:
+            response = client.get(url)
+            assert response.status_code in {302, 404}, (url, response.status_code)
+            if response.status_code == 302:
+                assert "/admin/login/" in response["Location"]
