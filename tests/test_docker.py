@@ -1,0 +1,25 @@
+"""The deployment files are consistent (Docker itself cannot run on our CI machines)."""
+
+from pathlib import Path
+
+import yaml
+
+DOCKER = Path(__file__).resolve().parent.parent / "docker"
+
+
+def test_compose_defines_the_whole_stack():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    assert set(compose["services"]) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    for name in ("web", "worker", "beat", "migrate"):
+        service = compose["services"][name]
+        assert service["build"]["dockerfile"] == "docker/Dockerfile"
+        assert "DATABASE_URL" in service["environment"]
+        assert service["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_the_image_runs_production_settings_under_gunicorn():
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert "DJANGO_SETTINGS_MODULE=anpr_site.settings.production" in dockerfile
+    assert "gunicorn" in dockerfile
+    assert "USER anpr" in dockerfile
+    assert (DOCKER / "anpr.env.example").exists()
