@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -65,7 +66,7 @@ def run_stack(env: dict[str, str]) -> int:
     )
     manager = Manager()
     processes = {
-        "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port}",
+        "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port} --lifespan off",
         "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2",
         "beat": f"{PYTHON} -m celery -A anpr_site beat -l INFO -s {VAR / 'celerybeat-schedule'}",
     }
@@ -78,14 +79,16 @@ def run_stack(env: dict[str, str]) -> int:
 @contextmanager
 def embedded_postgres() -> Iterator[str]:
     """PostgreSQL from the pgserver wheel; stopped when this process exits."""
-    import pgserver
-
     data = VAR / "postgres"
-    server = pgserver.get_server(data, cleanup_mode="stop")
+    with warnings.catch_warnings():  # platformdirs warns about an unset XDG_RUNTIME_DIR
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(data, cleanup_mode="stop")
     if "anpr" not in server.psql("SELECT datname FROM pg_database;"):
         server.psql("CREATE DATABASE anpr;")
     print(f"Embedded PostgreSQL in {data}", file=sys.stderr)
-    yield f"postgres://postgres@{quote(str(data), safe='')}/anpr"
+    yield f"postgres://postgres@/anpr?host={quote(str(data))}"
 
 
 @contextmanager

@@ -46,7 +46,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def sign_in_page(page):
-    """Fill in the sign-in form as a person would, TOTP code included."""
+    """Fill in the sign-in form as a person would, TOTP code included, and land on home."""
     from apps.accounts.tests.factories import PASSWORD, current_code
 
     def sign_in(user, password=PASSWORD):
@@ -55,6 +55,13 @@ def sign_in_page(page):
         page.get_by_label("Password").fill(password)
         page.get_by_label("Authenticator code").fill(current_code(user))
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(at_home)
         return page
 
     return sign_in
+
+
+def at_home(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path == "/"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser.conftest import at_home
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COMMON = ["Home", "My account", "API documentation"]
@@ -18,7 +20,6 @@ NAVIGATION = {
 def test_each_role_sees_only_its_navigation(make_user, sign_in_page, role):
     user = make_user(role)
     page = sign_in_page(user)
-    page.wait_for_url("**/")
     links = page.get_by_test_id("navigation").get_by_role("link").all_inner_texts()
     assert links == NAVIGATION[role]
     assert page.get_by_test_id("current-user").is_visible()
@@ -39,7 +40,6 @@ def test_a_wrong_code_keeps_the_officer_out_with_a_clear_message(page, make_user
 
 def test_a_page_of_another_role_is_refused_and_sign_out_works(make_user, sign_in_page):
     page = sign_in_page(make_user("officer"))
-    page.wait_for_url("**/")
     response = page.goto("/audit/security-events/")
     assert response.status == 403
     assert page.get_by_role("heading", name="Not allowed").is_visible()
@@ -55,7 +55,7 @@ def test_an_administrator_creates_an_account_and_its_holder_signs_in(page, make_
 
     from django_otp.oath import totp
 
-    sign_in_page(make_user("administrator")).wait_for_url("**/")
+    sign_in_page(make_user("administrator"))
     page.get_by_role("link", name="Users and roles").first.click()
     page.get_by_role("link", name="New account").click()
     page.get_by_label("Username").fill("dc5678")
@@ -70,13 +70,12 @@ def test_an_administrator_creates_an_account_and_its_holder_signs_in(page, make_
     page.get_by_label("Password").fill("another-long-passphrase")
     page.get_by_label("Authenticator code").fill(f"{totp(b32decode(secret)):06d}")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(at_home)
     assert "supervisor" in page.locator(".topbar .roles").inner_text()
 
 
 def test_the_api_docs_render_under_the_content_security_policy(make_user, sign_in_page):
     page = sign_in_page(make_user("officer"))
-    page.wait_for_url("**/")
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto("/api/docs/")

@@ -44,3 +44,9 @@ def test_sync_recreates_a_deleted_role():
     Group.objects.filter(name="auditor").delete()
     sync_role_permissions()
     assert granted("auditor") == set(ROLE_PERMISSIONS["auditor"])
+
+
+def test_no_guardian_anonymous_account_is_created():
+    from apps.accounts.models import User
+
+    assert not User.objects.filter(username="AnonymousUser").exists()

@@ -1,0 +1,52 @@
+"""axe-core (bundled in axe-playwright-python) finds no serious accessibility faults on the portal's pages."""
+
+import pytest
+
+from tests.browser.conftest import at_home
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES_BY_ROLE = {
+    "administrator": ["/", "/accounts/users/", "/accounts/users/new/", "/accounts/me/"],
+    "auditor": ["/", "/audit/security-events/"],
+    "officer": ["/"],
+}
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_the_sign_in_page(page):
+    page.goto("/accounts/sign-in/")
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("role", PAGES_BY_ROLE)
+def test_each_roles_pages(make_user, sign_in_page, role):
+    page = sign_in_page(make_user(role))
+    for url in PAGES_BY_ROLE[role]:
+        page.goto(url)
+        assert serious_violations(page) == [], url
+
+
+def test_the_sign_in_form_works_from_the_keyboard_alone(page, make_user):
+    from apps.accounts.tests.factories import PASSWORD, current_code
+
+    user = make_user("officer")
+    page.goto("/accounts/sign-in/")
+    page.keyboard.type(user.username)  # the username field has focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    page.keyboard.type(current_code(user))
+    page.keyboard.press("Enter")
+    page.wait_for_url(at_home)
+    page.keyboard.press("Tab")  # first stop: the skip link
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
