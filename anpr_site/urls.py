@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
 
 from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
+from apps.cameras.api import CameraViewSet
+from apps.reads.api import ReadsApi
 
 from .api_docs import api_docs
 from .health import healthz
@@ -17,14 +20,21 @@ admin.site.site_header = "ANPR back office administration"
 
 portal_patterns = ([path("", account_views.home, name="home")], "portal")
 
+router = SimpleRouter()
+router.register("cameras", CameraViewSet, basename="cameras")
+
 api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
+    path("reads/", ReadsApi.as_view(), name="reads"),
+    *router.urls,
 ]
 
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("cameras/", include("apps.cameras.urls")),
+    path("reads/", include("apps.reads.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

@@ -19,7 +19,7 @@ STAFF = frozenset(PORTAL_ROLES)
 EVERYONE = STAFF | {"camera"}
 PUBLIC = "public"
 
-# url name -> (kind, roles allowed). kind: "portal" (session pages) or "api" (JSON).
+# url name -> (kind, roles allowed to GET it). kind: "portal" (session pages) or "api" (JSON).
 ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:login": ("portal", PUBLIC),
     "accounts:logout": ("portal", PUBLIC),
@@ -31,6 +31,24 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:user_detail": ("portal", frozenset({"administrator"})),
     "accounts:user_action": ("portal", frozenset({"administrator"})),
     "audit:security_events": ("portal", frozenset({"auditor"})),
+    "audit:searches": ("portal", frozenset({"auditor"})),
+    "cameras:list": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
+    "cameras:detail": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
+    "cameras:map": ("portal", frozenset({"planner", "administrator"})),
+    "cameras:create": ("portal", frozenset({"administrator"})),
+    "cameras:edit": ("portal", frozenset({"administrator"})),
+    "reads:search": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:history": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:export": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:detail": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:image": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:back_load": ("portal", frozenset({"administrator"})),
+    "api:reads": ("api", frozenset({"officer", "supervisor"})),  # GET; POST is tested in apps/reads
+    "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
+    "api:cameras-detail": (
+        "api",
+        frozenset({"officer", "supervisor", "planner", "auditor", "administrator"}),
+    ),
     "api:me": ("api", EVERYONE),
     "api-schema": ("api", EVERYONE),
     "api-docs": ("portal", STAFF),
@@ -51,9 +69,10 @@ def all_patterns(resolvers=None, prefix="", namespace=""):
 def concrete(route: str) -> str:
     route = route.replace("(?P<url>.*)", "sample")  # the admin's catch-all
     route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<day:\w+>", "2026-01-01", route)
     route = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), route)
-    route = re.sub(r"<(?:\w+:)?\w+>", "sample", route)
-    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)  # admin's regex patterns
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "SAMPLE", route)  # regex patterns (the API router's)
+    route = re.sub(r"<(?:\w+:)?\w+>", "SAMPLE", route)
     return "/" + route.replace("^", "").replace("$", "").replace("\\", "")
 
 
@@ -87,7 +106,10 @@ def test_each_role_reaches_exactly_what_it_is_allowed(make_user, sign_in_client,
     client = sign_in_client(make_user(role), Client())
     response = client.get(url)
     if allowed == PUBLIC or role in allowed:
-        assert response.status_code in {200, 404, 405}, response.status_code
+        # 400 or a redirect elsewhere than sign-in: let in, but the sample request lacks what the
+        # page needs (a search's purpose); 404: let in, but the sample object does not exist.
+        assert response.status_code in {200, 302, 400, 404, 405}, response.status_code
+        assert "/accounts/sign-in/" not in response.get("Location", "")
     else:
         assert response.status_code == 403
 

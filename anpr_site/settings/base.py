@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "auditlog",
     "apps.accounts",
     "apps.audit",
+    "apps.cameras",
+    "apps.reads",
 ]
 
 MIDDLEWARE = [
@@ -196,11 +199,18 @@ STORAGES = {
 
 from django.utils.csp import CSP  # noqa: E402  (kept beside the policy it builds)
 
+# Map tiles, e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png; empty on a closed network,
+# where maps draw positions on a plain grid.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+_tile_origin = (
+    "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL)).replace("{s}", "*") if MAP_TILE_URL else None
+)
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([_tile_origin] if _tile_origin else [])],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
@@ -224,7 +234,8 @@ LOGGING = {
 
 # Every model is tracked unless listed here; the sign-in trail and sessions have their own.
 AUDITLOG_INCLUDE_ALL_MODELS = True
-AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "axes", "audit", "auditlog", "admin", "contenttypes")
+# Reads are immutable and written in bulk; their audit is the search trail, not a change log.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "axes", "audit", "auditlog", "admin", "contenttypes", "reads")
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",
     "last_t",
@@ -234,3 +245,15 @@ AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "drift",
 )
 AUDITLOG_MASK_TRACKING_FIELDS = ("password", "key")
+
+# --- Reads -------------------------------------------------------------------------------
+
+READ_IMAGE_MAX_BYTES = env.int("READ_IMAGE_MAX_BYTES", default=2 * 1024 * 1024)
+READ_BATCH_MAX = env.int("READ_BATCH_MAX", default=1000)
+# How far in the future a camera's clock may run before its reads are refused.
+READ_CLOCK_SKEW = timedelta(seconds=env.int("READ_CLOCK_SKEW_SECONDS", default=300))
+READ_EXPORT_MAX_ROWS = env.int("READ_EXPORT_MAX_ROWS", default=100_000)
+READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024 * 1024)
+READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
+# A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)

@@ -20,10 +20,46 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "Audit trail",
+        "Search reads",
+        "reads:search",
+        ("reads.view_read",),
+        "Find reads by plate or pattern, time, camera and area, within your access window.",
+    ),
+    Section(
+        "Vehicle history",
+        "reads:history",
+        ("reads.view_read",),
+        "Every read of one plate you may see, as a timeline and on the map.",
+    ),
+    Section(
+        "Cameras",
+        "cameras:list",
+        ("cameras.view_camera",),
+        "The camera registry: codes, areas and status.",
+    ),
+    Section(
+        "Camera map",
+        "cameras:map",
+        ("cameras.view_camera_location",),
+        "Where cameras are. Restricted: camera locations are not to be disclosed.",
+    ),
+    Section(
+        "Back-load reads",
+        "reads:back_load",
+        ("reads.add_read",),
+        "Upload a CSV of reads from a camera's own store.",
+    ),
+    Section(
+        "Search audit",
+        "audit:searches",
+        ("audit.view_searchaudit",),
+        "Every search, export and opened read: who, why, under which reference, and how many results.",
+    ),
+    Section(
+        "Sign-in audit",
         "audit:security_events",
         ("audit.view_securityevent",),
-        "Sign-ins, failed attempts, lockouts and sign-outs, filtered by user and date.",
+        "Sign-ins, failed attempts, lockouts, sign-outs and account changes.",
     ),
     Section(
         "Users and roles",

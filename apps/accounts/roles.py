@@ -16,14 +16,18 @@ CAMERA = "camera"
 ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR, CAMERA)
 PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
 
+SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_camera"})
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    OFFICER: frozenset(),
-    SUPERVISOR: frozenset(),
-    PLANNER: frozenset(),
+    OFFICER: SEARCH_READS,
+    SUPERVISOR: SEARCH_READS,
+    PLANNER: frozenset({"cameras.view_camera", "cameras.view_camera_location"}),
     AUDITOR: frozenset(
         {
             "audit.view_securityevent",
+            "audit.view_searchaudit",
             "auditlog.view_logentry",
+            "cameras.view_camera",
         }
     ),
     ADMINISTRATOR: frozenset(
@@ -31,9 +35,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",
+            "cameras.view_camera",
+            "cameras.view_camera_location",
+            "cameras.add_camera",
+            "cameras.change_camera",
+            "reads.add_read",
         }
     ),
-    CAMERA: frozenset(),
+    # Machine accounts: submit reads, nothing else.
+    CAMERA: frozenset({"reads.add_read"}),
 }
 
 

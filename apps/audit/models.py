@@ -28,3 +28,37 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()}: {self.username}"
+
+
+class SearchAudit(models.Model):
+    """One search, export, vehicle history or read opened: who, why, what they asked, how many found.
+
+    Written before any result leaves; the read table's retention never touches it.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", "Search"
+        EXPORT = "export", "Export"
+        HISTORY = "history", "Vehicle history"
+        VIEW = "view", "Read opened"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    username = models.CharField(max_length=150, db_index=True)
+    user_id = models.BigIntegerField(null=True)
+    purpose = models.TextField()
+    reference = models.CharField(max_length=100, db_index=True)
+    vrm = models.CharField(
+        max_length=32, blank=True, db_index=True, help_text="The plate or pattern asked for."
+    )
+    filters = models.JSONField(default=dict)
+    access_request_id = models.BigIntegerField(null=True, db_index=True)
+    result_count = models.IntegerField()
+    result_count_capped = models.BooleanField(default=False, help_text="At least result_count results.")
+    via = models.CharField(max_length=10, default="portal", help_text="portal or api")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} by {self.username} ({self.reference})"

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import SecurityEvent
+from .models import SearchAudit, SecurityEvent
 
 
 def security_events(*, username: str | None = None) -> QuerySet[SecurityEvent]:
@@ -11,3 +11,7 @@ def security_events(*, username: str | None = None) -> QuerySet[SecurityEvent]:
     if username is not None:
         events = events.filter(username=username)
     return events
+
+
+def search_audits() -> QuerySet[SearchAudit]:
+    return SearchAudit.objects.all()

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from .models import SecurityEvent
+from .models import SearchAudit, SecurityEvent
 
 
 def security_event_record(
@@ -30,3 +30,31 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def search_record(
+    *,
+    user,
+    kind: SearchAudit.Kind,
+    purpose: str,
+    reference: str,
+    filters: dict,
+    result_count: int,
+    result_count_capped: bool = False,
+    access_request_id: int | None = None,
+    via: str = "portal",
+) -> SearchAudit:
+    """Append the record of one search (or export, history, opened read) before its results leave."""
+    return SearchAudit.objects.create(
+        kind=kind,
+        username=user.get_username(),
+        user_id=user.pk,
+        purpose=purpose,
+        reference=reference,
+        vrm=str(filters.get("vrm", ""))[:32],
+        filters=filters,
+        access_request_id=access_request_id,
+        result_count=result_count,
+        result_count_capped=result_count_capped,
+        via=via,
+    )

@@ -5,4 +5,5 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("security-events/", views.security_event_list, name="security_events"),
+    path("searches/", views.search_audit_list, name="searches"),
 ]

@@ -1,9 +1,9 @@
 """axe-core (bundled in axe-playwright-python) finds no serious accessibility faults on the portal's pages."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import at_home
-from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

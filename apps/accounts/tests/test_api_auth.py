@@ -28,7 +28,11 @@ def test_a_token_authenticates_a_machine_account(make_user, api_client_for):
     camera = make_user("camera", username="gateway-1")
     response = api_client_for(camera).get(ME)
     assert response.status_code == 200
-    assert response.json() == {"username": "gateway-1", "roles": ["camera"], "permissions": []}
+    assert response.json() == {
+        "username": "gateway-1",
+        "roles": ["camera"],
+        "permissions": ["reads.add_read"],
+    }
 
 
 def test_a_disabled_accounts_token_stops_working(make_user, api_client_for):

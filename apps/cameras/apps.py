@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CamerasConfig(AppConfig):
+    name = "apps.cameras"
+    label = "cameras"
+    verbose_name = "Cameras"

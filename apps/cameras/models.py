@@ -1,0 +1,52 @@
+"""The camera registry: fixed and vehicle-mounted cameras, where they are, and their status."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+
+class Camera(models.Model):
+    """A fixed or vehicle-mounted ANPR camera; its exact location is disclosed only to those allowed."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", "Fixed"
+        MOBILE = "mobile", "Vehicle-mounted"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        LIVE = "live", "Live"
+        SUSPENDED = "suspended", "Suspended"
+        DECOMMISSIONED = "decommissioned", "Decommissioned"
+
+    code = models.CharField(
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9][A-Z0-9_-]*$", "Upper-case letters, digits, - and _ only.")],
+        help_text="What the device sends with each read, e.g. CAM-0042.",
+    )
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FIXED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    road = models.CharField(max_length=120, blank=True)
+    direction = models.CharField(max_length=40, blank=True, help_text="Direction of travel covered.")
+    area = models.CharField(max_length=80, help_text="Force area or district; shown to everyone.")
+    installed_on = models.DateField(null=True, blank=True)
+    review_due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        permissions = [("view_camera_location", "Can see cameras' exact locations")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="mobile") | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="fixed_camera_has_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,91 @@
+"""The camera registry: administrators change it; locations only reach holders of the permission."""
+
+import pytest
+from django.test import Client
+
+from apps.cameras.models import Camera
+from apps.cameras.tests.factories import CameraFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/cameras/"
+NEW = {
+    "code": "CAM-NEW",
+    "name": "A1 at Junction 5",
+    "kind": "fixed",
+    "status": "proposed",
+    "latitude": 52.2,
+    "longitude": -0.9,
+    "road": "A1",
+    "direction": "southbound",
+    "area": "West",
+}
+
+
+def test_administrators_register_and_change_cameras(make_user, api_client_for):
+    admin = api_client_for(make_user("administrator"))
+    response = admin.post(URL, NEW, format="json")
+    assert response.status_code == 201
+    assert response.json() == {k: NEW[k] for k in response.json()}
+    assert admin.patch(f"{URL}CAM-NEW/", {"status": "live"}, format="json").json()["status"] == "live"
+    assert Camera.objects.get(code="CAM-NEW").status == "live"
+    from auditlog.models import LogEntry
+
+    assert LogEntry.objects.get_for_object(Camera.objects.get(code="CAM-NEW")).count() == 2
+
+
+def test_bad_camera_data_is_refused_clearly(make_user, api_client_for):
+    admin = api_client_for(make_user("administrator"))
+    CameraFactory(code="CAM-DUP")
+    response = admin.post(URL, NEW | {"code": "CAM-DUP", "kind": "tripod", "latitude": 200}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["detail"]) == {"code", "kind", "latitude"}
+    no_place = admin.post(URL, NEW | {"latitude": None, "longitude": None}, format="json")
+    assert no_place.status_code == 400
+    assert admin.patch(f"{URL}CAM-DUP/", {"code": "CAM-OTHER"}, format="json").status_code == 400
+    assert admin.delete(f"{URL}CAM-DUP/").status_code == 403  # decommission instead
+
+
+def test_officers_list_cameras_without_locations_and_cannot_change_them(make_user, api_client_for):
+    CameraFactory(code="CAM-1", area="East")
+    officer = api_client_for(make_user("officer"))
+    assert officer.get(URL).json() == [{"code": "CAM-1", "kind": "fixed", "status": "live", "area": "East"}]
+    assert officer.get(f"{URL}CAM-1/").json()["area"] == "East"
+    assert officer.post(URL, NEW, format="json").status_code == 403
+    assert officer.patch(f"{URL}CAM-1/", {"status": "suspended"}, format="json").status_code == 403
+
+
+def test_planners_see_locations(make_user, api_client_for):
+    camera = CameraFactory(code="CAM-2")
+    body = api_client_for(make_user("planner")).get(f"{URL}CAM-2/").json()
+    assert (body["latitude"], body["longitude"], body["road"]) == (
+        camera.latitude,
+        camera.longitude,
+        camera.road,
+    )
+
+
+def test_pages_disclose_locations_only_to_those_allowed(make_user, sign_in_client):
+    camera = CameraFactory(code="CAM-3", latitude=53.123456, road="Secret Lane")
+    officer = sign_in_client(make_user("officer"), Client())
+    for url in ("/cameras/", "/cameras/CAM-3/"):
+        page = officer.get(url).content.decode()
+        assert "CAM-3" in page
+        assert "53.12346" not in page and "Secret Lane" not in page and camera.name not in page
+    assert officer.get("/cameras/map/").status_code == 403
+    planner = sign_in_client(make_user("planner"), Client())
+    assert "53.12346" in planner.get("/cameras/CAM-3/").content.decode()
+    map_page = planner.get("/cameras/map/").content.decode()
+    assert "53.123456" in map_page and "map-markers" in map_page
+
+
+def test_administrators_use_the_portal_forms(make_user, sign_in_client):
+    admin = sign_in_client(make_user("administrator"), Client())
+    response = admin.post("/cameras/new/", NEW | {"installed_on": "", "review_due": ""})
+    assert response.status_code == 302
+    admin.post(
+        "/cameras/CAM-NEW/edit/",
+        NEW | {"code": "IGNORED", "status": "suspended", "installed_on": "", "review_due": ""},
+    )
+    camera = Camera.objects.get(code="CAM-NEW")
+    assert camera.status == "suspended"
+    assert not Camera.objects.filter(code="IGNORED").exists()

@@ -1,0 +1,70 @@
+"""Camera registry pages: the list, one camera, the map, and the administrator's forms."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from apps.accounts.access import requires
+
+from . import services
+from .disclosure import camera_as_disclosed, may_see_locations
+from .forms import CameraForm
+from .models import Camera
+from .selectors import camera_by_code, cameras_visible_to
+
+
+@requires("cameras.view_camera")
+def camera_list(request):
+    cameras = [camera_as_disclosed(c, request.user) for c in cameras_visible_to(request.user)]
+    return render(
+        request,
+        "cameras/camera_list.html",
+        {"cameras": cameras, "show_location": may_see_locations(request.user)},
+    )
+
+
+@requires("cameras.view_camera")
+def camera_detail(request, code: str):
+    camera = _camera_or_404(request.user, code)
+    return render(
+        request, "cameras/camera_detail.html", {"camera": camera_as_disclosed(camera, request.user)}
+    )
+
+
+@requires("cameras.view_camera", "cameras.view_camera_location")
+def camera_map(request):
+    markers = [
+        camera_as_disclosed(c, request.user)
+        for c in cameras_visible_to(request.user).filter(latitude__isnull=False)
+    ]
+    return render(request, "cameras/camera_map.html", {"markers": markers, "tile_url": settings.MAP_TILE_URL})
+
+
+@requires("cameras.add_camera")
+def camera_create(request):
+    form = CameraForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        camera = services.camera_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Camera {camera.code} registered.")
+        return redirect("cameras:detail", code=camera.code)
+    return render(request, "cameras/camera_form.html", {"form": form})
+
+
+@requires("cameras.change_camera")
+def camera_edit(request, code: str):
+    camera = _camera_or_404(request.user, code)
+    form = CameraForm(request.POST or None, instance=camera)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+        camera = services.camera_update(camera=Camera.objects.get(pk=camera.pk), actor=request.user, **data)
+        messages.success(request, f"Camera {camera.code} saved.")
+        return redirect("cameras:detail", code=camera.code)
+    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
+
+
+def _camera_or_404(user, code: str) -> Camera:
+    try:
+        return camera_by_code(user, code)
+    except Camera.DoesNotExist as missing:
+        raise Http404("No such camera.") from missing

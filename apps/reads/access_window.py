@@ -1,0 +1,83 @@
+"""The access window: which reads a user may see. The one place it is decided.
+
+Everyone may see reads up to READ_ACCESS_STANDARD_DAYS old. Older reads, up to
+READ_ACCESS_EXTENDED_DAYS, only through an approved, unexpired access request that the
+user holds, and only within that request's scope and period (apps.access_requests).
+"""
+
+import operator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import reduce
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+
+class AccessRequestNotUsable(PermissionDenied):
+    """The named access request is not one this user may search under now."""
+
+
+class OutsideAccessWindow(PermissionDenied):
+    """The searched time range lies wholly before the earliest read the user may see."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Reads seen in [start, end] (end open when None), optionally only some plates, cameras or areas."""
+
+    start: datetime
+    end: datetime | None = None
+    vrms: frozenset[str] | None = None
+    camera_ids: frozenset[int] | None = None
+    areas: frozenset[str] | None = None
+    access_request_id: int | None = None
+
+    def as_q(self) -> Q:
+        q = Q(seen_at__gte=self.start)
+        if self.end is not None:
+            q &= Q(seen_at__lte=self.end)
+        if self.vrms is not None:
+            q &= Q(vrm__in=self.vrms)
+        scope = Q()
+        if self.camera_ids is not None:
+            scope |= Q(camera_id__in=self.camera_ids)
+        if self.areas is not None:
+            scope |= Q(camera__area__in=self.areas)
+        return q & scope if scope else q
+
+
+def access_grants(user, *, access_request: int | None, now: datetime) -> list[Grant]:
+    """What this user may see now: the standard window, plus one approved request's grant if named."""
+    grants = [Grant(start=now - timedelta(days=settings.READ_ACCESS_STANDARD_DAYS))]
+    if access_request is not None:
+        extended = _extended_grant(user, access_request, now)
+        floor = now - timedelta(days=settings.READ_ACCESS_EXTENDED_DAYS)
+        grants.append(replace(extended, start=max(extended.start, floor)))
+    return grants
+
+
+def visible_q(grants: list[Grant]) -> Q:
+    return reduce(operator.or_, (grant.as_q() for grant in grants))
+
+
+def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> None:
+    earliest = min(grant.start for grant in grants)
+    if seen_before is not None and seen_before < earliest:
+        raise OutsideAccessWindow(
+            f"You may search reads back to {earliest:%d %b %Y %H:%M} UTC only "
+            f"({settings.READ_ACCESS_STANDARD_DAYS} days). Older reads, up to "
+            f"{settings.READ_ACCESS_EXTENDED_DAYS} days, need an approved access request."
+        )
+
+
+def _extended_grant(user, access_request: int, now: datetime) -> Grant:
+    # The hook the access-request workflow fills: its selector turns an approved,
+    # unexpired request held by this user into a Grant, or refuses.
+    if not apps.is_installed("apps.access_requests"):
+        raise AccessRequestNotUsable("Extended access requests are not available on this system yet.")
+    from apps.access_requests.selectors import grant_for
+
+    return grant_for(user, access_request_id=access_request, now=now)

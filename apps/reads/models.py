@@ -1,0 +1,50 @@
+"""The read store: one row per plate read, in a table partitioned by day on seen_at.
+
+The table is created by SQL in the migrations (Django cannot declare partitioning); this
+model describes it to the ORM. Rows are written only by services.ingest_reads (one
+multi-row INSERT per batch) and read only through selectors (the access window).
+"""
+
+from datetime import UTC, date
+
+from django.db import models
+
+
+class Read(models.Model):
+    """A plate read by a camera (or found in uploaded video) at a moment in time."""
+
+    class Source(models.TextChoices):
+        CAMERA = "camera", "Camera feed"
+        UPLOAD = "upload", "Back-loaded file"
+        VIDEO = "video", "Video recognition"
+
+    pk = models.CompositePrimaryKey("id", "seen_at")
+    id = models.BigIntegerField(editable=False)
+    seen_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    camera = models.ForeignKey("cameras.Camera", on_delete=models.PROTECT, related_name="+")
+    vrm = models.CharField(max_length=16, help_text="Normalised: upper case, letters and digits only.")
+    vrm_as_read = models.CharField(max_length=32)
+    confidence = models.FloatField()
+    candidates = models.JSONField(default=list)
+    plate_image = models.CharField(max_length=100, blank=True)
+    overview_image = models.CharField(max_length=100, blank=True)
+    direction = models.CharField(max_length=32, blank=True)
+    lane = models.SmallIntegerField(null=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    read_uuid = models.UUIDField(null=True)
+
+    class Meta:
+        # Reads are searched, never changed: no default add/change/delete through Django.
+        default_permissions = ("view", "add")
+        permissions = [("export_read", "Can export search results")]
+
+    def __str__(self) -> str:
+        return f"{self.vrm} at {self.camera_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def day(self) -> date:
+        """The UTC day of the read: its partition, and part of its address in URLs."""
+        return self.seen_at.astimezone(UTC).date()

@@ -1,0 +1,183 @@
+"""Ingest: the one way reads enter the store (camera API, CSV back-load, video recognition).
+
+A batch is checked whole first; if any item is wrong, nothing is stored and every fault is
+reported by item and field. A read already stored (same client read id, or same camera,
+plate and moment) is counted as a duplicate, not stored again.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.cameras.models import Camera
+
+from .evidence import CheckedImage, store_image
+from .models import Read
+from .partitions import ensure_partitions
+from .plates import VRM_MAX_LENGTH, normalise_vrm
+
+
+@dataclass
+class ReadInput:
+    """One read as received, already well-formed (types, ranges, images decoded and checked)."""
+
+    camera: str
+    vrm: str
+    seen_at: datetime
+    confidence: float
+    read_id: UUID | None = None
+    plate_image: CheckedImage | None = None
+    overview_image: CheckedImage | None = None
+    direction: str = ""
+    lane: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    candidates: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    stored: int
+    duplicates: int
+    alerts: list
+
+
+class BatchRejected(Exception):
+    """Some items are wrong; `errors` maps item index to {field: [messages]}."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]) -> None:
+        super().__init__(f"{len(errors)} item(s) rejected")
+        self.errors = errors
+
+
+def check_batch(items: list[ReadInput], *, source: str, now: datetime | None = None) -> dict:
+    """The faults in a batch that only the database can reveal, by item index and field."""
+    now = now or timezone.now()
+    cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
+    oldest = now - timedelta(days=settings.READ_RETENTION_DAYS)
+    errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for index, item in enumerate(items):
+        camera = cameras.get(item.camera)
+        if camera is None:
+            errors[index]["camera"] = [f"Unknown camera {item.camera!r}."]
+        elif not _accepts_reads(camera, source):
+            errors[index]["camera"] = [f"Camera {camera.code} is {camera.status}; it may not submit reads."]
+        elif camera.kind == Camera.Kind.MOBILE and (item.latitude is None or item.longitude is None):
+            errors[index]["latitude"] = ["A vehicle-mounted camera's reads need latitude and longitude."]
+        if item.seen_at > now + settings.READ_CLOCK_SKEW:
+            errors[index]["seen_at"] = [f"{item.seen_at.isoformat()} is in the future."]
+        elif item.seen_at < oldest:
+            errors[index]["seen_at"] = [
+                f"Older than the retention period ({settings.READ_RETENTION_DAYS} days)."
+            ]
+        if not normalise_vrm(item.vrm):
+            errors[index]["vrm"] = ["The plate has no letters or digits."]
+        elif len(normalise_vrm(item.vrm)) > VRM_MAX_LENGTH:
+            errors[index]["vrm"] = [f"Longer than {VRM_MAX_LENGTH} characters."]
+    return dict(errors)
+
+
+def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
+    """Store a checked batch in one statement; all or nothing."""
+    errors = check_batch(items, source=source)
+    if errors:
+        raise BatchRejected(errors)
+    if not items:
+        return IngestResult(stored=0, duplicates=0, alerts=[])
+    ensure_partitions({item.seen_at.astimezone(UTC).date() for item in items})
+    cameras = dict(Camera.objects.filter(code__in={i.camera for i in items}).values_list("code", "id"))
+    rows = [_row(item, cameras[item.camera], source) for item in items]
+    with transaction.atomic():
+        already = _stored_read_ids(items)
+        rows = [row for row in rows if row["read_uuid"] is None or row["read_uuid"] not in already]
+        stored = _insert(rows)
+    return IngestResult(stored=len(stored), duplicates=len(items) - len(stored), alerts=[])
+
+
+def _accepts_reads(camera: Camera, source: str) -> bool:
+    # Live cameras send reads; back-loaded files and video may also carry reads from cameras
+    # since suspended or decommissioned. A proposed camera was never approved to capture.
+    if camera.status == Camera.Status.LIVE:
+        return True
+    return source != Read.Source.CAMERA and camera.status != Camera.Status.PROPOSED
+
+
+def _row(item: ReadInput, camera_id: int, source: str) -> dict:
+    return {
+        "seen_at": item.seen_at,
+        "camera_id": camera_id,
+        "vrm": normalise_vrm(item.vrm),
+        "vrm_as_read": item.vrm[:32],
+        "confidence": item.confidence,
+        "candidates": [
+            {"vrm": normalise_vrm(c["vrm"]), "confidence": c["confidence"]} for c in item.candidates
+        ],
+        "plate_image": store_image(item.plate_image) if item.plate_image else "",
+        "overview_image": store_image(item.overview_image) if item.overview_image else "",
+        "direction": item.direction,
+        "lane": item.lane,
+        "source": source,
+        "latitude": item.latitude,
+        "longitude": item.longitude,
+        "read_uuid": item.read_id,
+    }
+
+
+def _stored_read_ids(items: list[ReadInput]) -> set[UUID]:
+    # Client read ids are looked up near the batch's own times, so only a few partitions are read.
+    ids = [item.read_id for item in items if item.read_id]
+    if not ids:
+        return set()
+    times = [item.seen_at for item in items]
+    return set(
+        Read.objects.filter(
+            read_uuid__in=ids,
+            seen_at__gte=min(times) - timedelta(days=1),
+            seen_at__lte=max(times) + timedelta(days=1),
+        ).values_list("read_uuid", flat=True)
+    )
+
+
+INSERT = """
+INSERT INTO reads_read (seen_at, camera_id, vrm, vrm_as_read, confidence, candidates, plate_image,
+                        overview_image, direction, lane, source, latitude, longitude, read_uuid)
+SELECT * FROM unnest(%s::timestamptz[], %s::bigint[], %s::varchar[], %s::varchar[], %s::real[],
+                     %s::jsonb[], %s::varchar[], %s::varchar[], %s::varchar[], %s::smallint[],
+                     %s::varchar[], %s::float8[], %s::float8[], %s::uuid[])
+ON CONFLICT DO NOTHING
+RETURNING id, seen_at, camera_id, vrm
+"""
+COLUMNS = (
+    "seen_at",
+    "camera_id",
+    "vrm",
+    "vrm_as_read",
+    "confidence",
+    "candidates",
+    "plate_image",
+    "overview_image",
+    "direction",
+    "lane",
+    "source",
+    "latitude",
+    "longitude",
+    "read_uuid",
+)
+
+
+def _insert(rows: list[dict]) -> list[tuple]:
+    """One multi-row INSERT for the whole batch; returns the rows actually stored."""
+    if not rows:
+        return []
+    from psycopg.types.json import Jsonb
+
+    columns = [[row[c] for row in rows] for c in COLUMNS]
+    columns[COLUMNS.index("candidates")] = [Jsonb(value) for value in columns[COLUMNS.index("candidates")]]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT, columns)
+        return cursor.fetchall()

@@ -1,0 +1,177 @@
+"""The portal's read pages: search, open a read and its images, export, vehicle history, back-load."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from apps.audit.models import SearchAudit
+from apps.cameras.tests.factories import CameraFactory
+from apps.reads.models import Read
+from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(make_user, sign_in_client):
+    return sign_in_client(make_user("officer", username="pc-portal"), Client())
+
+
+@pytest.fixture
+def read_with_images(make_user, api_client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    CameraFactory(code="CAM-P", area="Portal town")
+    from django.utils import timezone
+
+    api_client_for(make_user("camera")).post(
+        "/api/v1/reads/",
+        [
+            {
+                "camera": "CAM-P",
+                "vrm": "PO12RTL",
+                "seen_at": timezone.now().isoformat(),
+                "confidence": 0.97,
+                "plate_image": b64(image_bytes()),
+                "candidates": [{"vrm": "P012RTL", "confidence": 0.4}],
+            }
+        ],
+        format="json",
+    )
+    return Read.objects.get()
+
+
+def search(client, **params):
+    return client.get("/reads/", {**PURPOSE, **params})
+
+
+def test_the_form_alone_runs_no_search(officer_client):
+    response = officer_client.get("/reads/")
+    assert response.status_code == 200
+    assert not SearchAudit.objects.exists()
+
+
+def test_search_without_purpose_shows_the_errors_and_runs_nothing(officer_client, read_with_images):
+    response = officer_client.get("/reads/", {"vrm": "PO12RTL"})
+    assert "This field is required" in response.content.decode()
+    assert not SearchAudit.objects.exists()
+
+
+def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_with_images):
+    response = search(officer_client, vrm="po12 rtl")
+    page = response.content.decode()
+    assert "PO12RTL" in page
+    audit = SearchAudit.objects.get()
+    detail_url = f"/reads/{read_with_images.day}/{read_with_images.id}/?search={audit.pk}"
+    assert detail_url.replace("?", "?") in page.replace("&amp;", "&")
+    detail = officer_client.get(detail_url).content.decode()
+    assert "P012RTL" in detail  # the runner-up reading
+    assert "Portal town" in detail
+    assert SearchAudit.objects.filter(kind="view", reference=PURPOSE["reference"]).count() == 1
+
+
+def test_images_are_served_only_through_the_users_own_search(
+    officer_client, read_with_images, make_user, sign_in_client
+):
+    search(officer_client, vrm="PO12RTL")
+    audit = SearchAudit.objects.get()
+    url = f"/reads/{read_with_images.day}/{read_with_images.id}/plate/"
+    response = officer_client.get(url, {"search": audit.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == image_bytes()
+    assert officer_client.get(url).status_code == 404  # no search named
+    colleague = sign_in_client(make_user("officer"), Client())
+    assert colleague.get(url, {"search": audit.pk}).status_code == 404  # someone else's search
+
+
+def test_a_read_outside_the_window_cannot_be_opened_even_by_id(officer_client, make_user):
+    camera = CameraFactory()
+    from apps.reads.tests.helpers import store_reads
+
+    store_reads(camera, ("OLD1", timedelta(days=120)), source="upload")
+    old = Read.objects.get()
+    search(officer_client, vrm="OLD1")
+    audit = SearchAudit.objects.get()
+    assert audit.result_count == 0
+    assert officer_client.get(f"/reads/{old.day}/{old.id}/", {"search": audit.pk}).status_code == 404
+
+
+def test_a_range_wholly_outside_the_window_is_explained(officer_client):
+    from apps.reads.tests.helpers import ago
+
+    response = search(officer_client, vrm="AB12CDE", seen_before=ago(days=200).strftime("%Y-%m-%dT%H:%M"))
+    assert "need an approved access request" in response.content.decode()
+
+
+def test_export_is_audited_and_hides_locations_without_the_permission(officer_client, read_with_images):
+    response = officer_client.get("/reads/export.csv", {"vrm": "PO12RTL", **PURPOSE})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["vrm"] for row in rows] == ["PO12RTL"]
+    assert "latitude" not in rows[0]
+    assert SearchAudit.objects.get().kind == "export"
+
+
+def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, read_with_images):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("officer")
+    user.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
+    client = sign_in_client(user, Client())
+    response = client.get("/reads/export.csv", {"vrm": "PO12RTL", **PURPOSE})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert float(rows[0]["latitude"]) == read_with_images.camera.latitude
+
+
+def test_vehicle_history_is_audited_and_needs_an_exact_plate(officer_client, read_with_images):
+    page = officer_client.get("/reads/history/", {"vrm": "PO12RTL", **PURPOSE}).content.decode()
+    assert 'data-testid="timeline"' in page and "CAM-P" in page
+    assert 'id="map"' not in page  # officers may not see locations
+    assert SearchAudit.objects.get().kind == "history"
+    refused = officer_client.get("/reads/history/", {"vrm": "PO1*", **PURPOSE}).content.decode()
+    assert "one exact plate" in refused
+
+
+def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_in_client):
+    from django.utils import timezone
+
+    CameraFactory(code="CAM-B")
+    admin = sign_in_client(make_user("administrator"), Client())
+    now = timezone.now()
+    good = "camera,vrm,seen_at,confidence\n" + "".join(
+        f"CAM-B,BL{n}AAA,{(now - timedelta(days=n)).isoformat()},0.8\n" for n in range(5)
+    )
+    response = admin.post(
+        "/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", good.encode())}, follow=True
+    )
+    assert "5 reads stored, 0 already held" in response.content.decode()
+    again = admin.post(
+        "/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", good.encode())}, follow=True
+    )
+    assert "0 reads stored, 5 already held" in again.content.decode()
+
+    bad = good + f"CAM-X,ZZ1,{now.isoformat()},0.5\nCAM-B,ZZ2,{now.isoformat()},2\n"
+    response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", bad.encode())})
+    page = response.content.decode()
+    assert "Nothing was stored" in page
+    assert "<td>7</td><td>camera</td><td>Unknown camera &#x27;CAM-X&#x27;.</td>" in page
+    assert "<td>8</td><td>confidence</td>" in page
+    assert Read.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00bad", "not UTF-8"),
+        (b"camera,vrm\nCAM-B,AB1\n", "lacks: seen_at, confidence"),
+        (b"camera,vrm,seen_at,confidence\n", "no reads"),
+    ],
+)
+def test_back_load_explains_unreadable_files(make_user, sign_in_client, content, message):
+    admin = sign_in_client(make_user("administrator"), Client())
+    response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("x.csv", content)})
+    assert message in response.content.decode()

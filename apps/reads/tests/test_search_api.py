@@ -1,0 +1,128 @@
+"""GET /api/v1/reads/: filters and patterns, newest first, the access window, and the audit row."""
+
+from datetime import timedelta
+
+import pytest
+
+from apps.audit.models import SearchAudit
+from apps.cameras.tests.factories import CameraFactory
+from apps.reads.tests.helpers import PURPOSE, ago, store_reads
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/reads/"
+
+
+@pytest.fixture
+def officer(make_user, api_client_for):
+    return api_client_for(make_user("officer", username="pc-search"))
+
+
+@pytest.fixture
+def cameras():
+    north = CameraFactory(code="CAM-N", area="North")
+    south = CameraFactory(code="CAM-S", area="South")
+    store_reads(
+        north,
+        ("AB12CDE", timedelta(hours=1)),
+        ("AB12CDF", timedelta(hours=2)),
+        ("XY34ZZZ", timedelta(days=3)),
+    )
+    store_reads(south, ("AB12CDE", timedelta(days=10)), ("AB99CDE", timedelta(days=100)))
+    return north, south
+
+
+def plates(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [read["vrm"] for read in response.json()["results"]]
+
+
+def test_exact_plate_newest_first_within_the_window(officer, cameras):
+    response = officer.get(URL, {"vrm": "ab12 cde", **PURPOSE})
+    assert plates(response) == ["AB12CDE", "AB12CDE"]
+    first, second = response.json()["results"]
+    assert first["seen_at"] > second["seen_at"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("AB12*", {"AB12CDE", "AB12CDF"}),
+        ("AB12CD?", {"AB12CDE", "AB12CDF"}),
+        ("*CDE", {"AB12CDE"}),
+        ("?Y34*", {"XY34ZZZ"}),
+        ("*", {"AB12CDE", "AB12CDF", "XY34ZZZ"}),
+    ],
+)
+def test_wildcards(officer, cameras, pattern, expected):
+    assert set(plates(officer.get(URL, {"vrm": pattern, **PURPOSE}))) == expected
+
+
+def test_filters_by_camera_area_time_and_confidence(officer, cameras):
+    assert set(plates(officer.get(URL, {"camera": "CAM-S", **PURPOSE}))) == {"AB12CDE"}
+    assert set(plates(officer.get(URL, {"area": "north", **PURPOSE}))) == {"AB12CDE", "AB12CDF", "XY34ZZZ"}
+    recent = {"seen_after": ago(hours=1, minutes=30).isoformat(), **PURPOSE}
+    assert plates(officer.get(URL, recent)) == ["AB12CDE"]
+    assert plates(officer.get(URL, {"min_confidence": "0.95", **PURPOSE})) == []
+
+
+def test_reads_older_than_the_window_are_never_returned(officer, cameras):
+    assert "AB99CDE" not in plates(officer.get(URL, {"vrm": "AB99CDE", **PURPOSE}))
+    assert "AB99CDE" not in plates(officer.get(URL, {"vrm": "*", **PURPOSE}))
+
+
+def test_a_range_wholly_outside_the_window_says_so(officer, cameras):
+    response = officer.get(URL, {"vrm": "AB99CDE", "seen_before": ago(days=95).isoformat(), **PURPOSE})
+    assert response.status_code == 403
+    assert "access request" in response.json()["detail"]
+
+
+def test_an_access_request_is_refused_until_the_workflow_exists(officer, cameras):
+    response = officer.get(URL, {"vrm": "AB99CDE", "access_request": 1, **PURPOSE})
+    assert response.status_code == 403
+    assert not SearchAudit.objects.exists()
+
+
+@pytest.mark.parametrize("missing", ["purpose", "reference"])
+def test_no_purpose_no_search_and_no_audit_row(officer, cameras, missing):
+    params = {"vrm": "AB12CDE", **PURPOSE}
+    del params[missing]
+    response = officer.get(URL, params)
+    assert response.status_code == 400
+    assert missing in response.json()["detail"]
+    assert not SearchAudit.objects.exists()
+
+
+def test_each_search_leaves_exactly_one_audit_row_written_before_results(officer, cameras):
+    officer.get(URL, {"vrm": "AB12*", "camera": "CAM-N", **PURPOSE})
+    [row] = SearchAudit.objects.all()
+    assert (row.username, row.kind, row.via) == ("pc-search", "search", "api")
+    assert (row.purpose, row.reference, row.vrm, row.result_count) == (*PURPOSE.values(), "AB12*", 2)
+    assert row.filters == {"vrm": "AB12*", "camera": "CAM-N"}
+
+
+def test_pages_follow_the_cursor(officer, cameras):
+    first = officer.get(URL, {"page_size": 2, **PURPOSE}).json()
+    second = officer.get(first["next"]).json()
+    assert len(first["results"]) == 2 and len(second["results"]) == 2
+    assert {r["id"] for r in first["results"]}.isdisjoint({r["id"] for r in second["results"]})
+
+
+def test_camera_locations_only_for_holders_of_the_permission(make_user, api_client_for, cameras):
+    officer = api_client_for(make_user("officer"))
+    read = officer.get(URL, {"vrm": "XY34ZZZ", **PURPOSE}).json()["results"][0]
+    assert read["camera"] == {"code": "CAM-N", "kind": "fixed", "status": "live", "area": "North"}
+    assert "latitude" not in read
+
+    allowed = make_user("officer")
+    from django.contrib.auth.models import Permission
+
+    allowed.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
+    read = api_client_for(allowed).get(URL, {"vrm": "XY34ZZZ", **PURPOSE}).json()["results"][0]
+    assert read["camera"]["latitude"] == cameras[0].latitude
+    assert read["latitude"] == cameras[0].latitude
+
+
+@pytest.mark.parametrize("role", ["planner", "auditor", "administrator"])
+def test_roles_without_search_may_not_search(make_user, api_client_for, cameras, role):
+    assert api_client_for(make_user(role)).get(URL, {"vrm": "AB12CDE", **PURPOSE}).status_code == 403
+    assert not SearchAudit.objects.exists()

@@ -1,0 +1,35 @@
+// Draws markers ({code, name, latitude, longitude, ...}) from #map-markers on #map with Leaflet.
+// Tiles come from data-tile-url when set; on a closed network (no URL, or tiles failing to
+// load) the markers still show on a plain background.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) return;
+  var markers = JSON.parse(document.getElementById("map-markers").textContent);
+  var status = document.getElementById("map-status");
+  var map = L.map(element, { attributionControl: false });
+  var tileUrl = element.dataset.tileUrl;
+  if (tileUrl) {
+    var failed = false;
+    L.tileLayer(tileUrl, { maxZoom: 19 }).on("tileerror", function () {
+      if (failed) return;
+      failed = true;
+      element.classList.add("map-plain");
+      if (status) status.textContent = "Map tiles could not load: positions are shown on a plain grid.";
+    }).addTo(map);
+  } else {
+    element.classList.add("map-plain");
+  }
+  var points = [];
+  markers.forEach(function (m) {
+    if (m.latitude === null || m.latitude === undefined) return;
+    var point = [m.latitude, m.longitude];
+    points.push(point);
+    var label = m.label || (m.code + (m.name ? " — " + m.name : ""));
+    L.circleMarker(point, { radius: 7, color: "#0b1f33", weight: 2, fillColor: m.colour || "#ffb000", fillOpacity: 0.9 })
+      .bindTooltip(label).addTo(map);
+  });
+  if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 14 });
+  else map.setView([54.0, -2.0], 6);
+  element.dataset.markerCount = String(points.length);
+})();
