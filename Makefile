@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install run test lint check totp lock clean
+.PHONY: install run test lint check totp lock clean bench-reads
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: install
 	DJANGO_SETTINGS_MODULE=anpr_site.settings.production SECRET_KEY=$$(openssl rand -hex 40) \
 		DATABASE_URL=postgres://localhost/anpr CELERY_BROKER_URL=redis://localhost:6379/0 ALLOWED_HOSTS=anpr.example \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+## bench-reads: ingest rate and search latency over 10M reads (not a test; takes a while)
+bench-reads: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.reads $(ARGS)
 
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install

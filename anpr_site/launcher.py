@@ -7,6 +7,7 @@ with their data under var/. When they are set, the given servers are used as the
     python -m anpr_site.launcher run
     python -m anpr_site.launcher test [pytest arguments]
     python -m anpr_site.launcher manage COMMAND [arguments]
+    python -m anpr_site.launcher python -m MODULE [arguments]   (benchmarks)
 """
 
 import os
@@ -22,10 +23,12 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PYTHON = sys.executable
+# See README (PostgreSQL settings): queries and DDL over two years of day partitions.
+MAX_LOCKS = 1024
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "manage"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "python"}:
         print(__doc__, file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
@@ -45,6 +48,8 @@ def main(argv: list[str]) -> int:
         env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
         if command == "manage":
             return subprocess.call([PYTHON, str(ROOT / "manage.py"), *rest], env=env, cwd=ROOT)
+        if command == "python":
+            return subprocess.call([PYTHON, *rest], env=env, cwd=ROOT)
         return run_stack(env)
 
 
@@ -85,6 +90,11 @@ def embedded_postgres() -> Iterator[str]:
         import pgserver
 
         server = pgserver.get_server(data, cleanup_mode="stop")
+        if f" {MAX_LOCKS}" not in server.psql("SHOW max_locks_per_transaction;"):
+            # Two years of day partitions need a larger lock table; it takes a restart.
+            server.psql(f"ALTER SYSTEM SET max_locks_per_transaction = {MAX_LOCKS};")
+            server.cleanup()
+            server = pgserver.get_server(data, cleanup_mode="stop")
     if "anpr" not in server.psql("SELECT datname FROM pg_database;"):
         server.psql("CREATE DATABASE anpr;")
     print(f"Embedded PostgreSQL in {data}", file=sys.stderr)

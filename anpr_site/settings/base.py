@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.accounts.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=1),
     },
+    "create-read-partitions-ahead": {
+        "task": "apps.reads.tasks.create_partitions_ahead",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Internationalisation, static and media ---------------------------------------------

@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
 from .models import Read
-from .selectors import NEWEST_FIRST, search_reads
+from .selectors import NEWEST_FIRST, SearchNotRecorded, search_reads
 from .serializers import ReadInputSerializer, ReadOutputSerializer
 from .services import BatchRejected, ingest_reads
 
@@ -27,6 +27,11 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("min_confidence", float),
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
 ]
+
+
+class AuditUnavailable(APIException):
+    status_code = 503
+    default_code = "audit_unavailable"
 
 
 class NewestFirst(CursorPagination):
@@ -56,14 +61,17 @@ class ReadsApi(APIView):
         purpose = SearchPurposeForm(request.query_params)
         if not (filters.is_valid() & purpose.is_valid()):
             raise ValidationError({**filters.errors, **purpose.errors})
-        result = search_reads(
-            request.user,
-            filters=filters,
-            purpose=purpose.cleaned_data["purpose"],
-            reference=purpose.cleaned_data["reference"],
-            access_request=purpose.cleaned_data["access_request"],
-            via="api",
-        )
+        try:
+            result = search_reads(
+                request.user,
+                filters=filters,
+                purpose=purpose.cleaned_data["purpose"],
+                reference=purpose.cleaned_data["reference"],
+                access_request=purpose.cleaned_data["access_request"],
+                via="api",
+            )
+        except SearchNotRecorded as failure:
+            raise AuditUnavailable(str(failure)) from failure
         paginator = NewestFirst()
         page = paginator.paginate_queryset(result.reads, request, view=self)
         context = {"request": request, "search_id": result.audit.pk}

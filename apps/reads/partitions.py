@@ -21,13 +21,17 @@ def partition_name(day: date) -> str:
 
 def ensure_partitions(days: set[date]) -> None:
     """Make sure a partition exists for each day (UTC)."""
-    missing = days - _known
-    if not missing:
-        return
+    missing = sorted(days - _known)
+    # A month per transaction: creating a partition locks it and its indexes until commit,
+    # and two years at once would fill PostgreSQL's lock table.
+    for start in range(0, len(missing), 31):
+        _create(set(missing[start : start + 31]))
+
+
+def _create(days: set[date]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        existing = existing_partition_days()
-        for day in sorted(missing - existing):
+        for day in sorted(days - existing_partition_days()):
             start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
             cursor.execute(
                 f'CREATE TABLE IF NOT EXISTS "{partition_name(day)}" PARTITION OF {PARENT} '

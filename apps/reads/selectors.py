@@ -6,7 +6,7 @@ No view, serializer, export, admin page or task queries Read directly.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -19,6 +19,10 @@ from .models import Read
 
 COUNT_CAP = 10_000
 NEWEST_FIRST = ("-seen_at", "-id")
+
+
+class SearchNotRecorded(Exception):
+    """The audit row could not be written, so the search is refused."""
 
 
 @dataclass(frozen=True)
@@ -48,19 +52,24 @@ def search_reads(
     grants = access_grants(user, access_request=access_request, now=now)
     check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
     reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
-    with transaction.atomic():
-        count = reads.values("id")[: COUNT_CAP + 1].count()
-        audit = search_record(
-            user=user,
-            kind=kind,
-            purpose=purpose,
-            reference=reference,
-            filters=filters.criteria,
-            result_count=min(count, COUNT_CAP),
-            result_count_capped=count > COUNT_CAP,
-            access_request_id=access_request,
-            via=via,
-        )
+    try:
+        with transaction.atomic():
+            count = reads.order_by().values("id")[: COUNT_CAP + 1].count()
+            audit = search_record(
+                user=user,
+                kind=kind,
+                purpose=purpose,
+                reference=reference,
+                filters=filters.criteria,
+                result_count=min(count, COUNT_CAP),
+                result_count_capped=count > COUNT_CAP,
+                access_request_id=access_request,
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The search could not be recorded in the audit trail, so it was not run."
+        ) from failure
     return SearchResult(reads=reads.select_related("camera"), audit=audit)
 
 
@@ -94,3 +103,12 @@ def read_from_search(
 
 def _visible(grants) -> QuerySet[Read]:
     return Read.objects.filter(visible_q(grants))
+
+
+def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(days=7)) -> bool:
+    """Whether these cameras sent any read lately (a system question: no read leaves).
+
+    Bounded in time, like every query of the read table, so only a few partitions are touched.
+    """
+    since = timezone.now() - within
+    return Read.objects.filter(camera__code__in=camera_codes, seen_at__gte=since).exists()

@@ -57,11 +57,13 @@ class ReadInputSerializer(serializers.Serializer):
             )
         return attrs
 
-    def to_read_input(self) -> ReadInput:
-        data = dict(self.validated_data)
-        data["camera"] = data["camera"].strip().upper()
-        data["candidates"] = [dict(c) for c in data.get("candidates", [])]
-        return ReadInput(**data)
+
+def read_input(validated: dict) -> ReadInput:
+    """A validated ingest item as the service takes it."""
+    data = dict(validated)
+    data["camera"] = data["camera"].strip().upper()
+    data["candidates"] = [dict(c) for c in data.get("candidates", [])]
+    return ReadInput(**data)
 
 
 class ReadOutputSerializer(serializers.Serializer):

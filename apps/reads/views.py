@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 
@@ -21,7 +21,7 @@ from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
 from .filters import ReadFilter, SearchPurposeForm
 from .models import Read
-from .selectors import read_from_search, search_reads
+from .selectors import SearchNotRecorded, read_from_search, search_reads
 from .services import BatchRejected, ingest_reads
 
 PAGE_SIZE = 50
@@ -40,6 +40,8 @@ def search(request):
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.SEARCH)
         except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
             context["refusal"] = str(refused)
+        except SearchNotRecorded as failure:
+            return render(request, "reads/search.html", context | {"refusal": str(failure)}, status=503)
         else:
             page = _keyset_page(result.reads, request.GET.get("before"))
             context |= {
@@ -89,6 +91,8 @@ def export(request):
         result = _search(request, filters, purpose, kind=SearchAudit.Kind.EXPORT)
     except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
         raise PermissionDenied(str(refused)) from refused
+    except SearchNotRecorded as failure:
+        return HttpResponse(str(failure), status=503, content_type="text/plain")
     rows = _export_rows(request.user, result.reads[: settings.READ_EXPORT_MAX_ROWS])
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reads-{result.audit.pk}.csv"'
@@ -107,6 +111,8 @@ def vehicle_history(request):
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
         except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
             context["refusal"] = str(refused)
+        except SearchNotRecorded as failure:
+            return render(request, "reads/history.html", context | {"refusal": str(failure)}, status=503)
         else:
             reads = list(result.reads[:HISTORY_LIMIT])
             context |= {

@@ -27,7 +27,7 @@
     points.push(point);
     var label = m.label || (m.code + (m.name ? " — " + m.name : ""));
     L.circleMarker(point, { radius: 7, color: "#0b1f33", weight: 2, fillColor: m.colour || "#ffb000", fillOpacity: 0.9 })
-      .bindTooltip(label).addTo(map);
+      .bindTooltip(label, { permanent: markers.length <= 25, direction: "right" }).addTo(map);
   });
   if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 14 });
   else map.setView([54.0, -2.0], 6);

@@ -52,3 +52,54 @@ def test_my_account_shows_only_my_own_events(client, make_user, sign_in_client):
     page = client.get(reverse("accounts:my_account")).content.decode()
     assert "mine" in page
     assert "theirs" not in page
+
+
+def test_postgres_refuses_to_change_the_search_audit_too(make_user):
+    from apps.audit.models import SearchAudit
+    from apps.audit.services import search_record
+
+    row = search_record(
+        user=make_user("officer"),
+        kind=SearchAudit.Kind.SEARCH,
+        purpose="p",
+        reference="r",
+        filters={},
+        result_count=0,
+    )
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SearchAudit.objects.filter(pk=row.pk).update(purpose="tampered")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SearchAudit.objects.filter(pk=row.pk).delete()
+
+
+def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_user, sign_in_client):
+    from apps.audit.models import SearchAudit
+    from apps.audit.services import search_record
+
+    alice, bob = make_user("officer", username="alice"), make_user("officer", username="bob")
+    search_record(
+        user=alice,
+        kind=SearchAudit.Kind.SEARCH,
+        purpose="Burglary suspect vehicle",
+        reference="CASE-1",
+        filters={"vrm": "AB12*"},
+        result_count=3,
+    )
+    search_record(
+        user=bob,
+        kind=SearchAudit.Kind.EXPORT,
+        purpose="Missing person enquiry",
+        reference="CASE-2",
+        filters={"vrm": "XY99ZZZ"},
+        result_count=1,
+    )
+    sign_in_client(make_user("auditor"))
+    page = "/audit/searches/"
+    assert "Burglary" in client.get(page, {"username": "alice"}).content.decode()
+    assert "Burglary" not in client.get(page, {"username": "bob"}).content.decode()
+    assert "Missing person" in client.get(page, {"reference": "case-2"}).content.decode()
+    assert "Burglary" in client.get(page, {"vrm": "ab12"}).content.decode()
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert "2 records" in client.get(page, {"after": today, "before": today}).content.decode()

@@ -126,3 +126,14 @@ def test_camera_locations_only_for_holders_of_the_permission(make_user, api_clie
 def test_roles_without_search_may_not_search(make_user, api_client_for, cameras, role):
     assert api_client_for(make_user(role)).get(URL, {"vrm": "AB12CDE", **PURPOSE}).status_code == 403
     assert not SearchAudit.objects.exists()
+
+
+def test_if_the_audit_row_cannot_be_written_the_search_fails_closed(officer, cameras):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a real database refusal, undone with the test's transaction
+        cursor.execute("ALTER TABLE audit_searchaudit ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
+    response = officer.get(URL, {"vrm": "AB12CDE", **PURPOSE})
+    assert response.status_code == 503
+    assert response.json()["error"] == "audit_unavailable"
+    assert "results" not in response.json()

@@ -1,0 +1,74 @@
+"""An officer searches from the portal and opens a read; a planner sees cameras on the map."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.audit.models import SearchAudit
+from apps.cameras.tests.factories import CameraFactory
+from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.tests.helpers import image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def reads():
+    from apps.reads.evidence import check_image
+
+    camera = CameraFactory(code="CAM-BR", area="Browser town")
+    now = timezone.now()
+    ingest_reads(
+        items=[
+            ReadInput(
+                camera="CAM-BR",
+                vrm="BR12OWS",
+                seen_at=now - timedelta(minutes=5),
+                confidence=0.96,
+                plate_image=check_image(image_bytes()),
+            ),
+            ReadInput(camera="CAM-BR", vrm="BR12OWT", seen_at=now - timedelta(hours=2), confidence=0.81),
+            ReadInput(camera="CAM-BR", vrm="ZZ99ZZZ", seen_at=now - timedelta(hours=3), confidence=0.9),
+        ],
+        source="camera",
+    )
+    return camera
+
+
+def test_an_officer_searches_with_a_pattern_and_opens_a_read(make_user, sign_in_page, reads):
+    page = sign_in_page(make_user("officer"))
+    page.get_by_role("link", name="Search reads").first.click()
+    page.get_by_label("Purpose").fill("Suspected stolen vehicle seen by patrol")
+    page.get_by_label("Reference").fill("INC-77")
+    page.get_by_label("Plate").fill("br12ow*")
+    page.get_by_role("button", name="Search").click()
+    results = page.get_by_test_id("results")
+    assert results.locator(".vrm").all_inner_texts() == ["BR12OWS", "BR12OWT"]
+    assert page.locator("img.thumb").first.evaluate("img => img.naturalWidth") > 0  # the patch loaded
+    results.get_by_role("link", name="Open").first.click()
+    facts = page.get_by_test_id("read-facts").inner_text()
+    assert "CAM-BR" in facts and "Browser town" in facts and "INC-77" in facts
+    assert page.locator("img.evidence-plate").evaluate("img => img.naturalWidth") > 0
+    assert list(SearchAudit.objects.order_by("id").values_list("kind", "reference")) == [
+        ("search", "INC-77"),
+        ("view", "INC-77"),
+    ]
+
+
+def test_searching_without_a_purpose_is_refused_in_the_page(make_user, sign_in_page, reads):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/")
+    page.get_by_label("Plate").fill("BR12OWS")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("alert").first.inner_text() == "This field is required."
+    assert not SearchAudit.objects.exists()
+
+
+def test_a_planner_sees_cameras_on_the_map_without_tiles(make_user, sign_in_page, reads):
+    CameraFactory(code="CAM-BR2")
+    page = sign_in_page(make_user("planner"))
+    page.goto("/cameras/map/")
+    page.wait_for_function("document.getElementById('map').dataset.markerCount !== undefined")
+    assert page.locator("#map").get_attribute("data-marker-count") == "2"
+    assert "plain grid" in page.locator("#map-status").inner_text()
