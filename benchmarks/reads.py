@@ -156,7 +156,8 @@ def _load(target: int) -> list[str]:
             print(f"loaded {have:,} reads ({size / (time.perf_counter() - started):,.0f} rows/s)", flush=True)
         cursor.execute("ANALYZE reads_read")
         cursor.execute(
-            "SELECT vrm FROM reads_read WHERE seen_at > now() - interval '90 days' ORDER BY random() LIMIT 500"
+            "SELECT vrm FROM reads_read WHERE seen_at > now() - interval '90 days' "
+            "ORDER BY random() LIMIT 500"
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -218,7 +219,8 @@ def _bench_ingest(token: str, seconds: float, clients: int = 4, batch: int = 500
     elapsed = time.perf_counter() - started
     print(
         f"ingest: {stored[0] / elapsed:,.0f} reads/s through the API ({clients} clients, batches of {batch}, "
-        f"{elapsed:.0f} s, batch p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms, errors {errors[0]})"
+        f"{elapsed:.0f} s, batch p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms, "
+        f"errors {errors[0]})"
     )
 
 

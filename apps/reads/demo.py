@@ -33,7 +33,7 @@ def seed(*, out) -> None:
     fixed = [c for c in CAMERAS if c[8] != "proposed" and c[7] == "fixed"]
     van = next(c for c in CAMERAS if c[7] == "mobile")
     reads = []
-    for n in range(TOTAL):
+    for _ in range(TOTAL):
         # Ages skewed towards the present: half the reads in the last ~90 days.
         age = timedelta(days=min(728.5, rng.expovariate(1 / 130)), seconds=rng.randrange(86_400))
         vrm = rng.choice(RECURRING) if rng.random() < 0.04 else _random_plate(rng)
