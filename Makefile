@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install run test lint check totp lock clean bench-reads
+.PHONY: install run test lint check totp lock clean bench-reads bench-alerts
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: install
 ## bench-reads: ingest rate and search latency over 10M reads (not a test; takes a while)
 bench-reads: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.reads $(ARGS)
+
+## bench-alerts: read-to-alert latency on an open event stream, with 500,000 hotlist entries
+bench-alerts: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.alerts $(ARGS)
 
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install

@@ -74,6 +74,8 @@ def run_stack(env: dict[str, str]) -> int:
         "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port} --lifespan off",
         "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2",
         "beat": f"{PYTHON} -m celery -A anpr_site beat -l INFO -s {VAR / 'celerybeat-schedule'}",
+        # A pretend camera feed, so the alert desk shows live alerts in the demo.
+        "feed": f"{PYTHON} {ROOT / 'manage.py'} demo_feed --interval 20",
     }
     for name, cmd in processes.items():
         manager.add_process(name, cmd, env=env, cwd=str(ROOT))

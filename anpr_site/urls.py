@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
 from apps.cameras.api import CameraViewSet
+from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.reads.api import ReadsApi
 
 from .api_docs import api_docs
@@ -22,6 +23,9 @@ portal_patterns = ([path("", account_views.home, name="home")], "portal")
 
 router = SimpleRouter()
 router.register("cameras", CameraViewSet, basename="cameras")
+router.register("hotlists", HotlistViewSet, basename="hotlists")
+router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename="hotlist-entries")
+router.register("alerts", AlertViewSet, basename="alerts")
 
 api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -35,6 +39,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("cameras/", include("apps.cameras.urls")),
     path("reads/", include("apps.reads.urls")),
+    path("", include("apps.hotlists.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

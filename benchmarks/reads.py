@@ -14,20 +14,14 @@ Prints one line per figure. Not a test: numbers depend on the machine.
 import argparse
 import http.client
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-import django
-
-BENCH_DB = "anpr_bench"
-PORT = 8097
+from benchmarks.common import PORT, accounts, bench_ingest, ms, running_server, setup_django
 
 
 def main() -> int:
@@ -39,87 +33,16 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=200, help="searches of each kind")
     args = parser.parse_args()
 
-    url = urlsplit(os.environ["DATABASE_URL"])
-    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path="/" + BENCH_DB))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
-    os.environ["DEBUG"] = "false"
-    _create_database(url)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    officer_token, camera_token = _accounts()
-    plates = _load(args.reads)
-
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "anpr_site.asgi:application",
-            "-k",
-            "uvicorn.workers.UvicornWorker",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        env=os.environ.copy(),
-    )
-    try:
-        _wait_for_server()
-        _bench_ingest(camera_token, args.ingest_seconds)
-        _bench_search(officer_token, plates, args.searches)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    setup_django()
+    who = accounts()
+    plates = load(args.reads)
+    with running_server():
+        print(bench_ingest(who["camera_token"], args.ingest_seconds), flush=True)
+        bench_search(who["officer_token"], plates, args.searches)
     return 0
 
 
-def _create_database(url) -> None:
-    import psycopg
-
-    admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(_libpq(admin), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
-
-
-def _accounts() -> tuple[str, str]:
-    from apps.accounts.models import User
-    from apps.accounts.services import api_token_issue, user_create
-    from apps.cameras.models import Camera
-    from apps.cameras.services import camera_create
-
-    tokens = []
-    for username, role in (("bench-officer", "officer"), ("bench-camera", "camera")):
-        user = (
-            User.objects.filter(username=username).first()
-            or user_create(username=username, password=os.urandom(16).hex(), roles=[role], actor=None)[0]
-        )
-        tokens.append(api_token_issue(user=user))
-    for n in range(50):
-        if not Camera.objects.filter(code=f"BENCH-{n:02d}").exists():
-            camera_create(
-                code=f"BENCH-{n:02d}",
-                name=f"Bench camera {n}",
-                kind="fixed",
-                status="live",
-                latitude=52 + n / 100,
-                longitude=-1 - n / 100,
-                area=f"Area {n % 5}",
-                actor=None,
-            )
-    return tokens[0], tokens[1]
-
-
-def _load(target: int) -> list[str]:
+def load(target: int) -> list[str]:
     """Fill the table up to `target` reads over two years; return some plates that are in it."""
     from django.db import connection
 
@@ -128,12 +51,15 @@ def _load(target: int) -> list[str]:
     today = datetime.now(UTC).date()
     ensure_partitions({today - timedelta(days=d) for d in range(-2, 730)})
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM reads_read")
-        have = cursor.fetchone()[0]
+        # An estimate from the statistics: counting rows would lock every partition.
+        cursor.execute(
+            "SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables WHERE relname LIKE 'reads_read_p%%'"
+        )
+        have = int(cursor.fetchone()[0])
         cursor.execute("SELECT array_agg(id) FROM cameras_camera WHERE code LIKE 'BENCH-%%'")
         cameras = cursor.fetchone()[0]
         chunk = 1_000_000
-        while have < target:
+        while have < target * 0.99:
             size = min(chunk, target - have)
             started = time.perf_counter()
             # Plates recur (about five sightings each), in the current UK format AA99AAA.
@@ -162,69 +88,7 @@ def _load(target: int) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _wait_for_server() -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
-
-
-def _bench_ingest(token: str, seconds: float, clients: int = 4, batch: int = 500) -> None:
-    stored, errors, latencies = [0], [0], []
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client(number: int) -> None:
-        rng = random.Random(number)
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        while time.monotonic() < deadline:
-            now = datetime.now(UTC)
-            body = [
-                {
-                    "camera": f"BENCH-{rng.randrange(50):02d}",
-                    "vrm": f"IN{rng.randrange(10**6):06d}X",
-                    "seen_at": (now - timedelta(seconds=rng.random() * 60)).isoformat(),
-                    "confidence": round(rng.uniform(0.7, 1), 3),
-                }
-                for _ in range(batch)
-            ]
-            started = time.perf_counter()
-            connection.request(
-                "POST",
-                "/api/v1/reads/",
-                json.dumps(body),
-                {"Authorization": f"Token {token}", "Content-Type": "application/json"},
-            )
-            response = connection.getresponse()
-            payload = json.loads(response.read())
-            with lock:
-                latencies.append(time.perf_counter() - started)
-                if response.status == 201:
-                    stored[0] += payload["stored"]
-                else:
-                    errors[0] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    print(
-        f"ingest: {stored[0] / elapsed:,.0f} reads/s through the API ({clients} clients, batches of {batch}, "
-        f"{elapsed:.0f} s, batch p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms, "
-        f"errors {errors[0]})"
-    )
-
-
-def _bench_search(token: str, plates: list[str], count: int) -> None:
+def bench_search(token: str, plates: list[str], count: int) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     rng = random.Random(7)
     kinds = {
@@ -246,14 +110,10 @@ def _bench_search(token: str, plates: list[str], count: int) -> None:
                 raise SystemExit(f"search failed: {response.status} {body}")
             results.append(len(body["results"]))
         print(
-            f"search {kind}: p50 {_ms(latencies, 50)} ms, p95 {_ms(latencies, 95)} ms "
-            f"({count} searches, median {statistics.median(results):.0f} results on the first page)"
+            f"search {kind}: p50 {ms(latencies, 50)} ms, p95 {ms(latencies, 95)} ms "
+            f"({count} searches, median {statistics.median(results):.0f} results on the first page)",
+            flush=True,
         )
-
-
-def _ms(values: list[float], percentile: int) -> str:
-    ordered = sorted(values)
-    return f"{ordered[min(len(ordered) - 1, int(len(ordered) * percentile / 100))] * 1000:.0f}"
 
 
 if __name__ == "__main__":

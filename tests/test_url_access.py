@@ -49,6 +49,28 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
         "api",
         frozenset({"officer", "supervisor", "planner", "auditor", "administrator"}),
     ),
+    "hotlists:list": ("portal", frozenset({"officer", "supervisor", "administrator"})),
+    "hotlists:detail": ("portal", frozenset({"officer", "supervisor", "administrator"})),
+    "hotlists:import": (
+        "portal",
+        frozenset({"officer", "supervisor", "administrator"}),
+    ),  # owners only, in-view
+    "hotlists:entry_edit": ("portal", frozenset({"officer", "supervisor", "administrator"})),  # likewise
+    "hotlists:create": ("portal", frozenset({"administrator"})),
+    "hotlists:edit": ("portal", frozenset({"administrator"})),
+    "hotlists:alerts": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:alert_detail": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:alert_plate": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:alert_stream": ("portal", frozenset({"officer", "supervisor"})),
+    "api:hotlists-list": ("api", frozenset({"officer", "supervisor", "administrator"})),
+    "api:hotlists-detail": ("api", frozenset({"officer", "supervisor", "administrator"})),
+    "api:hotlist-entries-list": ("api", frozenset({"officer", "supervisor", "administrator"})),
+    "api:hotlist-entries-detail": ("api", frozenset({"officer", "supervisor", "administrator"})),
+    "api:hotlist-entries-import-csv": ("api", frozenset({"officer", "supervisor", "administrator"})),
+    "api:alerts-list": ("api", frozenset({"officer", "supervisor"})),
+    "api:alerts-detail": ("api", frozenset({"officer", "supervisor"})),
+    "api:alerts-acknowledge": ("api", frozenset({"officer", "supervisor"})),
+    "api:alerts-outcome": ("api", frozenset({"officer", "supervisor"})),
     "api:me": ("api", EVERYONE),
     "api-schema": ("api", EVERYONE),
     "api-docs": ("portal", STAFF),
@@ -71,6 +93,7 @@ def concrete(route: str) -> str:
     route = re.sub(r"<int:\w+>", "1", route)
     route = re.sub(r"<day:\w+>", "2026-01-01", route)
     route = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), route)
+    route = re.sub(r"\(\?P<\w+>\\d\+\)", "1", route)  # regex patterns (the API router's)
     route = re.sub(r"\(\?P<\w+>[^)]*\)", "SAMPLE", route)  # regex patterns (the API router's)
     route = re.sub(r"<(?:\w+:)?\w+>", "SAMPLE", route)
     return "/" + route.replace("^", "").replace("$", "").replace("\\", "")

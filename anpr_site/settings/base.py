@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.cameras",
     "apps.reads",
+    "apps.hotlists",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +262,11 @@ READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)
+
+# --- Hotlists and live alerts ------------------------------------------------------------
+
+# Redis for the live alert stream; by default the Celery broker's.
+ALERTS_REDIS_URL = env("ALERTS_REDIS_URL", default="")
+# A reconnecting alert page is sent what it missed, up to this many alerts.
+ALERTS_CATCH_UP_MAX = 50
+HOTLIST_IMPORT_MAX_BYTES = env.int("HOTLIST_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)

@@ -20,6 +20,12 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        "Alerts",
+        "hotlists:alerts",
+        ("hotlists.view_alert",),
+        "Live hotlist hits: what was seen, where, and what to do.",
+    ),
+    Section(
         "Search reads",
         "reads:search",
         ("reads.view_read",),
@@ -30,6 +36,12 @@ SECTIONS: tuple[Section, ...] = (
         "reads:history",
         ("reads.view_read",),
         "Every read of one plate you may see, as a timeline and on the map.",
+    ),
+    Section(
+        "Hotlists",
+        "hotlists:list",
+        ("hotlists.view_hotlist",),
+        "Vehicles of interest: lists, entries and imports.",
     ),
     Section(
         "Cameras",

@@ -17,10 +17,11 @@ ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR, CAMERA)
 PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
 
 SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_camera"})
+ON_PATROL = frozenset({"hotlists.view_hotlist", "hotlists.view_alert", "hotlists.change_alert"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    OFFICER: SEARCH_READS,
-    SUPERVISOR: SEARCH_READS,
+    OFFICER: SEARCH_READS | ON_PATROL,
+    SUPERVISOR: SEARCH_READS | ON_PATROL,
     PLANNER: frozenset({"cameras.view_camera", "cameras.view_camera_location"}),
     AUDITOR: frozenset(
         {
@@ -40,6 +41,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "cameras.add_camera",
             "cameras.change_camera",
             "reads.add_read",
+            "hotlists.view_hotlist",
+            "hotlists.add_hotlist",
+            "hotlists.change_hotlist",
         }
     ),
     # Machine accounts: submit reads, nothing else.

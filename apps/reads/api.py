@@ -107,7 +107,20 @@ class ReadsApi(APIView):
             raise ValidationError(
                 {"items": {str(i): fields for i, fields in rejected.errors.items()}}
             ) from None
+        # A covert list's hits go only to its owners, never back to the camera that read the plate.
+        alerts = [
+            {
+                "id": a.pk,
+                "vrm": a.vrm,
+                "hotlist": a.hotlist.name,
+                "match": a.match,
+                "priority": a.priority,
+                "action": a.action,
+            }
+            for a in result.alerts
+            if not a.covert
+        ]
         return Response(
-            {"stored": result.stored, "duplicates": result.duplicates, "alerts": result.alerts},
+            {"stored": result.stored, "duplicates": result.duplicates, "alerts": alerts},
             status=status.HTTP_201_CREATED,
         )

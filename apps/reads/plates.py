@@ -24,3 +24,14 @@ def is_pattern(text: str) -> bool:
 def pattern_to_like(pattern: str) -> str:
     """'AB1*' -> 'AB1%', 'A?12' -> 'A_12'. Plates hold no % or _, so nothing needs escaping."""
     return pattern.replace("*", "%").replace("?", "_")
+
+
+# Characters plate readers confuse, each mapped to one representative of its group.
+LOOKALIKES = str.maketrans(
+    {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+)
+
+
+def lookalike_key(vrm: str) -> str:
+    """Plates that differ only by confusable characters share a key: 'AB12CDE' ~ 'A812C0E'."""
+    return vrm.translate(LOOKALIKES)

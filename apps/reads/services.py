@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.cameras.models import Camera
+from apps.hotlists.live import publish
+from apps.hotlists.matching import StoredRead, raise_alerts
 
 from .evidence import CheckedImage, store_image
 from .models import Read
@@ -44,7 +46,7 @@ class ReadInput:
 class IngestResult:
     stored: int
     duplicates: int
-    alerts: list
+    alerts: list  # hotlists.models.Alert
 
 
 class BatchRejected(Exception):
@@ -95,8 +97,11 @@ def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
     with transaction.atomic():
         already = _stored_read_ids(items)
         rows = [row for row in rows if row["read_uuid"] is None or row["read_uuid"] not in already]
-        stored = _insert(rows)
-    return IngestResult(stored=len(stored), duplicates=len(items) - len(stored), alerts=[])
+        stored = [StoredRead(*row) for row in _insert(rows)]
+        # Checked in the same transaction: a read is stored with its alerts or not at all.
+        alerts = raise_alerts(stored)
+        transaction.on_commit(lambda: publish(alerts))
+    return IngestResult(stored=len(stored), duplicates=len(items) - len(stored), alerts=alerts)
 
 
 def _accepts_reads(camera: Camera, source: str) -> bool:
@@ -150,7 +155,7 @@ SELECT * FROM unnest(%s::timestamptz[], %s::bigint[], %s::varchar[], %s::varchar
                      %s::jsonb[], %s::varchar[], %s::varchar[], %s::varchar[], %s::smallint[],
                      %s::varchar[], %s::float8[], %s::float8[], %s::uuid[])
 ON CONFLICT DO NOTHING
-RETURNING id, seen_at, camera_id, vrm
+RETURNING id, seen_at, camera_id, vrm, plate_image
 """
 COLUMNS = (
     "seen_at",

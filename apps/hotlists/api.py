@@ -1,0 +1,182 @@
+"""/api/v1/hotlists/, their entries (and CSV import), and /api/v1/alerts/."""
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from . import services
+from .imports import ImportRejected, checked_rows
+from .selectors import alerts_visible_to, entries_of, hotlists_visible_to, may_manage_entries
+from .serializers import AlertSerializer, EntrySerializer, HotlistSerializer, OutcomeSerializer
+
+
+class EntryPages(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class NewestAlertsFirst(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+def _saved(save):
+    try:
+        return save()
+    except ModelValidationError as error:
+        raise ValidationError(error.message_dict) from error
+
+
+class HotlistViewSet(viewsets.GenericViewSet):
+    serializer_class = HotlistSerializer
+    required_permissions = {
+        "GET": ("hotlists.view_hotlist",),
+        "POST": ("hotlists.add_hotlist",),
+        "PATCH": ("hotlists.change_hotlist",),
+        "PUT": ("hotlists.change_hotlist",),
+    }
+
+    def get_queryset(self):
+        return hotlists_visible_to(self.request.user)
+
+    def list(self, request):
+        return Response(HotlistSerializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(HotlistSerializer(self.get_object()).data)
+
+    def create(self, request):
+        serializer = HotlistSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hotlist = _saved(lambda: services.hotlist_create(actor=request.user, **serializer.validated_data))
+        return Response(HotlistSerializer(hotlist).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
+
+    def _update(self, request, *, partial):
+        hotlist = self.get_object()
+        serializer = HotlistSerializer(hotlist, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        hotlist = _saved(
+            lambda: services.hotlist_update(hotlist=hotlist, actor=request.user, **serializer.validated_data)
+        )
+        return Response(HotlistSerializer(hotlist).data)
+
+
+class EntryViewSet(viewsets.GenericViewSet):
+    """Entries of one list. Reading needs sight of the list; changing needs to manage it."""
+
+    serializer_class = EntrySerializer
+    pagination_class = EntryPages
+    required_permissions = {"GET": ("hotlists.view_hotlist",), "*": ("hotlists.view_hotlist",)}
+
+    def hotlist(self, manage: bool = False):
+        hotlist = get_object_or_404(hotlists_visible_to(self.request.user), pk=self.kwargs["hotlist_pk"])
+        if manage and not may_manage_entries(self.request.user, hotlist):
+            raise PermissionDenied("Only administrators and the list's owners change its entries.")
+        return hotlist
+
+    def get_queryset(self):
+        return entries_of(self.hotlist())
+
+    def list(self, request, hotlist_pk=None):
+        entries = entries_of(self.hotlist(), vrm=request.query_params.get("vrm", ""))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+
+    def retrieve(self, request, hotlist_pk=None, pk=None):
+        return Response(EntrySerializer(self.get_object()).data)
+
+    def create(self, request, hotlist_pk=None):
+        hotlist = self.hotlist(manage=True)
+        serializer = EntrySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = _saved(
+            lambda: services.entry_create(hotlist=hotlist, actor=request.user, **serializer.validated_data)
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, hotlist_pk=None, pk=None):
+        self.hotlist(manage=True)
+        entry = self.get_object()
+        serializer = EntrySerializer(entry, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        entry = _saved(
+            lambda: services.entry_update(entry=entry, actor=request.user, **serializer.validated_data)
+        )
+        return Response(EntrySerializer(entry).data)
+
+    def destroy(self, request, hotlist_pk=None, pk=None):
+        self.hotlist(manage=True)
+        services.entry_delete(entry=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Import entries from CSV (mode=merge or replace); all rows checked first")
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], url_path="import")
+    def import_csv(self, request, hotlist_pk=None):
+        hotlist = self.hotlist(manage=True)
+        mode = request.data.get("mode", "merge")
+        if mode not in {"merge", "replace"}:
+            raise ValidationError({"mode": ["Choose merge or replace."]})
+        try:
+            rows = checked_rows(request.data.get("file"))
+        except ImportRejected as rejected:
+            raise ValidationError(
+                {
+                    "rows": [
+                        {"row": row, "column": column, "problem": problem}
+                        for row, column, problem in rejected.problems
+                    ]
+                }
+            ) from None
+        result = services.entries_import(
+            hotlist=hotlist, rows=rows, replace=mode == "replace", actor=request.user
+        )
+        return Response(result.__dict__)
+
+
+class AlertViewSet(viewsets.GenericViewSet):
+    serializer_class = AlertSerializer
+    pagination_class = NewestAlertsFirst
+    required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}
+
+    def get_queryset(self):
+        return alerts_visible_to(self.request.user).select_related("acknowledged_by", "outcome_by")
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(AlertSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(AlertSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=AlertSerializer, summary="Acknowledge an alert")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return Response(
+            AlertSerializer(services.alert_acknowledge(alert=self.get_object(), actor=request.user)).data
+        )
+
+    @extend_schema(request=OutcomeSerializer, responses=AlertSerializer, summary="Record what happened")
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alert = services.alert_record_outcome(
+            alert=self.get_object(),
+            outcome=serializer.validated_data["outcome"],
+            notes=serializer.validated_data["notes"],
+            actor=request.user,
+        )
+        return Response(AlertSerializer(alert).data)

@@ -1,0 +1,57 @@
+"""Portal forms for hotlists, entries, imports and alert outcomes. Validation only."""
+
+from django import forms
+
+from apps.reads.plates import normalise_vrm
+
+from .models import Alert, Hotlist, HotlistEntry
+
+
+class HotlistForm(forms.ModelForm):
+    class Meta:
+        model = Hotlist
+        fields = ["name", "source", "priority", "active", "covert"]
+
+
+class EntryForm(forms.ModelForm):
+    markers = forms.CharField(
+        required=False, help_text="Separate markers with semicolons, e.g. weapons; violent."
+    )
+
+    class Meta:
+        model = HotlistEntry
+        fields = ["vrm", "reason", "action", "markers", "information", "expires_at"]
+        widgets = {"expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["markers"] = "; ".join(self.instance.markers)
+
+    def clean_vrm(self) -> str:
+        plate = normalise_vrm(self.cleaned_data["vrm"])
+        if not plate:
+            raise forms.ValidationError("The plate has no letters or digits.")
+        return plate
+
+    def clean_markers(self) -> list[str]:
+        return [m.strip() for m in self.cleaned_data["markers"].split(";") if m.strip()]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})
+    )
+    mode = forms.ChoiceField(
+        choices=[
+            ("merge", "Merge: add and update, keep the rest"),
+            ("replace", "Replace: the file becomes the list"),
+        ],
+        widget=forms.RadioSelect,
+        initial="merge",
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Alert.Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,0 +1,65 @@
+"""Hotlist CSV files: every row checked before anything is applied.
+
+Columns: vrm, reason, action, and optionally markers (separated by ;), information,
+expires_at (ISO 8601). A file with any bad row is refused whole, with every bad row and why.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+
+from .serializers import EntrySerializer
+
+REQUIRED = ("vrm", "reason", "action")
+OPTIONAL = ("markers", "information", "expires_at")
+
+
+class ImportRejected(Exception):
+    """The file cannot be applied. `problems` lists (row, column, message); row 0 is the file."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def checked_rows(upload) -> list[dict]:
+    """The file's rows, validated, or ImportRejected listing every problem."""
+    if upload is None:
+        raise ImportRejected([(0, "file", "Choose a CSV file.")])
+    if upload.size > settings.HOTLIST_IMPORT_MAX_BYTES:
+        raise ImportRejected([(0, "file", f"Larger than {settings.HOTLIST_IMPORT_MAX_BYTES:,} bytes.")])
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected([(0, "file", "Not UTF-8 text; save it as CSV (UTF-8).")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ImportRejected([(1, name, "Missing column.") for name in missing])
+    rows, problems, seen = [], [], {}
+    serializer = EntrySerializer()
+    for number, raw in enumerate(reader, start=2):
+        item = {
+            k.strip(): (v or "").strip() for k, v in raw.items() if k and k.strip() in REQUIRED + OPTIONAL
+        }
+        item = {k: v for k, v in item.items() if v != "" or k in REQUIRED}
+        try:
+            row = serializer.run_validation(item)
+        except ValidationError as invalid:
+            problems += [
+                (number, field, " ".join(map(str, messages))) for field, messages in invalid.detail.items()
+            ]
+            continue
+        if row["vrm"] in seen:
+            problems.append((number, "vrm", f"{row['vrm']} is already on row {seen[row['vrm']]}."))
+            continue
+        seen[row["vrm"]] = number
+        rows.append(row)
+    if problems:
+        raise ImportRejected(problems)
+    if not rows:
+        raise ImportRejected([(0, "file", "The file has a header but no entries.")])
+    return rows

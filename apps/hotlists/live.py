@@ -1,0 +1,68 @@
+"""Live alerts: published to Redis once their read is committed, streamed to open portal pages.
+
+Each officer's page holds a server-sent event stream (GET /alerts/stream/). A covert list's
+alert goes only to that list's owners. A page that reconnects sends Last-Event-ID and first
+receives the alerts it missed, from the database, so a dropped connection loses nothing.
+"""
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import Alert
+
+CHANNEL = "anpr:alerts"
+log = logging.getLogger(__name__)
+
+
+def publish(alerts: list[Alert]) -> None:
+    """Tell every open alert page (after commit). A Redis failure is logged, never raised:
+    the alerts are stored, and pages catch up from the database when they reconnect."""
+    if not alerts:
+        return
+    try:
+        import redis
+
+        client = redis.Redis.from_url(redis_url())
+        for alert in alerts:
+            client.publish(CHANNEL, json.dumps(event_for(alert)))
+    except Exception:
+        log.exception("could not publish %d live alert(s)", len(alerts))
+
+
+def event_for(alert: Alert) -> dict:
+    """What an alert page shows, plus who may see it (covert lists: owners only)."""
+    return {
+        "id": alert.pk,
+        "vrm": alert.vrm,
+        "entry_vrm": alert.entry_vrm,
+        "match": alert.match,
+        "priority": alert.priority,
+        "hotlist": alert.hotlist.name,
+        "reason": alert.get_reason_display(),
+        "action": alert.get_action_display(),
+        "markers": alert.markers,
+        "camera": alert.camera.code,
+        "area": alert.camera.area,
+        "seen_at": alert.read_seen_at.isoformat(),
+        "url": reverse("hotlists:alert_detail", args=[alert.pk]),
+        "plate_image": reverse("hotlists:alert_plate", args=[alert.pk]) if alert.plate_image else None,
+        "covert": alert.covert,
+        "owner_ids": list(alert.hotlist.owners.values_list("id", flat=True)) if alert.covert else [],
+    }
+
+
+def visible_to(event: dict, user_id: int) -> bool:
+    return not event["covert"] or user_id in event["owner_ids"]
+
+
+def redis_url() -> str:
+    """The Redis that carries live alerts: ALERTS_REDIS_URL, else Celery's broker."""
+    url = settings.ALERTS_REDIS_URL or settings.CELERY_BROKER_URL
+    parts = urlsplit(url)
+    if parts.scheme == "redis+socket":
+        return f"unix://{parts.path}"
+    return url

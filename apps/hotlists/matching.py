@@ -1,0 +1,67 @@
+"""Checking reads against every active, unexpired hotlist entry, one query per batch.
+
+A read matches an entry exactly (same normalised plate) or as a look-alike (same plate once
+confusable characters are folded: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G). Look-alike alerts
+rank one priority lower. Called by reads.services.ingest_reads inside its transaction, only
+for reads just stored, so each read raises each alert once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.reads.plates import lookalike_key
+
+from .models import Alert, HotlistEntry
+
+
+@dataclass(frozen=True)
+class StoredRead:
+    id: int
+    seen_at: datetime
+    camera_id: int
+    vrm: str
+    plate_image: str
+
+
+def raise_alerts(reads: list[StoredRead]) -> list[Alert]:
+    """Create the alerts these newly stored reads raise; returns them (saved)."""
+    if not reads:
+        return []
+    keys = {lookalike_key(read.vrm) for read in reads}
+    now = timezone.now()
+    entries = (
+        HotlistEntry.objects.filter(hotlist__active=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(lookalike__in=keys)  # exact matches share the key too
+        .select_related("hotlist")
+    )
+    by_key: dict[str, list[HotlistEntry]] = defaultdict(list)
+    for entry in entries:
+        by_key[entry.lookalike].append(entry)
+    alerts = [_alert(read, entry) for read in reads for entry in by_key.get(lookalike_key(read.vrm), [])]
+    return Alert.objects.bulk_create(alerts)
+
+
+def _alert(read: StoredRead, entry: HotlistEntry) -> Alert:
+    exact = entry.vrm == read.vrm
+    return Alert(
+        read_id=read.id,
+        read_seen_at=read.seen_at,
+        vrm=read.vrm,
+        plate_image=read.plate_image,
+        camera_id=read.camera_id,
+        hotlist=entry.hotlist,
+        entry=entry,
+        entry_vrm=entry.vrm,
+        reason=entry.reason,
+        action=entry.action,
+        markers=entry.markers,
+        information=entry.information,
+        match=Alert.Match.EXACT if exact else Alert.Match.LOOKALIKE,
+        priority=entry.hotlist.priority + (0 if exact else 1),
+        covert=entry.hotlist.covert,
+    )

@@ -1,0 +1,126 @@
+"""Hotlists of vehicles of interest, their entries, and the alerts reads raise against them."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Hotlist(models.Model):
+    """A list of vehicles of interest from one source; covert lists' hits reach only their owners."""
+
+    class Source(models.TextChoices):
+        NATIONAL = "national", "National"
+        LOCAL = "local", "Local"
+        INTELLIGENCE = "intelligence", "Intelligence"
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        MEDIUM = 2, "Medium"
+        LOW = 3, "Low"
+
+    name = models.CharField(max_length=100, unique=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    active = models.BooleanField(default=True)
+    covert = models.BooleanField(default=False, help_text="Hits are shown only to this list's owners.")
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="owned_hotlists", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HotlistEntry(models.Model):
+    """A vehicle of interest: what to do on sight and why, until its weed (expiry) date."""
+
+    class Reason(models.TextChoices):
+        STOLEN = "stolen", "Stolen"
+        NO_INSURANCE = "no_insurance", "No insurance"
+        NO_TAX = "no_tax", "No tax"
+        WANTED = "wanted", "Wanted"
+        INTELLIGENCE = "intelligence", "Intelligence"
+        MISSING_PERSON = "missing_person", "Missing person"
+
+    class Action(models.TextChoices):
+        STOP = "stop", "Stop"
+        OBSERVE = "observe", "Observe"
+        RECORD = "record", "Record only"
+
+    hotlist = models.ForeignKey(Hotlist, on_delete=models.CASCADE, related_name="entries")
+    vrm = models.CharField(max_length=16, db_index=True)
+    lookalike = models.CharField(max_length=16, db_index=True, editable=False)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    markers = models.JSONField(default=list, blank=True, help_text="Warning markers, e.g. weapons, violent.")
+    information = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="After this it no longer matches.")
+
+    class Meta:
+        ordering = ["vrm"]
+        verbose_name_plural = "hotlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["hotlist", "vrm"], name="one_entry_per_plate_per_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vrm} on {self.hotlist}"
+
+
+class Alert(models.Model):
+    """A read that matched a hotlist entry, with what the officer on the street did about it."""
+
+    class Match(models.TextChoices):
+        EXACT = "exact", "Exact"
+        LOOKALIKE = "lookalike", "Look-alike"
+
+    class Outcome(models.TextChoices):
+        STOPPED = "stopped", "Vehicle stopped"
+        NOT_FOUND = "not_found", "Not found"
+        NO_ACTION = "no_action", "No action taken"
+        FALSE_READ = "false_read", "False read"
+
+    # The read, by its key in the partitioned table (no foreign key: reads are dropped by day).
+    read_id = models.BigIntegerField()
+    read_seen_at = models.DateTimeField(db_index=True)
+    vrm = models.CharField(max_length=16)
+    plate_image = models.CharField(max_length=100, blank=True, help_text="The read's plate patch (evidence).")
+    camera = models.ForeignKey("cameras.Camera", on_delete=models.PROTECT, related_name="+")
+    hotlist = models.ForeignKey(Hotlist, on_delete=models.PROTECT, related_name="alerts")
+    entry = models.ForeignKey(HotlistEntry, null=True, on_delete=models.SET_NULL, related_name="alerts")
+    # What the entry said when the alert was raised, kept if the entry later changes or is weeded.
+    entry_vrm = models.CharField(max_length=16)
+    reason = models.CharField(max_length=16, choices=HotlistEntry.Reason.choices)
+    action = models.CharField(max_length=8, choices=HotlistEntry.Action.choices)
+    markers = models.JSONField(default=list, blank=True)
+    information = models.TextField(blank=True)
+    match = models.CharField(max_length=10, choices=Match.choices)
+    priority = models.PositiveSmallIntegerField(help_text="1 is most urgent; look-alikes rank one lower.")
+    covert = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["read_id", "read_seen_at", "entry"], name="one_alert_per_read_and_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vrm} matched {self.entry_vrm} ({self.hotlist})"

@@ -1,0 +1,133 @@
+"""Every change to hotlists, entries and alerts. Field changes are recorded by django-auditlog."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.reads.plates import lookalike_key, normalise_vrm
+
+from .models import Alert, Hotlist, HotlistEntry
+
+ENTRY_FIELDS = ("reason", "action", "markers", "information", "expires_at")
+HOTLIST_FIELDS = ("name", "source", "priority", "active", "covert")
+
+
+@transaction.atomic
+def hotlist_create(*, actor, owners=(), **fields) -> Hotlist:
+    """A new list; its creator owns it."""
+    hotlist = Hotlist(**{k: v for k, v in fields.items() if k in HOTLIST_FIELDS})
+    hotlist.full_clean()
+    hotlist.save()
+    hotlist.owners.set({actor, *owners})
+    return hotlist
+
+
+@transaction.atomic
+def hotlist_update(*, hotlist: Hotlist, actor, **fields) -> Hotlist:
+    for name, value in fields.items():
+        if name in HOTLIST_FIELDS:
+            setattr(hotlist, name, value)
+    hotlist.full_clean()
+    hotlist.save()
+    return hotlist
+
+
+@transaction.atomic
+def entry_create(*, hotlist: Hotlist, vrm: str, actor, **fields) -> HotlistEntry:
+    entry = HotlistEntry(
+        hotlist=hotlist, added_by=actor, **_plate(vrm), **_entry_fields(fields, complete=True)
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_update(*, entry: HotlistEntry, actor, **fields) -> HotlistEntry:
+    if "vrm" in fields:
+        for name, value in _plate(fields["vrm"]).items():
+            setattr(entry, name, value)
+    for name, value in _entry_fields(fields).items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, entry: HotlistEntry, actor) -> None:
+    entry.delete()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+
+
+@transaction.atomic
+def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) -> ImportResult:
+    """Apply checked rows ({vrm, reason, action, markers, information, expires_at}) in bulk.
+
+    Merge adds and updates; replace also removes entries the file does not list. Rows equal
+    to what is held change nothing, so importing the same file twice changes nothing.
+    """
+    held = {entry.vrm: entry for entry in hotlist.entries.all()}
+    wanted = {normalise_vrm(row["vrm"]): _entry_fields(row, complete=True) for row in rows}
+    added, changed = [], []
+    for vrm, fields in wanted.items():
+        entry = held.get(vrm)
+        if entry is None:
+            added.append(HotlistEntry(hotlist=hotlist, added_by=actor, **_plate(vrm), **fields))
+        elif any(getattr(entry, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            changed.append(entry)
+    HotlistEntry.objects.bulk_create(added, batch_size=5000)
+    HotlistEntry.objects.bulk_update(changed, ENTRY_FIELDS, batch_size=5000)
+    removed = 0
+    if replace:
+        gone = [entry.pk for vrm, entry in held.items() if vrm not in wanted]
+        for start in range(0, len(gone), 10_000):
+            removed += HotlistEntry.objects.filter(pk__in=gone[start : start + 10_000]).delete()[0]
+    return ImportResult(
+        added=len(added),
+        updated=len(changed),
+        removed=removed,
+        unchanged=len(wanted) - len(added) - len(changed),
+    )
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, actor) -> Alert:
+    """The officer has seen it (the first acknowledgement stands)."""
+    if alert.acknowledged_at is None:
+        alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return alert
+
+
+@transaction.atomic
+def alert_record_outcome(*, alert: Alert, outcome: Alert.Outcome, notes: str, actor) -> Alert:
+    """What happened: stopped, not found, no action, or a false read (feeds camera read quality)."""
+    alert_acknowledge(alert=alert, actor=actor)
+    alert.outcome, alert.outcome_notes = outcome, notes
+    alert.outcome_by, alert.outcome_at = actor, timezone.now()
+    alert.save(update_fields=["outcome", "outcome_notes", "outcome_by", "outcome_at"])
+    return alert
+
+
+def _plate(vrm: str) -> dict:
+    plate = normalise_vrm(vrm)
+    return {"vrm": plate, "lookalike": lookalike_key(plate)}
+
+
+def _entry_fields(fields: dict, *, complete: bool = False) -> dict:
+    """The entry fields given; with complete=True, the rest at their defaults (a whole entry)."""
+    values = {name: fields[name] for name in ENTRY_FIELDS if name in fields}
+    if complete:
+        values = {"markers": [], "information": "", "expires_at": None} | values
+    return values

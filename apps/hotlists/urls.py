@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hotlists"
+urlpatterns = [
+    path("hotlists/", views.hotlist_list, name="list"),
+    path("hotlists/new/", views.hotlist_create, name="create"),
+    path("hotlists/<int:pk>/", views.hotlist_detail, name="detail"),
+    path("hotlists/<int:pk>/edit/", views.hotlist_edit, name="edit"),
+    path("hotlists/<int:pk>/import/", views.hotlist_import, name="import"),
+    path("hotlists/<int:pk>/entries/<int:entry_pk>/", views.entry_edit, name="entry_edit"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/stream/", views.alert_stream, name="alert_stream"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/plate/", views.alert_plate, name="alert_plate"),
+]

@@ -1,0 +1,240 @@
+"""Portal pages: hotlists and their entries, CSV import, and the live alert desk."""
+
+import asyncio
+import json
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+
+from apps.accounts.access import requires
+from apps.reads.evidence import content_type, open_image
+
+from . import live, services
+from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
+from .imports import ImportRejected, checked_rows
+from .models import Alert, Hotlist, HotlistEntry
+from .selectors import (
+    alert_for,
+    alerts_visible_to,
+    entries_of,
+    hotlist_for,
+    hotlists_visible_to,
+    may_manage_entries,
+)
+
+
+@requires("hotlists.view_hotlist")
+def hotlist_list(request):
+    return render(request, "hotlists/hotlist_list.html", {"hotlists": hotlists_visible_to(request.user)})
+
+
+@requires("hotlists.add_hotlist")
+def hotlist_create(request):
+    form = HotlistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hotlist = services.hotlist_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Hotlist {hotlist.name} created.")
+        return redirect("hotlists:detail", pk=hotlist.pk)
+    return render(request, "hotlists/hotlist_form.html", {"form": form})
+
+
+@requires("hotlists.change_hotlist")
+def hotlist_edit(request, pk: int):
+    hotlist = _hotlist_or_404(request.user, pk)
+    form = HotlistForm(request.POST or None, instance=hotlist)
+    if request.method == "POST" and form.is_valid():
+        services.hotlist_update(hotlist=Hotlist.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
+        messages.success(request, "Hotlist saved.")
+        return redirect("hotlists:detail", pk=pk)
+    return render(request, "hotlists/hotlist_form.html", {"form": form, "hotlist": hotlist})
+
+
+@requires("hotlists.view_hotlist")
+def hotlist_detail(request, pk: int):
+    hotlist = _hotlist_or_404(request.user, pk)
+    manage = may_manage_entries(request.user, hotlist)
+    entry_form = EntryForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied("Only administrators and the list's owners change its entries.")
+        if entry_form.is_valid():
+            if hotlist.entries.filter(vrm=entry_form.cleaned_data["vrm"]).exists():
+                entry_form.add_error("vrm", "That plate is already on this list.")
+            else:
+                services.entry_create(hotlist=hotlist, actor=request.user, **entry_form.cleaned_data)
+                messages.success(request, f"{entry_form.cleaned_data['vrm']} added.")
+                return redirect("hotlists:detail", pk=pk)
+    vrm = request.GET.get("vrm", "").strip()
+    page = Paginator(entries_of(hotlist, vrm=vrm), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hotlists/hotlist_detail.html",
+        {
+            "hotlist": hotlist,
+            "page": page,
+            "manage": manage,
+            "entry_form": entry_form,
+            "import_form": ImportForm() if manage else None,
+            "vrm": vrm,
+            "query": f"vrm={vrm}" if vrm else "",
+        },
+    )
+
+
+@requires("hotlists.view_hotlist")
+def hotlist_import(request, pk: int):
+    hotlist = _hotlist_or_404(request.user, pk)
+    if not may_manage_entries(request.user, hotlist):
+        raise PermissionDenied("Only administrators and the list's owners change its entries.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"hotlist": hotlist, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = checked_rows(form.cleaned_data["file"])
+        except ImportRejected as rejected:
+            context["problems"] = rejected.problems[:500]
+            context["problem_count"] = len(rejected.problems)
+        else:
+            result = services.entries_import(
+                hotlist=hotlist, rows=rows, replace=form.cleaned_data["mode"] == "replace", actor=request.user
+            )
+            messages.success(
+                request,
+                f"Imported: {result.added} added, {result.updated} updated, {result.removed} removed, "
+                f"{result.unchanged} unchanged.",
+            )
+            return redirect("hotlists:detail", pk=pk)
+    return render(request, "hotlists/import.html", context)
+
+
+@requires("hotlists.view_hotlist")
+def entry_edit(request, pk: int, entry_pk: int):
+    hotlist = _hotlist_or_404(request.user, pk)
+    if not may_manage_entries(request.user, hotlist):
+        raise PermissionDenied("Only administrators and the list's owners change its entries.")
+    entry = _entry_or_404(hotlist, entry_pk)
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and "delete" in request.POST:
+        services.entry_delete(entry=entry, actor=request.user)
+        messages.success(request, f"{entry.vrm} removed.")
+        return redirect("hotlists:detail", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        services.entry_update(entry=_entry_or_404(hotlist, entry_pk), actor=request.user, **form.cleaned_data)
+        messages.success(request, "Entry saved.")
+        return redirect("hotlists:detail", pk=pk)
+    return render(request, "hotlists/entry_form.html", {"hotlist": hotlist, "entry": entry, "form": form})
+
+
+@requires("hotlists.view_alert")
+def alert_list(request):
+    page = Paginator(alerts_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "hotlists/alert_list.html", {"page": page, "query": ""})
+
+
+@requires("hotlists.view_alert")
+def alert_detail(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("hotlists.change_alert"):
+            raise PermissionDenied("You may not record outcomes.")
+        if "acknowledge" in request.POST:
+            services.alert_acknowledge(alert=alert, actor=request.user)
+            return redirect("hotlists:alert_detail", pk=pk)
+        if form.is_valid():
+            services.alert_record_outcome(
+                alert=alert,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+            messages.success(request, "Outcome recorded.")
+            return redirect("hotlists:alert_detail", pk=pk)
+    return render(request, "hotlists/alert_detail.html", {"alert": alert, "form": form})
+
+
+@requires("hotlists.view_alert")
+def alert_plate(request, pk: int):
+    alert = _alert_or_404(request.user, pk)
+    if not alert.plate_image:
+        raise Http404("No plate patch.")
+    response = FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
+    response["Cache-Control"] = "private, max-age=600"
+    return response
+
+
+@requires("hotlists.view_alert")
+async def alert_stream(request):
+    """Server-sent events: each new alert this user may see, as JSON, within a second of commit."""
+    user_id = request.user.pk
+    last_seen = request.headers.get("Last-Event-ID", "")
+    missed = await sync_to_async(_missed_events)(request.user, last_seen)
+    response = StreamingHttpResponse(_events(user_id, missed), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
+    return response
+
+
+async def _events(user_id: int, missed: list[dict]):
+    import redis.asyncio as redis
+
+    client = redis.Redis.from_url(live.redis_url())
+    pubsub = client.pubsub()
+    await pubsub.subscribe(live.CHANNEL)
+    try:
+        yield "retry: 2000\n\n"
+        for event in missed:
+            yield _sse(event)
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=15)
+            if message is None:
+                yield ": keep-alive\n\n"  # also lets the server notice a closed page
+                continue
+            event = json.loads(message["data"])
+            if live.visible_to(event, user_id):
+                yield _sse(event)
+    except asyncio.CancelledError:
+        raise
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
+
+
+def _sse(event: dict) -> str:
+    shown = {k: v for k, v in event.items() if k not in {"owner_ids", "covert"}}
+    return f"event: alert\nid: {event['id']}\ndata: {json.dumps(shown)}\n\n"
+
+
+def _missed_events(user, last_seen: str) -> list[dict]:
+    if not last_seen.isdigit():
+        return []
+    alerts = (
+        alerts_visible_to(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
+    )
+    return [live.event_for(alert) for alert in alerts]
+
+
+def _hotlist_or_404(user, pk: int) -> Hotlist:
+    try:
+        return hotlist_for(user, pk)
+    except Hotlist.DoesNotExist as missing:
+        raise Http404("No such hotlist.") from missing
+
+
+def _entry_or_404(hotlist: Hotlist, pk: int) -> HotlistEntry:
+    try:
+        return hotlist.entries.get(pk=pk)
+    except HotlistEntry.DoesNotExist as missing:
+        raise Http404("No such entry.") from missing
+
+
+def _alert_or_404(user, pk: int) -> Alert:
+    try:
+        return alert_for(user, pk)
+    except Alert.DoesNotExist as missing:
+        raise Http404("No such alert.") from missing
