@@ -6,13 +6,14 @@ from tests.browser.conftest import at_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-COMMON = ["Home", "My account", "API documentation"]
+MINE = ["My account", "API documentation"]
+ON_PATROL = ["Home", "Alerts", "Search reads", "Vehicle history", "Hotlists", "Cameras", *MINE]
 NAVIGATION = {
-    "officer": COMMON,
-    "supervisor": COMMON,
-    "planner": COMMON,
-    "auditor": ["Home", "Audit trail", "My account", "API documentation"],
-    "administrator": ["Home", "Users and roles", "My account", "API documentation"],
+    "officer": ON_PATROL,
+    "supervisor": ON_PATROL,
+    "planner": ["Home", "Cameras", "Camera map", *MINE],
+    "auditor": ["Home", "Cameras", "Search audit", "Sign-in audit", *MINE],
+    "administrator": ["Home", "Hotlists", "Cameras", "Camera map", "Back-load reads", "Users and roles", *MINE],
 }
 
 
