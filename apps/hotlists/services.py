@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,30 +76,41 @@ def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) 
     Merge adds and updates; replace also removes entries the file does not list. Rows equal
     to what is held change nothing, so importing the same file twice changes nothing.
     """
-    held = {entry.vrm: entry for entry in hotlist.entries.all()}
+    # Held entries as plain tuples: a national list has hundreds of thousands.
+    held = {row[0]: row[1:] for row in hotlist.entries.values_list("vrm", "pk", *ENTRY_FIELDS)}
     wanted = {normalise_vrm(row["vrm"]): _entry_fields(row, complete=True) for row in rows}
     added, changed = [], []
     for vrm, fields in wanted.items():
-        entry = held.get(vrm)
-        if entry is None:
+        current = held.get(vrm)
+        if current is None:
             added.append(HotlistEntry(hotlist=hotlist, added_by=actor, **_plate(vrm), **fields))
-        elif any(getattr(entry, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(entry, name, value)
-            changed.append(entry)
+        elif dict(zip(ENTRY_FIELDS, current[1:], strict=True)) != {
+            name: fields[name] for name in ENTRY_FIELDS
+        }:
+            changed.append(HotlistEntry(pk=current[0], **fields))
     HotlistEntry.objects.bulk_create(added, batch_size=5000)
     HotlistEntry.objects.bulk_update(changed, ENTRY_FIELDS, batch_size=5000)
     removed = 0
     if replace:
-        gone = [entry.pk for vrm, entry in held.items() if vrm not in wanted]
+        gone = [current[0] for vrm, current in held.items() if vrm not in wanted]
         for start in range(0, len(gone), 10_000):
             removed += HotlistEntry.objects.filter(pk__in=gone[start : start + 10_000]).delete()[0]
-    return ImportResult(
+    result = ImportResult(
         added=len(added),
         updated=len(changed),
         removed=removed,
         unchanged=len(wanted) - len(added) - len(changed),
     )
+    # Bulk writes bypass the change log's signals, so the import is logged on the list itself.
+    LogEntry.objects.log_create(
+        hotlist,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=actor,
+        changes={"entries": ["", f"imported ({'replace' if replace else 'merge'})"]},
+        additional_data=result.__dict__,
+    )
+    return result
 
 
 @transaction.atomic

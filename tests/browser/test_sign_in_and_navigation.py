@@ -13,7 +13,15 @@ NAVIGATION = {
     "supervisor": ON_PATROL,
     "planner": ["Home", "Cameras", "Camera map", *MINE],
     "auditor": ["Home", "Cameras", "Search audit", "Sign-in audit", *MINE],
-    "administrator": ["Home", "Hotlists", "Cameras", "Camera map", "Back-load reads", "Users and roles", *MINE],
+    "administrator": [
+        "Home",
+        "Hotlists",
+        "Cameras",
+        "Camera map",
+        "Back-load reads",
+        "Users and roles",
+        *MINE,
+    ],
 }
 
 

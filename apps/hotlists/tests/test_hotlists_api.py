@@ -106,6 +106,15 @@ def test_import_merges_or_replaces_and_the_same_file_twice_changes_nothing(admin
         "unchanged": 2,
     }
     assert set(hotlist.entries.values_list("vrm", flat=True)) == {"AA11AAA", "BB22BBB", "CC33CCC"}
+    from auditlog.models import LogEntry
+
+    logged = [
+        e.additional_data
+        for e in LogEntry.objects.get_for_object(hotlist).order_by("pk")
+        if e.additional_data
+    ]
+    assert logged[-1] == {"added": 0, "updated": 1, "removed": 1, "unchanged": 2}
+    assert len(logged) == 3
 
 
 def test_portal_import_shows_the_problems(admin, sign_in_client):
