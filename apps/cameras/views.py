@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 
 from apps.accounts.access import requires
 
+from apps.hotlists.selectors import read_quality
+
 from . import services
 from .disclosure import camera_as_disclosed, may_see_locations
 from .forms import CameraForm
@@ -28,7 +30,9 @@ def camera_list(request):
 def camera_detail(request, code: str):
     camera = _camera_or_404(request.user, code)
     return render(
-        request, "cameras/camera_detail.html", {"camera": camera_as_disclosed(camera, request.user)}
+        request,
+        "cameras/camera_detail.html",
+        {"camera": camera_as_disclosed(camera, request.user), "quality": read_quality(camera)},
     )
 
 

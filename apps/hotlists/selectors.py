@@ -38,3 +38,11 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
 
 def alert_for(user, pk: int) -> Alert:
     return alerts_visible_to(user).get(pk=pk)
+
+
+def read_quality(camera) -> dict:
+    """Outcomes officers recorded on this camera's alerts: how often its reads were false."""
+    outcomes = Alert.objects.filter(camera=camera).exclude(outcome="")
+    total = outcomes.count()
+    false = outcomes.filter(outcome=Alert.Outcome.FALSE_READ).count()
+    return {"outcomes": total, "false_reads": false, "false_rate": false / total if total else None}

@@ -195,3 +195,21 @@ def test_acknowledge_and_record_an_outcome(admin, make_user, api_client_for):
         api_client_for(make_user("planner")).post(f"/api/v1/alerts/{alert.pk}/acknowledge/").status_code
         == 403
     )
+
+
+def test_false_reads_feed_back_into_the_cameras_read_quality(
+    admin, make_user, api_client_for, sign_in_client
+):
+    CameraFactory(code="CAM-Q")
+    add_entry(make_hotlist(admin), "QU12ALT", admin)
+    officer = make_user("officer")
+    for outcome in ("false_read", "stopped"):
+        [alert] = ingest_reads(
+            items=[ReadInput(camera="CAM-Q", vrm="QU12ALT", seen_at=timezone.now(), confidence=0.9)],
+            source="camera",
+        ).alerts
+        api_client_for(officer).post(
+            f"/api/v1/alerts/{alert.pk}/outcome/", {"outcome": outcome}, format="json"
+        )
+    page = sign_in_client(officer, Client()).get("/cameras/CAM-Q/").content.decode()
+    assert "1 false read in 2 alert outcomes" in page
