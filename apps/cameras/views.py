@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from apps.accounts.access import requires
-
 from apps.hotlists.selectors import read_quality
 
 from . import services
