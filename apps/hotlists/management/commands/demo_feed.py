@@ -5,6 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 from django.utils import timezone
 
 from apps.cameras.models import Camera
@@ -31,18 +32,24 @@ class Command(BaseCommand):
             ]
             if rng.random() < 0.35:
                 vrms.append(rng.choice(listed))
-            result = ingest_reads(
-                items=[
-                    ReadInput(
-                        camera=rng.choice(cameras),
-                        vrm=v,
-                        seen_at=timezone.now(),
-                        confidence=round(rng.uniform(0.8, 0.99), 2),
-                    )
-                    for v in vrms
-                ],
-                source="camera",
-            )
-            self.stdout.write(f"demo feed: {result.stored} reads, {len(result.alerts)} alerts", ending="\n")
-            self.stdout.flush()
+            try:
+                result = ingest_reads(
+                    items=[
+                        ReadInput(
+                            camera=rng.choice(cameras),
+                            vrm=v,
+                            seen_at=timezone.now(),
+                            confidence=round(rng.uniform(0.8, 0.99), 2),
+                        )
+                        for v in vrms
+                    ],
+                    source="camera",
+                )
+                self.stdout.write(
+                    f"demo feed: {result.stored} reads, {len(result.alerts)} alerts", ending="\n"
+                )
+                self.stdout.flush()
+            except Exception as error:  # noqa: BLE001  (a demo feed keeps going; honcho would stop everything)
+                self.stderr.write(f"demo feed: {error}")
+                close_old_connections()
             time.sleep(interval)
