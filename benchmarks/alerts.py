@@ -91,6 +91,12 @@ def bench_latency(session: str, token: str, plates: list[str], count: int) -> st
     opened = threading.Event()
 
     def listen() -> None:
+        try:
+            receive()
+        except (http.client.HTTPException, OSError, ValueError):
+            pass  # the stream ends when the benchmark closes it
+
+    def receive() -> None:
         pending = b""
         while chunk := response.read1(65536):
             now = time.perf_counter()

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.reads.plates import lookalike_key, normalise_vrm
@@ -12,6 +12,7 @@ from .models import Alert, Hotlist, HotlistEntry
 
 ENTRY_FIELDS = ("reason", "action", "markers", "information", "expires_at")
 HOTLIST_FIELDS = ("name", "source", "priority", "active", "covert")
+ANALYZE_AFTER = 1000  # rows an import changes before the table's statistics are refreshed
 
 
 @transaction.atomic
@@ -101,6 +102,10 @@ def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) 
         removed=removed,
         unchanged=len(wanted) - len(added) - len(changed),
     )
+    if len(added) + len(changed) + removed >= ANALYZE_AFTER:
+        # Fresh statistics, or the planner may scan every entry instead of using the plate index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE hotlists_hotlistentry")
     # Bulk writes bypass the change log's signals, so the import is logged on the list itself.
     LogEntry.objects.log_create(
         hotlist,
