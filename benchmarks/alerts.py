@@ -11,6 +11,7 @@ Latency is from just before each POST to the alert arriving on the stream. Not a
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import random
@@ -91,10 +92,9 @@ def bench_latency(session: str, token: str, plates: list[str], count: int) -> st
     opened = threading.Event()
 
     def listen() -> None:
-        try:
+        # The stream ends with an error when the benchmark closes it.
+        with contextlib.suppress(http.client.HTTPException, OSError, ValueError):
             receive()
-        except (http.client.HTTPException, OSError, ValueError):
-            pass  # the stream ends when the benchmark closes it
 
     def receive() -> None:
         pending = b""
