@@ -3,24 +3,13 @@
 from django import forms
 
 from .models import Camera
+from .services import EDITABLE_FIELDS
 
 
 class CameraForm(forms.ModelForm):
     class Meta:
         model = Camera
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "status",
-            "area",
-            "road",
-            "direction",
-            "latitude",
-            "longitude",
-            "installed_on",
-            "review_due",
-        ]
+        fields = ["code", *EDITABLE_FIELDS]
         widgets = {
             "installed_on": forms.DateInput(attrs={"type": "date"}),
             "review_due": forms.DateInput(attrs={"type": "date"}),

@@ -4,24 +4,13 @@ from rest_framework import serializers
 
 from .disclosure import camera_as_disclosed
 from .models import Camera
+from .services import EDITABLE_FIELDS
 
 
 class CameraInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Camera
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "status",
-            "latitude",
-            "longitude",
-            "road",
-            "direction",
-            "area",
-            "installed_on",
-            "review_due",
-        ]
+        fields = ["code", *EDITABLE_FIELDS]
         # The model's check constraint is enforced by full_clean in the service.
         validators = []
 
