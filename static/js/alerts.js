@@ -50,7 +50,8 @@
     }
     cell(tr).textContent = alert.camera + " (" + alert.area + ")";
     var when = document.createElement("time"); when.dateTime = alert.seen_at;
-    when.textContent = new Date(alert.seen_at).toLocaleString();
+    when.textContent = new Date(alert.seen_at).toLocaleString("en-GB", {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
     cell(tr).appendChild(when);
     var link = document.createElement("a"); link.href = alert.url; link.textContent = "Open";
     cell(tr).appendChild(link);
