@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from apps.accounts.access import requires
 from apps.reads.evidence import content_type, open_image
@@ -174,13 +176,15 @@ async def alert_stream(request):
     user_id = request.user.pk
     last_seen = request.headers.get("Last-Event-ID", "")
     missed = await sync_to_async(_missed_events)(request.user, last_seen)
-    response = StreamingHttpResponse(_events(user_id, missed), content_type="text/event-stream")
+    # The stream ends with the session (idle timeout); the page's reconnect then needs a sign-in.
+    ends_at = request.session.get_expiry_date()
+    response = StreamingHttpResponse(_events(user_id, missed, ends_at), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
     return response
 
 
-async def _events(user_id: int, missed: list[dict]):
+async def _events(user_id: int, missed: list[dict], ends_at: datetime):
     import redis.asyncio as redis
 
     client = redis.Redis.from_url(live.redis_url())
@@ -190,7 +194,7 @@ async def _events(user_id: int, missed: list[dict]):
         yield "retry: 2000\n\n"
         for event in missed:
             yield _sse(event)
-        while True:
+        while timezone.now() < ends_at:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=15)
             if message is None:
                 yield ": keep-alive\n\n"  # also lets the server notice a closed page

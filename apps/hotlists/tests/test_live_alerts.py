@@ -139,3 +139,15 @@ def test_the_stream_is_for_signed_in_officers_only(asgi_server, setting, make_us
         headers={"Cookie": f"sessionid={session_of(make_user('planner'), sign_in_client)}"},
     )
     assert planner.getresponse().status == 403
+
+
+def test_the_stream_ends_when_the_session_would_have_expired():
+    import asyncio
+    from datetime import timedelta
+
+    from apps.hotlists.views import _events
+
+    async def collect():
+        return [chunk async for chunk in _events(1, [], timezone.now() - timedelta(seconds=1))]
+
+    assert asyncio.run(collect()) == ["retry: 2000\n\n"]
