@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
+from apps.access_requests.api import AccessRequestViewSet
 from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
 from apps.cameras.api import CameraViewSet
@@ -26,6 +27,7 @@ router.register("cameras", CameraViewSet, basename="cameras")
 router.register("hotlists", HotlistViewSet, basename="hotlists")
 router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename="hotlist-entries")
 router.register("alerts", AlertViewSet, basename="alerts")
+router.register("access-requests", AccessRequestViewSet, basename="access-requests")
 
 api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("cameras/", include("apps.cameras.urls")),
     path("reads/", include("apps.reads.urls")),
     path("", include("apps.hotlists.urls")),
+    path("access-requests/", include("apps.access_requests.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

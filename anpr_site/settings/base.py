@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.cameras",
     "apps.reads",
     "apps.hotlists",
+    "apps.access_requests",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "apps.accounts.tasks.clear_expired_sessions",
+        "schedule": timedelta(hours=1),
+    },
+    "expire-access-requests": {
+        "task": "apps.access_requests.tasks.expire_access_requests",
         "schedule": timedelta(hours=1),
     },
     "create-read-partitions-ahead": {

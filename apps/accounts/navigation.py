@@ -38,6 +38,18 @@ SECTIONS: tuple[Section, ...] = (
         "Every read of one plate you may see, as a timeline and on the map.",
     ),
     Section(
+        "Access requests",
+        "access_requests:mine",
+        ("access_requests.add_accessrequest",),
+        "Ask to search reads older than the standard window for an investigation.",
+    ),
+    Section(
+        "Requests to decide",
+        "access_requests:queue",
+        ("access_requests.decide_accessrequest",),
+        "Approve, narrow, refuse or revoke extended access.",
+    ),
+    Section(
         "Hotlists",
         "hotlists:list",
         ("hotlists.view_hotlist",),
@@ -66,6 +78,12 @@ SECTIONS: tuple[Section, ...] = (
         "audit:searches",
         ("audit.view_searchaudit",),
         "Every search, export and opened read: who, why, under which reference, and how many results.",
+    ),
+    Section(
+        "Extended access report",
+        "access_requests:report",
+        ("access_requests.report_accessrequest",),
+        "Searches made under access requests, per user and per request.",
     ),
     Section(
         "Sign-in audit",

@@ -18,15 +18,18 @@ PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
 
 SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_camera"})
 ON_PATROL = frozenset({"hotlists.view_hotlist", "hotlists.view_alert", "hotlists.change_alert"})
+REQUEST_ACCESS = frozenset({"access_requests.add_accessrequest", "access_requests.view_accessrequest"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    OFFICER: SEARCH_READS | ON_PATROL,
-    SUPERVISOR: SEARCH_READS | ON_PATROL,
+    OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS,
+    SUPERVISOR: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | {"access_requests.decide_accessrequest"},
     PLANNER: frozenset({"cameras.view_camera", "cameras.view_camera_location"}),
     AUDITOR: frozenset(
         {
             "audit.view_securityevent",
             "audit.view_searchaudit",
+            "access_requests.view_accessrequest",
+            "access_requests.report_accessrequest",
             "auditlog.view_logentry",
             "cameras.view_camera",
         }

@@ -53,6 +53,10 @@ def home(request):
         context["recent_failures"] = security_events().filter(kind="login_failed")[:5]
     if request.user.has_perm("accounts.view_user"):
         context["locked"] = sorted(locked_usernames())
+    if request.user.has_perm("access_requests.add_accessrequest"):
+        from apps.access_requests.selectors import decisions_unseen
+
+        context["decisions"] = decisions_unseen(request.user)
     return render(request, "portal/home.html", context)
 
 

@@ -81,6 +81,18 @@ class SearchPurposeForm(forms.Form):
         help_text="An approved request, to search reads older than the standard window.",
     )
 
+    def __init__(self, *args, access_request_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if access_request_choices is not None:  # the portal offers the user's usable requests
+            self.fields["access_request"] = forms.TypedChoiceField(
+                choices=access_request_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                label="Access request",
+                help_text="An approved request of yours, to reach older reads.",
+            )
+
     def clean_purpose(self) -> str:
         purpose = self.cleaned_data["purpose"].strip()
         if len(purpose) < 5:

@@ -33,7 +33,7 @@ def search(request):
     """The search form; with a purpose and reference given, the results (audited)."""
     asked = bool(request.GET)
     filters = ReadFilter(request.GET or None)
-    purpose = SearchPurposeForm(request.GET or None)
+    purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose, "asked": asked}
     if asked and filters.is_valid() & purpose.is_valid():
         try:
@@ -103,7 +103,7 @@ def export(request):
 def vehicle_history(request):
     """Every permitted read of one plate, as a timeline and (for those allowed) on the map."""
     filters = ReadFilter(request.GET or None)
-    purpose = SearchPurposeForm(request.GET or None)
+    purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
     vrm = request.GET.get("vrm", "")
     if vrm and "*" not in vrm and "?" not in vrm and filters.is_valid() & purpose.is_valid():
@@ -147,6 +147,12 @@ def back_load(request):
             messages.success(request, f"{result.stored} reads stored, {result.duplicates} already held.")
             return redirect("reads:back_load")
     return render(request, "reads/back_load.html", context)
+
+
+def _purpose_form(request) -> SearchPurposeForm:
+    from apps.access_requests.views import usable_choices
+
+    return SearchPurposeForm(request.GET or None, access_request_choices=usable_choices(request.user))
 
 
 def _search(request, filters, purpose, *, kind):

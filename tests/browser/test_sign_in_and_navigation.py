@@ -7,12 +7,12 @@ from tests.browser.conftest import at_home
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MINE = ["My account", "API documentation"]
-ON_PATROL = ["Home", "Alerts", "Search reads", "Vehicle history", "Hotlists", "Cameras", *MINE]
+ON_PATROL = ["Home", "Alerts", "Search reads", "Vehicle history", "Access requests"]
 NAVIGATION = {
-    "officer": ON_PATROL,
-    "supervisor": ON_PATROL,
+    "officer": [*ON_PATROL, "Hotlists", "Cameras", *MINE],
+    "supervisor": [*ON_PATROL, "Requests to decide", "Hotlists", "Cameras", *MINE],
     "planner": ["Home", "Cameras", "Camera map", *MINE],
-    "auditor": ["Home", "Cameras", "Search audit", "Sign-in audit", *MINE],
+    "auditor": ["Home", "Cameras", "Search audit", "Extended access report", "Sign-in audit", *MINE],
     "administrator": [
         "Home",
         "Hotlists",

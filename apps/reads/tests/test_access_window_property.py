@@ -1,5 +1,5 @@
 """Property: whatever reads exist, whoever searches and whatever range they ask for, no path
-returns a read older than the standard window (there are no approved requests yet), and every
+returns a read older than the standard window when no access request is named, and every
 matching read inside it is returned."""
 
 from datetime import timedelta

@@ -1,0 +1,138 @@
+"""/api/v1/access-requests/: file, list, approve, refuse, revoke."""
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import services
+from .models import AccessRequest
+from .selectors import requests_visible_to
+
+
+class AccessRequestSerializer(serializers.ModelSerializer):
+    requester = serializers.CharField(source="requester.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "id",
+            "requester",
+            "filed_at",
+            "investigation_reference",
+            "offence",
+            "justification",
+            "vrms",
+            "camera_codes",
+            "areas",
+            "period_start",
+            "period_end",
+            "days_needed",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "expires_at",
+        ]
+        read_only_fields = [
+            "id",
+            "requester",
+            "filed_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "expires_at",
+        ]
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    days = serializers.IntegerField(required=False, min_value=1)
+    vrms = serializers.ListField(child=serializers.CharField(), required=False)
+    period_start = serializers.DateTimeField(required=False)
+    period_end = serializers.DateTimeField(required=False)
+
+
+def _done(step):
+    try:
+        return step()
+    except ModelValidationError as invalid:
+        raise ValidationError(
+            invalid.message_dict if hasattr(invalid, "error_dict") else invalid.messages
+        ) from None
+
+
+class AccessRequestViewSet(viewsets.GenericViewSet):
+    serializer_class = AccessRequestSerializer
+    required_permissions = {
+        "GET": ("access_requests.view_accessrequest",),
+        "POST": ("access_requests.view_accessrequest",),  # each action checks its own right below
+    }
+
+    def get_queryset(self):
+        return requests_visible_to(self.request.user)
+
+    def list(self, request):
+        return Response(AccessRequestSerializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(AccessRequestSerializer(self.get_object()).data)
+
+    def create(self, request):
+        if not request.user.has_perm("access_requests.add_accessrequest"):
+            self.permission_denied(request, "You may not file access requests.")
+        serializer = AccessRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        filed = _done(lambda: services.request_file(requester=request.user, **serializer.validated_data))
+        return Response(AccessRequestSerializer(filed).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DecisionSerializer, responses=AccessRequestSerializer, summary="Approve (optionally narrower)"
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = self._decision(request)
+        reason = data.pop("reason")
+        decided = _done(
+            lambda: services.request_approve(
+                access_request=self.get_object(), approver=request.user, reason=reason, **data
+            )
+        )
+        return Response(AccessRequestSerializer(decided).data)
+
+    @extend_schema(
+        request=DecisionSerializer, responses=AccessRequestSerializer, summary="Refuse, with a reason"
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        reason = self._decision(request)["reason"]
+        decided = _done(
+            lambda: services.request_refuse(
+                access_request=self.get_object(), approver=request.user, reason=reason
+            )
+        )
+        return Response(AccessRequestSerializer(decided).data)
+
+    @extend_schema(
+        request=DecisionSerializer, responses=AccessRequestSerializer, summary="Revoke an approval now"
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        reason = self._decision(request)["reason"]
+        revoked = _done(
+            lambda: services.request_revoke(
+                access_request=self.get_object(), supervisor=request.user, reason=reason
+            )
+        )
+        return Response(AccessRequestSerializer(revoked).data)
+
+    def _decision(self, request) -> dict:
+        if not request.user.has_perm("access_requests.decide_accessrequest"):
+            self.permission_denied(request, "Only supervisors decide access requests.")
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)

@@ -1,0 +1,84 @@
+"""Reads of access requests, and the grant one gives to the read store's access window."""
+
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from apps.audit.models import SearchAudit
+from apps.cameras.models import Camera
+from apps.reads.access_window import AccessRequestNotUsable, Grant
+
+from .models import AccessRequest
+from .services import USE
+
+
+def requests_visible_to(user) -> QuerySet[AccessRequest]:
+    """Supervisors and auditors see every request; others their own."""
+    requests = AccessRequest.objects.select_related("requester", "decided_by")
+    if user.has_perm("access_requests.decide_accessrequest") or user.has_perm(
+        "access_requests.report_accessrequest"
+    ):
+        return requests
+    return requests.filter(requester=user)
+
+
+def usable_requests(user, *, now: datetime) -> QuerySet[AccessRequest]:
+    """Approved, unexpired requests this user holds the object permission to use."""
+    from guardian.shortcuts import get_objects_for_user
+
+    held = get_objects_for_user(user, USE, klass=AccessRequest, accept_global_perms=False)
+    return held.filter(status=AccessRequest.Status.APPROVED, expires_at__gt=now, requester=user)
+
+
+def grant_for(user, *, access_request_id: int, now: datetime) -> Grant:
+    """The reads an approved request opens to this user now, or AccessRequestNotUsable."""
+    request = usable_requests(user, now=now).filter(pk=access_request_id).first()
+    if request is None:
+        raise AccessRequestNotUsable(
+            f"Access request {access_request_id} is not an approved, unexpired request of yours."
+        )
+    cameras = frozenset(Camera.objects.filter(code__in=request.camera_codes).values_list("pk", flat=True))
+    return Grant(
+        start=request.period_start,
+        end=request.period_end,
+        vrms=frozenset(request.vrms) or None,
+        camera_ids=cameras if request.camera_codes else None,
+        areas=frozenset(request.areas) or None,
+        access_request_id=request.pk,
+    )
+
+
+def pending_queue(user) -> QuerySet[AccessRequest]:
+    """Requests waiting for a decision, excluding the supervisor's own."""
+    return requests_visible_to(user).filter(status=AccessRequest.Status.PENDING).exclude(requester=user)
+
+
+def searches_under(access_request: AccessRequest) -> QuerySet[SearchAudit]:
+    return SearchAudit.objects.filter(access_request_id=access_request.pk)
+
+
+def extended_use_report() -> dict:
+    """Searches made under access requests, per user and per request."""
+    used = SearchAudit.objects.filter(access_request_id__isnull=False)
+    per_request = (
+        used.filter(access_request_id=OuterRef("pk"))
+        .values("access_request_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return {
+        "per_user": used.values("username")
+        .annotate(searches=Count("id"), requests=Count("access_request_id", distinct=True))
+        .order_by("-searches"),
+        "per_request": AccessRequest.objects.annotate(
+            searches=Coalesce(Subquery(per_request, output_field=IntegerField()), 0)
+        )
+        .select_related("requester")
+        .order_by("-filed_at")[:200],
+    }
+
+
+def decisions_unseen(user) -> QuerySet[AccessRequest]:
+    """Decisions on this user's requests that they have not opened yet."""
+    return AccessRequest.objects.filter(requester=user, requester_informed=False)

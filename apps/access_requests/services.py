@@ -1,0 +1,178 @@
+"""Every step of an access request: keyword-only, atomic, each one recorded as an event."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from apps.reads.plates import normalise_vrm
+
+from .models import AccessRequest, AccessRequestEvent
+
+USE = "access_requests.use_accessrequest"
+DECIDE = "access_requests.decide_accessrequest"
+
+
+@transaction.atomic
+def request_file(
+    *,
+    requester,
+    investigation_reference: str,
+    offence: str,
+    justification: str,
+    period_start: datetime,
+    period_end: datetime,
+    days_needed: int,
+    vrms: list[str] = (),
+    camera_codes: list[str] = (),
+    areas: list[str] = (),
+) -> AccessRequest:
+    """File a request; it waits for a supervisor."""
+    _check_period(period_start, period_end)
+    request = AccessRequest.objects.create(
+        requester=requester,
+        investigation_reference=investigation_reference,
+        offence=offence,
+        justification=justification,
+        period_start=period_start,
+        period_end=period_end,
+        days_needed=days_needed,
+        vrms=sorted({normalise_vrm(v) for v in vrms if normalise_vrm(v)}),
+        camera_codes=sorted({c.strip().upper() for c in camera_codes if c.strip()}),
+        areas=sorted({a.strip() for a in areas if a.strip()}),
+    )
+    _event(request, AccessRequestEvent.Kind.FILED, requester, scope=_scope(request))
+    return request
+
+
+@transaction.atomic
+def request_approve(
+    *,
+    access_request: AccessRequest,
+    approver,
+    reason: str,
+    days: int | None = None,
+    period_start: datetime | None = None,
+    period_end: datetime | None = None,
+    vrms: list[str] | None = None,
+) -> AccessRequest:
+    """Approve, perhaps narrower (fewer plates, shorter period, less time); the requester may then use it."""
+    request = _pending(access_request, approver)
+    if days is not None and not 1 <= days <= request.days_needed:
+        raise ValidationError({"days": f"Between 1 and the {request.days_needed} days asked for."})
+    if period_start or period_end:
+        start, end = period_start or request.period_start, period_end or request.period_end
+        if start < request.period_start or end > request.period_end:
+            raise ValidationError({"period_start": "An approval may narrow the period, not widen it."})
+        _check_period(start, end)
+        request.period_start, request.period_end = start, end
+    if vrms is not None:
+        narrowed = sorted({normalise_vrm(v) for v in vrms if normalise_vrm(v)})
+        if (request.vrms and not set(narrowed) <= set(request.vrms)) or (not narrowed and request.vrms):
+            raise ValidationError({"vrms": "An approval may narrow the plates, not add to them."})
+        request.vrms = narrowed
+    now = timezone.now()
+    request.status = AccessRequest.Status.APPROVED
+    request.decided_by, request.decided_at, request.decision_reason = approver, now, reason
+    request.expires_at = now + timedelta(days=days or request.days_needed)
+    request.requester_informed = False
+    request.save()
+    assign_perm(USE, request.requester, request)
+    _event(
+        request,
+        AccessRequestEvent.Kind.APPROVED,
+        approver,
+        reason=reason,
+        scope=_scope(request),
+        expires_at=request.expires_at.isoformat(),
+    )
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, access_request: AccessRequest, approver, reason: str) -> AccessRequest:
+    request = _pending(access_request, approver)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the request is refused."})
+    request.status = AccessRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_reason = approver, timezone.now(), reason
+    request.requester_informed = False
+    request.save()
+    _event(request, AccessRequestEvent.Kind.REFUSED, approver, reason=reason)
+    return request
+
+
+@transaction.atomic
+def request_revoke(*, access_request: AccessRequest, supervisor, reason: str) -> AccessRequest:
+    """End an approved request at once."""
+    if not supervisor.has_perm(DECIDE):
+        raise PermissionDenied("Only supervisors revoke access requests.")
+    request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if request.status != AccessRequest.Status.APPROVED:
+        raise ValidationError("Only an approved request can be revoked.")
+    _close(request, AccessRequest.Status.REVOKED)
+    request.requester_informed = False
+    request.save()
+    _event(request, AccessRequestEvent.Kind.REVOKED, supervisor, reason=reason)
+    return request
+
+
+def requests_expire(*, now: datetime | None = None) -> int:
+    """Close approved requests past their end (the daily job). Returns how many."""
+    now = now or timezone.now()
+    count = 0
+    for request in AccessRequest.objects.filter(status=AccessRequest.Status.APPROVED, expires_at__lte=now):
+        with transaction.atomic():
+            _close(request, AccessRequest.Status.EXPIRED)
+            request.save()
+            _event(request, AccessRequestEvent.Kind.EXPIRED, None)
+            count += 1
+    return count
+
+
+def request_mark_seen(*, access_request: AccessRequest) -> None:
+    AccessRequest.objects.filter(pk=access_request.pk).update(requester_informed=True)
+
+
+def _pending(access_request: AccessRequest, approver) -> AccessRequest:
+    if not approver.has_perm(DECIDE):
+        raise PermissionDenied("Only supervisors decide access requests.")
+    request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if request.requester_id == approver.pk:
+        raise PermissionDenied("Nobody may decide their own request.")
+    if request.status != AccessRequest.Status.PENDING:
+        raise ValidationError(f"The request is already {request.get_status_display().lower()}.")
+    return request
+
+
+def _close(request: AccessRequest, status: str) -> None:
+    request.status = status
+    remove_perm(USE, request.requester, request)
+
+
+def _check_period(start: datetime, end: datetime) -> None:
+    earliest = timezone.now() - timedelta(days=settings.READ_ACCESS_EXTENDED_DAYS)
+    if end <= start:
+        raise ValidationError({"period_end": "The period must end after it starts."})
+    if start < earliest:
+        raise ValidationError(
+            {"period_start": f"Reads older than {settings.READ_ACCESS_EXTENDED_DAYS} days are not held."}
+        )
+
+
+def _scope(request: AccessRequest) -> dict:
+    return {
+        "vrms": request.vrms,
+        "camera_codes": request.camera_codes,
+        "areas": request.areas,
+        "period": [request.period_start.isoformat(), request.period_end.isoformat()],
+    }
+
+
+def _event(request: AccessRequest, kind: str, actor, **detail) -> None:
+    AccessRequestEvent.objects.create(
+        access_request=request, kind=kind, actor=actor.get_username() if actor else "system", detail=detail
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "access_requests"
+urlpatterns = [
+    path("", views.my_requests, name="mine"),
+    path("new/", views.file_request, name="file"),
+    path("queue/", views.queue, name="queue"),
+    path("report/", views.report, name="report"),
+    path("<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,65 @@
+"""The whole extended-access flow in the browser: file, approve, search past 90 days."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.cameras.tests.factories import CameraFactory
+from apps.reads.tests.helpers import store_reads
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_files_supervisor_approves_officer_sees_the_old_read(
+    browser, live_server, make_user, sign_in_page
+):
+
+    store_reads(
+        CameraFactory(code="CAM-OLD", area="Old town"), ("OL12DRD", timedelta(days=100)), source="upload"
+    )
+    officer, supervisor = make_user("officer"), make_user("supervisor")
+    now = timezone.localtime()
+
+    page = sign_in_page(officer)
+    page.get_by_role("link", name="Search reads").first.click()
+    page.get_by_label("Purpose").fill("Homicide enquiry, suspect vehicle")
+    page.get_by_label("Reference").fill("OP-KESTREL")
+    page.get_by_label("Plate").fill("OL12DRD")
+    page.get_by_role("button", name="Search").click()
+    assert "No reads match" in page.content()
+
+    page.get_by_role("link", name="Access requests").first.click()
+    page.get_by_role("link", name="File a request").click()
+    page.get_by_label("Investigation reference").fill("OP-KESTREL")
+    page.get_by_label("Offence category").select_option("major_crime")
+    page.get_by_label("Justification").fill("The suspect vehicle was seen near the scene in August.")
+    page.get_by_label("Plates").fill("OL12DRD")
+    page.get_by_label("Reads from").fill((now - timedelta(days=120)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Reads until").fill((now - timedelta(days=80)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Access needed for (days)").fill("7")
+    page.get_by_role("button", name="File request").click()
+    assert "Pending" in page.get_by_test_id("request-facts").inner_text()
+    request_url = page.url
+    page.get_by_role("button", name="Sign out").click()
+
+    page = sign_in_page(supervisor)
+    page.get_by_role("link", name="Requests to decide").first.click()
+    page.get_by_test_id("access-requests").get_by_role("link").first.click()
+    page.get_by_role("radio", name="Approve").check()
+    page.get_by_label("Reason").fill("Necessary and proportionate for a homicide.")
+    page.get_by_role("button", name="Record decision").click()
+    assert "Approved" in page.get_by_test_id("request-facts").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    page = sign_in_page(officer)
+    assert "Necessary and proportionate" in page.get_by_test_id("decisions").inner_text()
+    page.get_by_role("link", name="Search reads").first.click()
+    page.get_by_label("Purpose").fill("Homicide enquiry, suspect vehicle")
+    page.get_by_label("Reference").fill("OP-KESTREL")
+    page.get_by_label("Plate").fill("OL12DRD")
+    page.get_by_label("Access request").select_option(index=1)
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_test_id("results").locator(".vrm").all_inner_texts() == ["OL12DRD"]
+    page.goto(request_url)
+    assert "Homicide enquiry" in page.get_by_test_id("request-searches").inner_text()
