@@ -1,7 +1,7 @@
 """Accounts for tests: a user per role, with a TOTP device whose codes tests can compute."""
 
 import factory
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
@@ -34,6 +34,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def current_code(user: User) -> str:
-    """The six digits the user's authenticator app would show now."""
+    """Six digits the user's authenticator app would accept now.
+
+    A code is good once (replay protection); when this time step's code was already used,
+    the next step's code is given, which the device's tolerance of one step still accepts.
+    """
     device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
+    drift = max(0, device.last_t - now + 1)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
