@@ -48,9 +48,10 @@ def user_create(
 
 @transaction.atomic
 def user_set_roles(*, user: User, roles: list[str], actor: User, request: HttpRequest | None = None) -> None:
-    """Replace the account's roles."""
+    """Replace the account's roles; open sessions end, so new rights apply from the next sign-in."""
     before = user.role_names
     user.groups.set(_role_groups(roles))
+    _end_sessions(user)
     _record(user, actor, request, action="roles changed", before=before, after=sorted(roles))
 
 

@@ -70,9 +70,13 @@ def test_weak_passwords_and_mixed_machine_roles_are_refused(admin_client):
     assert not User.objects.filter(username="pc9").exists()
 
 
-def test_change_roles(admin_client, make_user):
+def test_change_roles_and_end_the_accounts_sessions(admin_client, make_user, sign_in_client):
+    from django.test import Client
+
     officer = make_user("officer")
+    officer_browser = sign_in_client(officer, Client())
     admin_client.post(action(officer.pk, "roles"), {"roles": ["officer", "supervisor"]})
+    assert officer_browser.get(reverse("portal:home")).status_code == 302
     assert officer.role_names == ["officer", "supervisor"]
     assert SecurityEvent.objects.filter(username=officer.username, detail__action="roles changed").exists()
 
