@@ -1,10 +1,8 @@
 """/api/v1/access-requests/: file, list, approve, refuse, revoke."""
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import services
@@ -57,15 +55,6 @@ class DecisionSerializer(serializers.Serializer):
     period_end = serializers.DateTimeField(required=False)
 
 
-def _done(step):
-    try:
-        return step()
-    except ModelValidationError as invalid:
-        raise ValidationError(
-            invalid.message_dict if hasattr(invalid, "error_dict") else invalid.messages
-        ) from None
-
-
 class AccessRequestViewSet(viewsets.GenericViewSet):
     serializer_class = AccessRequestSerializer
     required_permissions = {
@@ -89,7 +78,7 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
             self.permission_denied(request, "You may not file access requests.")
         serializer = AccessRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        filed = _done(lambda: services.request_file(requester=request.user, **serializer.validated_data))
+        filed = services.request_file(requester=request.user, **serializer.validated_data)
         return Response(AccessRequestSerializer(filed).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -99,10 +88,8 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
     def approve(self, request, pk=None):
         data = self._decision(request)
         reason = data.pop("reason")
-        decided = _done(
-            lambda: services.request_approve(
-                access_request=self.get_object(), approver=request.user, reason=reason, **data
-            )
+        decided = services.request_approve(
+            access_request=self.get_object(), approver=request.user, reason=reason, **data
         )
         return Response(AccessRequestSerializer(decided).data)
 
@@ -112,10 +99,8 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         reason = self._decision(request)["reason"]
-        decided = _done(
-            lambda: services.request_refuse(
-                access_request=self.get_object(), approver=request.user, reason=reason
-            )
+        decided = services.request_refuse(
+            access_request=self.get_object(), approver=request.user, reason=reason
         )
         return Response(AccessRequestSerializer(decided).data)
 
@@ -125,10 +110,8 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         reason = self._decision(request)["reason"]
-        revoked = _done(
-            lambda: services.request_revoke(
-                access_request=self.get_object(), supervisor=request.user, reason=reason
-            )
+        revoked = services.request_revoke(
+            access_request=self.get_object(), supervisor=request.user, reason=reason
         )
         return Response(AccessRequestSerializer(revoked).data)
 

@@ -2,15 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.accounts.access import requires
 
 from . import services
 from .forms import DecisionForm, FileForm, RevokeForm
-from .models import AccessRequest
 from .selectors import (
     extended_use_report,
     pending_queue,
@@ -43,7 +41,7 @@ def file_request(request):
 
 @requires("access_requests.view_accessrequest")
 def detail(request, pk: int):
-    access_request = _request_or_404(request.user, pk)
+    access_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
     if access_request.requester_id == request.user.pk and not access_request.requester_informed:
         services.request_mark_seen(access_request=access_request)
     can_decide = (
@@ -115,10 +113,3 @@ def usable_choices(user) -> list[tuple[str, str]]:
         )
         for r in usable_requests(user, now=timezone.now())
     ]
-
-
-def _request_or_404(user, pk: int) -> AccessRequest:
-    try:
-        return requests_visible_to(user).get(pk=pk)
-    except AccessRequest.DoesNotExist as missing:
-        raise Http404("No such access request.") from missing

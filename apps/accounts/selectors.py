@@ -20,7 +20,3 @@ def locked_usernames() -> set[str]:
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
         ).values_list("username", flat=True)
     )
-
-
-def user_for_administration(pk: int) -> User:
-    return users_for_administration().get(pk=pk)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -20,7 +20,7 @@ from .enrolment import totp_enrolment
 from .forms import SignInForm, UserCreateForm, UserRolesForm
 from .models import User
 from .navigation import sections_for
-from .selectors import locked_usernames, user_for_administration, users_for_administration
+from .selectors import locked_usernames, users_for_administration
 
 
 @public
@@ -97,7 +97,7 @@ def user_create(request):
 
 @requires("accounts.view_user")
 def user_detail(request, pk: int):
-    user = _user_or_404(pk)
+    user = get_object_or_404(users_for_administration(), pk=pk)
     return render(
         request,
         "accounts/user_detail.html",
@@ -113,7 +113,7 @@ def user_detail(request, pk: int):
 @requires("accounts.change_user")
 @require_POST
 def user_action(request, pk: int, action: str):
-    user = _user_or_404(pk)
+    user = get_object_or_404(users_for_administration(), pk=pk)
     if user == request.user and action in {"disable", "roles"}:
         raise PermissionDenied("You cannot disable yourself or change your own roles.")
     if action == "roles":
@@ -137,13 +137,6 @@ def user_action(request, pk: int, action: str):
     else:
         raise Http404("No such action.")
     return redirect("accounts:user_detail", pk=pk)
-
-
-def _user_or_404(pk: int) -> User:
-    try:
-        return user_for_administration(pk)
-    except User.DoesNotExist as missing:
-        raise Http404("No such account.") from missing
 
 
 def _show_secret_once(request, user: User, secret: str | None):

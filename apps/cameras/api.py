@@ -1,13 +1,11 @@
 """/api/v1/cameras/: everyone with the registry permission lists cameras; administrators change them."""
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import services
-from .models import Camera
 from .selectors import cameras_visible_to
 from .serializers import CameraInputSerializer, CameraOutputSerializer
 
@@ -35,7 +33,7 @@ class CameraViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CameraInputSerializer, responses={201: CameraOutputSerializer})
     def create(self, request):
         data = self._valid(CameraInputSerializer(data=request.data))
-        camera = self._saved(lambda: services.camera_create(actor=request.user, **data))
+        camera = services.camera_create(actor=request.user, **data)
         return Response(self.get_serializer(camera).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CameraInputSerializer, responses=CameraOutputSerializer)
@@ -53,17 +51,10 @@ class CameraViewSet(viewsets.GenericViewSet):
         if data.get("code", camera.code) != camera.code:
             raise ValidationError({"code": ["A camera's code cannot change; register a new camera."]})
         data.pop("code", None)
-        camera = self._saved(lambda: services.camera_update(camera=camera, actor=request.user, **data))
+        camera = services.camera_update(camera=camera, actor=request.user, **data)
         return Response(self.get_serializer(camera).data)
 
     @staticmethod
     def _valid(serializer) -> dict:
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
-
-    @staticmethod
-    def _saved(save) -> Camera:
-        try:
-            return save()
-        except ModelValidationError as error:
-            raise ValidationError(error.message_dict) from error

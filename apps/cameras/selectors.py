@@ -12,9 +12,5 @@ def cameras_visible_to(user) -> QuerySet[Camera]:
     return Camera.objects.all()
 
 
-def camera_by_code(user, code: str) -> Camera:
-    return cameras_visible_to(user).get(code=code)
-
-
 def areas() -> list[str]:
     return list(Camera.objects.order_by("area").values_list("area", flat=True).distinct())

@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.accounts.access import requires
 from apps.hotlists.selectors import read_quality
@@ -12,7 +11,7 @@ from . import services
 from .disclosure import camera_as_disclosed, may_see_locations
 from .forms import CameraForm
 from .models import Camera
-from .selectors import camera_by_code, cameras_visible_to
+from .selectors import cameras_visible_to
 
 
 @requires("cameras.view_camera")
@@ -27,7 +26,7 @@ def camera_list(request):
 
 @requires("cameras.view_camera")
 def camera_detail(request, code: str):
-    camera = _camera_or_404(request.user, code)
+    camera = get_object_or_404(cameras_visible_to(request.user), code=code)
     return render(
         request,
         "cameras/camera_detail.html",
@@ -56,7 +55,7 @@ def camera_create(request):
 
 @requires("cameras.change_camera")
 def camera_edit(request, code: str):
-    camera = _camera_or_404(request.user, code)
+    camera = get_object_or_404(cameras_visible_to(request.user), code=code)
     form = CameraForm(request.POST or None, instance=camera)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
@@ -64,10 +63,3 @@ def camera_edit(request, code: str):
         messages.success(request, f"Camera {camera.code} saved.")
         return redirect("cameras:detail", code=camera.code)
     return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
-
-
-def _camera_or_404(user, code: str) -> Camera:
-    try:
-        return camera_by_code(user, code)
-    except Camera.DoesNotExist as missing:
-        raise Http404("No such camera.") from missing

@@ -1,6 +1,5 @@
 """/api/v1/hotlists/, their entries (and CSV import), and /api/v1/alerts/."""
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -28,13 +27,6 @@ class NewestAlertsFirst(CursorPagination):
     page_size = 50
 
 
-def _saved(save):
-    try:
-        return save()
-    except ModelValidationError as error:
-        raise ValidationError(error.message_dict) from error
-
-
 class HotlistViewSet(viewsets.GenericViewSet):
     serializer_class = HotlistSerializer
     required_permissions = {
@@ -56,7 +48,7 @@ class HotlistViewSet(viewsets.GenericViewSet):
     def create(self, request):
         serializer = HotlistSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        hotlist = _saved(lambda: services.hotlist_create(actor=request.user, **serializer.validated_data))
+        hotlist = services.hotlist_create(actor=request.user, **serializer.validated_data)
         return Response(HotlistSerializer(hotlist).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -69,9 +61,7 @@ class HotlistViewSet(viewsets.GenericViewSet):
         hotlist = self.get_object()
         serializer = HotlistSerializer(hotlist, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        hotlist = _saved(
-            lambda: services.hotlist_update(hotlist=hotlist, actor=request.user, **serializer.validated_data)
-        )
+        hotlist = services.hotlist_update(hotlist=hotlist, actor=request.user, **serializer.validated_data)
         return Response(HotlistSerializer(hotlist).data)
 
 
@@ -105,9 +95,7 @@ class EntryViewSet(viewsets.GenericViewSet):
         hotlist = self.hotlist(manage=True)
         serializer = EntrySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entry = _saved(
-            lambda: services.entry_create(hotlist=hotlist, actor=request.user, **serializer.validated_data)
-        )
+        entry = services.entry_create(hotlist=hotlist, actor=request.user, **serializer.validated_data)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, hotlist_pk=None, pk=None):
@@ -115,9 +103,7 @@ class EntryViewSet(viewsets.GenericViewSet):
         entry = self.get_object()
         serializer = EntrySerializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        entry = _saved(
-            lambda: services.entry_update(entry=entry, actor=request.user, **serializer.validated_data)
-        )
+        entry = services.entry_update(entry=entry, actor=request.user, **serializer.validated_data)
         return Response(EntrySerializer(entry).data)
 
     def destroy(self, request, hotlist_pk=None, pk=None):

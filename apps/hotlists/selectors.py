@@ -15,10 +15,6 @@ def hotlists_visible_to(user) -> QuerySet[Hotlist]:
     return Hotlist.objects.filter(Q(covert=False) | Q(owners=user)).distinct()
 
 
-def hotlist_for(user, pk: int) -> Hotlist:
-    return hotlists_visible_to(user).get(pk=pk)
-
-
 def may_manage_entries(user, hotlist: Hotlist) -> bool:
     """Administrators manage every list's entries; owners manage their own list's."""
     return user.has_perm(MANAGE_ALL) or hotlist.owners.filter(pk=user.pk).exists()
@@ -34,10 +30,6 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
         return Alert.objects.none()
     owned = Hotlist.objects.filter(owners=user).values("pk")
     return Alert.objects.filter(Q(covert=False) | Q(hotlist__in=owned)).select_related("hotlist", "camera")
-
-
-def alert_for(user, pk: int) -> Alert:
-    return alerts_visible_to(user).get(pk=pk)
 
 
 def read_quality(camera) -> dict:

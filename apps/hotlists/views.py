@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.accounts.access import requires
@@ -19,12 +19,10 @@ from apps.reads.evidence import content_type, open_image
 from . import live, services
 from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
 from .imports import ImportRejected, checked_rows
-from .models import Alert, Hotlist, HotlistEntry
+from .models import Hotlist
 from .selectors import (
-    alert_for,
     alerts_visible_to,
     entries_of,
-    hotlist_for,
     hotlists_visible_to,
     may_manage_entries,
 )
@@ -47,7 +45,7 @@ def hotlist_create(request):
 
 @requires("hotlists.change_hotlist")
 def hotlist_edit(request, pk: int):
-    hotlist = _hotlist_or_404(request.user, pk)
+    hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     form = HotlistForm(request.POST or None, instance=hotlist)
     if request.method == "POST" and form.is_valid():
         services.hotlist_update(hotlist=Hotlist.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
@@ -58,7 +56,7 @@ def hotlist_edit(request, pk: int):
 
 @requires("hotlists.view_hotlist")
 def hotlist_detail(request, pk: int):
-    hotlist = _hotlist_or_404(request.user, pk)
+    hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     manage = may_manage_entries(request.user, hotlist)
     entry_form = EntryForm(request.POST or None) if manage else None
     if request.method == "POST":
@@ -90,7 +88,7 @@ def hotlist_detail(request, pk: int):
 
 @requires("hotlists.view_hotlist")
 def hotlist_import(request, pk: int):
-    hotlist = _hotlist_or_404(request.user, pk)
+    hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     if not may_manage_entries(request.user, hotlist):
         raise PermissionDenied("Only administrators and the list's owners change its entries.")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -116,17 +114,19 @@ def hotlist_import(request, pk: int):
 
 @requires("hotlists.view_hotlist")
 def entry_edit(request, pk: int, entry_pk: int):
-    hotlist = _hotlist_or_404(request.user, pk)
+    hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     if not may_manage_entries(request.user, hotlist):
         raise PermissionDenied("Only administrators and the list's owners change its entries.")
-    entry = _entry_or_404(hotlist, entry_pk)
+    entry = get_object_or_404(hotlist.entries, pk=entry_pk)
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and "delete" in request.POST:
         services.entry_delete(entry=entry, actor=request.user)
         messages.success(request, f"{entry.vrm} removed.")
         return redirect("hotlists:detail", pk=pk)
     if request.method == "POST" and form.is_valid():
-        services.entry_update(entry=_entry_or_404(hotlist, entry_pk), actor=request.user, **form.cleaned_data)
+        services.entry_update(
+            entry=get_object_or_404(hotlist.entries, pk=entry_pk), actor=request.user, **form.cleaned_data
+        )
         messages.success(request, "Entry saved.")
         return redirect("hotlists:detail", pk=pk)
     return render(request, "hotlists/entry_form.html", {"hotlist": hotlist, "entry": entry, "form": form})
@@ -140,7 +140,7 @@ def alert_list(request):
 
 @requires("hotlists.view_alert")
 def alert_detail(request, pk: int):
-    alert = _alert_or_404(request.user, pk)
+    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("hotlists.change_alert"):
@@ -162,7 +162,7 @@ def alert_detail(request, pk: int):
 
 @requires("hotlists.view_alert")
 def alert_plate(request, pk: int):
-    alert = _alert_or_404(request.user, pk)
+    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
     if not alert.plate_image:
         raise Http404("No plate patch.")
     response = FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
@@ -221,24 +221,3 @@ def _missed_events(user, last_seen: str) -> list[dict]:
         alerts_visible_to(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
     )
     return [live.event_for(alert) for alert in alerts]
-
-
-def _hotlist_or_404(user, pk: int) -> Hotlist:
-    try:
-        return hotlist_for(user, pk)
-    except Hotlist.DoesNotExist as missing:
-        raise Http404("No such hotlist.") from missing
-
-
-def _entry_or_404(hotlist: Hotlist, pk: int) -> HotlistEntry:
-    try:
-        return hotlist.entries.get(pk=pk)
-    except HotlistEntry.DoesNotExist as missing:
-        raise Http404("No such entry.") from missing
-
-
-def _alert_or_404(user, pk: int) -> Alert:
-    try:
-        return alert_for(user, pk)
-    except Alert.DoesNotExist as missing:
-        raise Http404("No such alert.") from missing
