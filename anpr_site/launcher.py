@@ -72,7 +72,9 @@ def run_stack(env: dict[str, str]) -> int:
     manager = Manager()
     processes = {
         "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port} --lifespan off",
-        "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2",
+        "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2 --queues default",
+        # Recognition has a worker of its own: one video at a time, using every core.
+        "video": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 1 --queues video -n video@%h",
         "beat": f"{PYTHON} -m celery -A anpr_site beat -l INFO -s {VAR / 'celerybeat-schedule'}",
         # A pretend camera feed, so the alert desk shows live alerts in the demo.
         "feed": f"{PYTHON} {ROOT / 'manage.py'} demo_feed --interval 20",

@@ -12,6 +12,7 @@ from apps.accounts.api import MeApi
 from apps.cameras.api import CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.reads.api import ReadsApi
+from apps.recognition.api import VideoJobViewSet
 
 from .api_docs import api_docs
 from .health import healthz
@@ -28,6 +29,7 @@ router.register("hotlists", HotlistViewSet, basename="hotlists")
 router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename="hotlist-entries")
 router.register("alerts", AlertViewSet, basename="alerts")
 router.register("access-requests", AccessRequestViewSet, basename="access-requests")
+router.register("videos", VideoJobViewSet, basename="videos")
 
 api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("reads/", include("apps.reads.urls")),
     path("", include("apps.hotlists.urls")),
     path("access-requests/", include("apps.access_requests.urls")),
+    path("videos/", include("apps.recognition.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

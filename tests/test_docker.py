@@ -9,8 +9,8 @@ DOCKER = Path(__file__).resolve().parent.parent / "docker"
 
 def test_compose_defines_the_whole_stack():
     compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
-    assert set(compose["services"]) == {"db", "redis", "migrate", "web", "worker", "beat"}
-    for name in ("web", "worker", "beat", "migrate"):
+    assert set(compose["services"]) == {"db", "redis", "migrate", "web", "worker", "video-worker", "beat"}
+    for name in ("web", "worker", "video-worker", "beat", "migrate"):
         service = compose["services"][name]
         assert service["build"]["dockerfile"] == "docker/Dockerfile"
         assert "DATABASE_URL" in service["environment"]
@@ -22,4 +22,14 @@ def test_the_image_runs_production_settings_under_gunicorn():
     assert "DJANGO_SETTINGS_MODULE=anpr_site.settings.production" in dockerfile
     assert "gunicorn" in dockerfile
     assert "USER anpr" in dockerfile
+    # The recognition models are built in a stage of their own and only they are copied over.
+    assert "bash scripts/models/build" in dockerfile
+    assert "COPY --from=models" in dockerfile
+
+
+def test_the_video_worker_takes_only_the_video_queue():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    worker, video = compose["services"]["worker"]["command"], compose["services"]["video-worker"]["command"]
+    assert worker[worker.index("--queues") + 1] == "default"
+    assert video[video.index("--queues") + 1] == "video"
     assert (DOCKER / "anpr.env.example").exists()

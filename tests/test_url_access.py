@@ -84,6 +84,12 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     ),  # POST: supervisors
     "api:access-requests-refuse": ("api", frozenset({"officer", "supervisor", "auditor"})),
     "api:access-requests-revoke": ("api", frozenset({"officer", "supervisor", "auditor"})),
+    "recognition:list": ("portal", frozenset({"officer", "supervisor"})),
+    "recognition:detail": ("portal", frozenset({"officer", "supervisor"})),
+    "recognition:retry": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
+    "api:videos-list": ("api", frozenset({"officer", "supervisor"})),
+    "api:videos-detail": ("api", frozenset({"officer", "supervisor"})),
+    "api:videos-retry": ("api", frozenset({"officer", "supervisor"})),
     "api:me": ("api", EVERYONE),
     "api-schema": ("api", EVERYONE),
     "api-docs": ("portal", STAFF),

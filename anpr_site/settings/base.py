@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "apps.reads",
     "apps.hotlists",
     "apps.access_requests",
+    "apps.recognition",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,9 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Video recognition runs long and uses every core: its own queue and worker (`-Q video`).
+CELERY_TASK_ROUTES = {"apps.recognition.tasks.*": {"queue": "video"}}
+WORKER_FRESH_CONTENT_TYPES = False  # the test settings turn it on (anpr_site/celery.py says why)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -275,3 +279,16 @@ ALERTS_REDIS_URL = env("ALERTS_REDIS_URL", default="")
 # A reconnecting alert page is sent what it missed, up to this many alerts.
 ALERTS_CATCH_UP_MAX = 50
 HOTLIST_IMPORT_MAX_BYTES = env.int("HOTLIST_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+
+# --- Recognition (uploaded video) --------------------------------------------------------
+
+# ONNX models made by `make models`; the execution providers pick the device (CPU here).
+RECOGNITION_MODEL_DIR = env.path("RECOGNITION_MODEL_DIR", default=BASE_DIR / "models")
+RECOGNITION_PROVIDERS = env.list("RECOGNITION_PROVIDERS", default=["CPUExecutionProvider"])
+RECOGNITION_THREADS = env.int("RECOGNITION_THREADS", default=2)
+# Country groups whose plate formats are expected, most common first (GB, EU, US).
+RECOGNITION_COUNTRIES = tuple(env.list("RECOGNITION_COUNTRIES", default=["GB", "EU"]))
+# Video: frames examined per second of footage (all are decoded), and the detector's input size.
+RECOGNITION_SAMPLE_FPS = env.float("RECOGNITION_SAMPLE_FPS", default=8.0)
+RECOGNITION_VIDEO_SIZE = env.int("RECOGNITION_VIDEO_SIZE", default=640)
+RECOGNITION_VIDEO_MAX_BYTES = env.int("RECOGNITION_VIDEO_MAX_BYTES", default=4 * 1024**3)

@@ -38,6 +38,12 @@ SECTIONS: tuple[Section, ...] = (
         "Every read of one plate you may see, as a timeline and on the map.",
     ),
     Section(
+        "Video recognition",
+        "recognition:list",
+        ("recognition.add_videojob",),
+        "Upload dash-cam, fixed-camera or phone footage; every plate found becomes a read.",
+    ),
+    Section(
         "Access requests",
         "access_requests:mine",
         ("access_requests.add_accessrequest",),

@@ -19,10 +19,15 @@ PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
 SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_camera"})
 ON_PATROL = frozenset({"hotlists.view_hotlist", "hotlists.view_alert", "hotlists.change_alert"})
 REQUEST_ACCESS = frozenset({"access_requests.add_accessrequest", "access_requests.view_accessrequest"})
+RECOGNISE_VIDEO = frozenset({"recognition.add_videojob", "recognition.view_videojob"})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS,
-    SUPERVISOR: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | {"access_requests.decide_accessrequest"},
+    OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | RECOGNISE_VIDEO,
+    SUPERVISOR: SEARCH_READS
+    | ON_PATROL
+    | REQUEST_ACCESS
+    | RECOGNISE_VIDEO
+    | {"access_requests.decide_accessrequest"},
     PLANNER: frozenset({"cameras.view_camera", "cameras.view_camera_location"}),
     AUDITOR: frozenset(
         {

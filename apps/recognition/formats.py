@@ -1,0 +1,160 @@
+"""Plate formats: which registrations a country issues, and fitting what was read onto them.
+
+Each format is a string of character classes, L a letter, D a digit, A either. A line read by
+the OCR is fitted onto every format of its length in the expected countries: each position
+takes the most likely character of its class, where a character also earns part of the
+probability of the characters it is confused with (a 0 read where a letter must be can be an O).
+The reading that fits best, weighed by how common its format is, wins; a reading that fits no
+format can still win if it is read clearly enough, so unusual plates are not forced into shape.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from .ocr import ALPHABET, PlateText
+
+LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DIGITS = frozenset("0123456789")
+
+
+def _expand(*specs: str) -> tuple[str, ...]:
+    """'L{1,3}D{1,4}' -> every concrete class string it allows."""
+    shapes: list[str] = []
+    for spec in specs:
+        parts = re.findall(r"([LDAU])(?:\{(\d),(\d)\}|\{(\d)\})?", spec)
+        options = [""]
+        for cls, low, high, exact in parts:
+            counts = range(int(low), int(high) + 1) if low else [int(exact or 1)]
+            options = [prefix + cls * n for prefix in options for n in counts]
+        shapes.extend(options)
+    return tuple(dict.fromkeys(shapes))
+
+
+# Formats by country group: (formats, how likely a plate of this group is to have one of them).
+FORMATS: dict[str, tuple[tuple[str, ...], float]] = {
+    # Great Britain: current (AB12 CDE), prefix (A123 BCD), suffix (ABC 123D), dateless and
+    # Northern Ireland (ABC 1234, 1234 AB).
+    "GB": (_expand("LLDDLLL", "LD{1,3}LLL", "LLLD{1,3}L", "L{1,3}D{1,4}", "D{1,4}L{1,3}"), 1.0),
+    # Common continental formats: FR/IT/HR/SK/RS (AB-123-CD), ES (1234 ABC), PL (AB 12345,
+    # ABC 1234), CZ (1AB 2345), DE (B-AB 1234), NL sidecodes, BE (1-ABC-234), SI (LJ A1-234).
+    "EU": (
+        _expand(
+            "LLDDDLL",
+            "LLD{3,4}L{1,2}",
+            "DDDDLLL",
+            "LLD{5}",
+            "LLLD{4,5}",
+            "LLLDDLL",
+            "DLADDDD",
+            "L{1,3}L{1,2}D{1,4}",
+            "DLLLDDD",
+            "LLDDLL",
+            "DDLLLD",
+            "LDDDLL",
+            "LDDDDLL",
+        ),
+        1.0,
+    ),
+    # The United States: each state has its own formats and vanity plates are common, so any
+    # run of two to eight characters is allowed; most states issue no I, O or Q (U: letters
+    # but those, or digits), so those readings lean to 1 and 0.
+    "US": (_expand("U{2,8}"), 1.0),
+}
+# How likely a plate fits none of the expected formats (foreign, vanity, trade plates).
+UNLISTED_PRIOR = 0.02
+# A character earns this share of the probability of a character it is confused with.
+CONFUSION_SHARE = 0.5
+CONFUSABLE = ("O0", "D0", "Q0", "U0", "I1", "L1", "T1", "Z2", "S5", "B8", "G6", "A4", "T7")
+# Reading past a character at either end (a country band, a state emblem) costs this much.
+DROP_END_PRIOR = 0.2
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A registration as fitted: text, score (log-likelihood with prior) and confidence."""
+
+    vrm: str
+    score: float
+    confidence: float
+    shape: str  # the format it fits, or "" when it fits none
+
+
+def fit(texts: list[PlateText], countries: tuple[str, ...]) -> list[Fitted]:
+    """Every distinct reading of these lines, best first."""
+    shapes = _shapes(tuple(countries))
+    free = math.log(UNLISTED_PRIOR)
+    best: dict[str, Fitted] = {}
+    for text in texts:
+        n = len(text.probs)
+        for start in range(min(n, 2) + 1):
+            for end in range(n, max(n - 2, start) - 1, -1):
+                window = text.probs[start:end]
+                if len(window) < 2:
+                    continue
+                dropped = math.log(DROP_END_PRIOR) * (start + n - end)
+                for fitted in _fit_window(window, shapes.get(len(window), {}), free, dropped):
+                    if fitted.vrm not in best or fitted.score > best[fitted.vrm].score:
+                        best[fitted.vrm] = fitted
+    return sorted(best.values(), key=lambda fitted: -fitted.score)
+
+
+def _fit_window(probs: np.ndarray, shapes: dict[str, float], free: float, dropped: float) -> list[Fitted]:
+    results = []
+    raw = probs.argmax(axis=1)
+    raw_log = np.log(np.maximum(probs.max(axis=1), 1e-6))
+    results.append(_fitted(raw, raw_log, free + dropped, ""))
+    if shapes:
+        smoothed = np.log(np.maximum(probs @ _confusion(), 1e-6))
+        for shape, prior in shapes.items():
+            choice = np.array([_best_in_class(smoothed[i], cls) for i, cls in enumerate(shape)])
+            results.append(
+                _fitted(choice, smoothed[np.arange(len(shape)), choice], math.log(prior) + dropped, shape)
+            )
+    return results
+
+
+def _fitted(choice: np.ndarray, log_probs: np.ndarray, prior: float, shape: str) -> Fitted:
+    total = float(log_probs.sum())
+    return Fitted(
+        vrm="".join(ALPHABET[i] for i in choice),
+        score=total + prior,
+        confidence=float(math.exp(total / len(choice))),
+        shape=shape,
+    )
+
+
+def _best_in_class(log_probs: np.ndarray, cls: str) -> int:
+    return int(np.argmax(log_probs + _class_mask(cls)))
+
+
+@cache
+def _class_mask(cls: str) -> np.ndarray:
+    allowed = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS, "U": (LETTERS - set("IOQ")) | DIGITS}[cls]
+    return np.array([0.0 if c in allowed else -np.inf for c in ALPHABET])
+
+
+@cache
+def _shapes(countries: tuple[str, ...]) -> dict[int, dict[str, float]]:
+    by_length: dict[int, dict[str, float]] = {}
+    for country in countries:
+        shapes, prior = FORMATS[country]
+        share = prior / len(shapes) ** 0.5  # many formats: each a little less likely
+        for shape in shapes:
+            by_length.setdefault(len(shape), {})[shape] = max(
+                share, by_length.get(len(shape), {}).get(shape, 0)
+            )
+    return by_length
+
+
+@cache
+def _confusion() -> np.ndarray:
+    """probs @ this: each character's probability, plus a share of its look-alikes'."""
+    matrix = np.eye(len(ALPHABET), dtype=np.float32)
+    for a, b in CONFUSABLE:
+        matrix[ALPHABET.index(a), ALPHABET.index(b)] = CONFUSION_SHARE
+        matrix[ALPHABET.index(b), ALPHABET.index(a)] = CONFUSION_SHARE
+    return matrix

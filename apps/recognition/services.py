@@ -1,0 +1,249 @@
+"""Video jobs: accepting an upload, and recognising it into reads (the task calls this)."""
+
+import hashlib
+import logging
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.cameras.models import Camera
+from apps.reads.evidence import check_image
+from apps.reads.models import Read
+from apps.reads.services import BatchRejected, ReadInput, ingest_reads
+
+from .footage import TrackRead, recognise_video
+from .models import VideoJob
+from .video import VideoRejected, probe
+
+log = logging.getLogger(__name__)
+INGEST_BATCH = 500
+
+
+def video_job_create(
+    *,
+    upload: UploadedFile,
+    camera_code: str,
+    recorded_at: datetime,
+    uploaded_by,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> tuple[VideoJob, bool]:
+    """Check an upload and queue it; the same video posted again returns the first job."""
+    limit = settings.RECOGNITION_VIDEO_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"file": f"The file is {upload.size:,} bytes; the limit is {limit:,}."})
+    camera = _camera_for_video(camera_code, latitude, longitude)
+    _check_recorded_at(recorded_at)
+    with _on_disk(upload) as path:
+        try:
+            info = probe(path)
+        except VideoRejected as rejected:
+            raise ValidationError({"file": str(rejected)}) from None
+        digest = _sha256(path)
+    existing = VideoJob.objects.filter(sha256=digest, camera=camera, recorded_at=recorded_at).first()
+    if existing:
+        return existing, False
+    upload.seek(0)
+    job = VideoJob(
+        camera=camera,
+        recorded_at=recorded_at,
+        latitude=latitude,
+        longitude=longitude,
+        original_name=Path(upload.name or "video").name[:255],
+        size=upload.size,
+        sha256=digest,
+        uploaded_by=uploaded_by,
+        frames_total=info.frames,
+        duration=info.duration,
+    )
+    job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:  # the same video, posted twice at once: the other post won
+        job.file.delete(save=False)
+        return VideoJob.objects.get(sha256=digest, camera=camera, recorded_at=recorded_at), False
+    _enqueue(job)
+    return job, True
+
+
+def video_job_retry(*, job: VideoJob) -> VideoJob:
+    """Queue a failed job again (after a fault outside the file, such as a database restart)."""
+    if job.status != VideoJob.Status.FAILED:
+        raise ValidationError("Only a failed job can be tried again.")
+    job.status, job.error, job.frames_done = VideoJob.Status.QUEUED, "", 0
+    job.save(update_fields=["status", "error", "frames_done"])
+    _enqueue(job)
+    return job
+
+
+def video_job_process(*, job_id: int) -> None:
+    """Recognise a queued (or interrupted) job's video and store its reads, once."""
+    with transaction.atomic():
+        job = VideoJob.objects.select_for_update().select_related("camera").filter(pk=job_id).first()
+        if job is None or job.status == VideoJob.Status.DONE:
+            return  # deleted, or a duplicate delivery of a job already done
+        job.status, job.attempts, job.started_at = (
+            VideoJob.Status.PROCESSING,
+            job.attempts + 1,
+            timezone.now(),
+        )
+        job.error, job.frames_done = "", 0
+        job.save(update_fields=["status", "attempts", "started_at", "error", "frames_done"])
+    try:
+        with _stored_file(job) as path:
+            result = recognise_video(
+                path, countries=settings.RECOGNITION_COUNTRIES, on_progress=_progress_recorder(job.pk)
+            )
+        stored = _store_reads(job, result.tracks)
+    except VideoRejected as rejected:
+        _finish(job, VideoJob.Status.FAILED, error=str(rejected))
+        return
+    except BatchRejected as rejected:
+        _finish(job, VideoJob.Status.FAILED, error=f"The reads were refused: {_summary(rejected.errors)}")
+        return
+    except Exception as error:
+        # Recorded for the user; re-raised so the worker logs it and the message is not lost.
+        log.exception("Video job %s failed", job.pk)
+        _finish(
+            job,
+            VideoJob.Status.FAILED,
+            error=f"Recognition stopped by an internal error ({type(error).__name__}).",
+        )
+        raise
+    timings = {stage: round(seconds, 2) for stage, seconds in result.timings.items()}
+    timings["frames_examined"] = result.frames_examined
+    _finish(
+        job,
+        VideoJob.Status.DONE,
+        frames_done=result.info.frames,
+        frames_total=result.info.frames,
+        reads_found=len(result.tracks),
+        reads_stored=stored,
+        timings=timings,
+    )
+
+
+def read_id_for(job: VideoJob, track: TrackRead) -> uuid.UUID:
+    """The same track of the same job always has the same read id: retries store nothing twice."""
+    return uuid.uuid5(job.uuid, f"track-{track.number}")
+
+
+def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
+    items = [
+        ReadInput(
+            camera=job.camera.code,
+            vrm=track.vrm,
+            seen_at=job.recorded_at + timedelta(seconds=track.seconds),
+            confidence=track.confidence,
+            read_id=read_id_for(job, track),
+            plate_image=check_image(track.plate_jpeg) if track.plate_jpeg else None,
+            overview_image=check_image(track.overview_jpeg) if track.overview_jpeg else None,
+            latitude=job.latitude,
+            longitude=job.longitude,
+            candidates=track.candidates,
+        )
+        for track in tracks
+    ]
+    stored = 0
+    for start in range(0, len(items), INGEST_BATCH):
+        stored += ingest_reads(items=items[start : start + INGEST_BATCH], source=Read.Source.VIDEO).stored
+    return stored
+
+
+def _finish(job: VideoJob, status: str, **fields) -> None:
+    fields = {"status": status, "finished_at": timezone.now(), **fields}
+    VideoJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _progress_recorder(job_id: int):
+    def record(done: int, total: int) -> None:
+        VideoJob.objects.filter(pk=job_id).update(frames_done=done, frames_total=total)
+
+    return record
+
+
+def _camera_for_video(code: str, latitude: float | None, longitude: float | None) -> Camera:
+    camera = Camera.objects.filter(code=(code or "").strip().upper()).first()
+    if camera is None:
+        raise ValidationError({"camera": f"Unknown camera {code!r}."})
+    if camera.status == Camera.Status.PROPOSED:
+        raise ValidationError(
+            {"camera": f"Camera {camera.code} is proposed; it was never approved to capture."}
+        )
+    if camera.kind == Camera.Kind.MOBILE and (latitude is None or longitude is None):
+        raise ValidationError(
+            {"latitude": "Video from a vehicle-mounted camera needs the latitude and longitude."}
+        )
+    return camera
+
+
+def _check_recorded_at(recorded_at: datetime) -> None:
+    now = timezone.now()
+    if recorded_at > now + settings.READ_CLOCK_SKEW:
+        raise ValidationError({"recorded_at": "The recording time is in the future."})
+    if recorded_at < now - timedelta(days=settings.READ_RETENTION_DAYS):
+        raise ValidationError(
+            {"recorded_at": f"Older than the retention period ({settings.READ_RETENTION_DAYS} days)."}
+        )
+
+
+def _enqueue(job: VideoJob) -> None:
+    from .tasks import recognise_video_job
+
+    transaction.on_commit(lambda: recognise_video_job.delay(job.pk))
+
+
+@contextmanager
+def _on_disk(upload: UploadedFile) -> Iterator[Path]:
+    """A path to the upload: large uploads are already streamed to a temporary file."""
+    if hasattr(upload, "temporary_file_path"):
+        yield Path(upload.temporary_file_path())
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        yield Path(copy.name)
+
+
+@contextmanager
+def _stored_file(job: VideoJob) -> Iterator[Path]:
+    try:
+        local = Path(default_storage.path(job.file.name))
+    except NotImplementedError:  # remote storage: work on a local copy
+        local = None
+    if local:
+        yield local
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(job.file.name).suffix) as copy:
+        with default_storage.open(job.file.name) as source:
+            for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                copy.write(chunk)
+        copy.flush()
+        yield Path(copy.name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _summary(errors: dict) -> str:
+    return "; ".join(
+        f"{field}: {' '.join(messages)}" for item in errors.values() for field, messages in item.items()
+    )
