@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from apps.access_requests.api import AccessRequestViewSet
 from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
+from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.reads.api import ReadsApi
@@ -30,6 +31,7 @@ router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename=
 router.register("alerts", AlertViewSet, basename="alerts")
 router.register("access-requests", AccessRequestViewSet, basename="access-requests")
 router.register("videos", VideoJobViewSet, basename="videos")
+router.register("assessments", AssessmentViewSet, basename="assessments")
 
 api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("", include("apps.hotlists.urls")),
     path("access-requests/", include("apps.access_requests.urls")),
     path("videos/", include("apps.recognition.urls")),
+    path("assessments/", include("apps.assessments.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

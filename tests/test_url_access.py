@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 STAFF = frozenset(PORTAL_ROLES)
 EVERYONE = STAFF | {"camera"}
 PUBLIC = "public"
+ASSESSMENT_READERS = frozenset({"planner", "supervisor", "auditor"})
 
 # url name -> (kind, roles allowed to GET it). kind: "portal" (session pages) or "api" (JSON).
 ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
@@ -84,6 +85,18 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     ),  # POST: supervisors
     "api:access-requests-refuse": ("api", frozenset({"officer", "supervisor", "auditor"})),
     "api:access-requests-revoke": ("api", frozenset({"officer", "supervisor", "auditor"})),
+    "assessments:list": ("portal", ASSESSMENT_READERS),
+    "assessments:create": ("portal", frozenset({"planner"})),
+    "assessments:detail": ("portal", ASSESSMENT_READERS),
+    "assessments:edit": ("portal", frozenset({"planner"})),
+    "assessments:print": ("portal", ASSESSMENT_READERS),
+    "assessments:reviews": ("portal", frozenset({"planner"})),
+    "assessments:review_create": ("portal", frozenset({"planner"})),
+    "api:assessments-list": ("api", ASSESSMENT_READERS),
+    "api:assessments-detail": ("api", ASSESSMENT_READERS),
+    "api:assessments-submit": ("api", ASSESSMENT_READERS),  # POST only; the service checks the author
+    "api:assessments-approve": ("api", ASSESSMENT_READERS),  # POST only; the service checks the approver
+    "api:assessments-reject": ("api", ASSESSMENT_READERS),
     "recognition:list": ("portal", frozenset({"officer", "supervisor"})),
     "recognition:detail": ("portal", frozenset({"officer", "supervisor"})),
     "recognition:retry": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET

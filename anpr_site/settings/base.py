@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.cameras",
+    "apps.assessments",
     "apps.reads",
     "apps.hotlists",
     "apps.access_requests",
@@ -279,6 +280,11 @@ ALERTS_REDIS_URL = env("ALERTS_REDIS_URL", default="")
 # A reconnecting alert page is sent what it missed, up to this many alerts.
 ALERTS_CATCH_UP_MAX = 50
 HOTLIST_IMPORT_MAX_BYTES = env.int("HOTLIST_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+
+# --- Camera assessments -------------------------------------------------------------------
+
+# Every live fixed camera is reviewed this often (its review falls due this long after approval).
+CAMERA_REVIEW_INTERVAL_DAYS = env.int("CAMERA_REVIEW_INTERVAL_DAYS", default=365)
 
 # --- Recognition (uploaded video) --------------------------------------------------------
 

@@ -68,6 +68,18 @@ SECTIONS: tuple[Section, ...] = (
         "The camera registry: codes, areas and status.",
     ),
     Section(
+        "Assessments",
+        "assessments:list",
+        ("assessments.view_assessment",),
+        "Deployment and privacy impact assessments: drafts, decisions, and the cameras they put live.",
+    ),
+    Section(
+        "Camera reviews",
+        "assessments:reviews",
+        ("assessments.add_review",),
+        "Live cameras whose yearly review is due or overdue.",
+    ),
+    Section(
         "Camera map",
         "cameras:map",
         ("cameras.view_camera_location",),

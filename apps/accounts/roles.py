@@ -20,6 +20,9 @@ SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_
 ON_PATROL = frozenset({"hotlists.view_hotlist", "hotlists.view_alert", "hotlists.change_alert"})
 REQUEST_ACCESS = frozenset({"access_requests.add_accessrequest", "access_requests.view_accessrequest"})
 RECOGNISE_VIDEO = frozenset({"recognition.add_videojob", "recognition.view_videojob"})
+ASSESS_CAMERAS = frozenset(
+    {"assessments.view_assessment", "assessments.add_assessment", "assessments.add_review"}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | RECOGNISE_VIDEO,
@@ -27,8 +30,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | ON_PATROL
     | REQUEST_ACCESS
     | RECOGNISE_VIDEO
-    | {"access_requests.decide_accessrequest"},
-    PLANNER: frozenset({"cameras.view_camera", "cameras.view_camera_location"}),
+    | {
+        "access_requests.decide_accessrequest",
+        "assessments.view_assessment",
+        "assessments.approve_assessment",
+    },
+    PLANNER: ASSESS_CAMERAS | {"cameras.view_camera", "cameras.view_camera_location"},
     AUDITOR: frozenset(
         {
             "audit.view_securityevent",
@@ -37,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "access_requests.report_accessrequest",
             "auditlog.view_logentry",
             "cameras.view_camera",
+            "assessments.view_assessment",
         }
     ),
     ADMINISTRATOR: frozenset(

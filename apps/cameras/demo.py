@@ -71,7 +71,8 @@ def seed(*, out) -> None:
                 latitude=latitude,
                 longitude=longitude,
                 kind=kind,
-                status=status,
+                # A fixed camera goes live only through its approved assessment (assessments/demo.py).
+                status=Camera.Status.PROPOSED if kind == Camera.Kind.FIXED else status,
                 actor=None,
             )
             created += 1

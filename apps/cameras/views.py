@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from apps.accounts.access import requires
+from apps.assessments.selectors import approved_assessment_for, review_overdue
 from apps.hotlists.selectors import read_quality
 
 from . import services
@@ -30,7 +32,13 @@ def camera_detail(request, code: str):
     return render(
         request,
         "cameras/camera_detail.html",
-        {"camera": camera_as_disclosed(camera, request.user), "quality": read_quality(camera)},
+        {
+            "camera": camera_as_disclosed(camera, request.user),
+            "quality": read_quality(camera),
+            "review_due": camera.review_due,
+            "review_overdue": review_overdue(camera, timezone.localdate()),
+            "assessment": approved_assessment_for(camera),
+        },
     )
 
 

@@ -10,9 +10,17 @@ MINE = ["My account", "API documentation"]
 ON_PATROL = ["Home", "Alerts", "Search reads", "Vehicle history", "Video recognition", "Access requests"]
 NAVIGATION = {
     "officer": [*ON_PATROL, "Hotlists", "Cameras", *MINE],
-    "supervisor": [*ON_PATROL, "Requests to decide", "Hotlists", "Cameras", *MINE],
-    "planner": ["Home", "Cameras", "Camera map", *MINE],
-    "auditor": ["Home", "Cameras", "Search audit", "Extended access report", "Sign-in audit", *MINE],
+    "supervisor": [*ON_PATROL, "Requests to decide", "Hotlists", "Cameras", "Assessments", *MINE],
+    "planner": ["Home", "Cameras", "Assessments", "Camera reviews", "Camera map", *MINE],
+    "auditor": [
+        "Home",
+        "Cameras",
+        "Assessments",
+        "Search audit",
+        "Extended access report",
+        "Sign-in audit",
+        *MINE,
+    ],
     "administrator": [
         "Home",
         "Hotlists",

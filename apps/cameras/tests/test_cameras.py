@@ -26,8 +26,12 @@ def test_administrators_register_and_change_cameras(make_user, api_client_for):
     response = admin.post(URL, NEW, format="json")
     assert response.status_code == 201
     assert response.json() == {k: NEW[k] for k in response.json()}
-    assert admin.patch(f"{URL}CAM-NEW/", {"status": "live"}, format="json").json()["status"] == "live"
-    assert Camera.objects.get(code="CAM-NEW").status == "live"
+    assert admin.patch(f"{URL}CAM-NEW/", {"road": "A7"}, format="json").json()["road"] == "A7"
+    # Going live takes an approved deployment assessment (apps/assessments), not an edit.
+    refused = admin.patch(f"{URL}CAM-NEW/", {"status": "live"}, format="json")
+    assert refused.status_code == 400
+    assert "approved deployment assessment" in str(refused.json()["detail"]["status"])
+    assert Camera.objects.get(code="CAM-NEW").status == "proposed"
     from auditlog.models import LogEntry
 
     assert LogEntry.objects.get_for_object(Camera.objects.get(code="CAM-NEW")).count() == 2

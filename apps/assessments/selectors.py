@@ -1,0 +1,48 @@
+"""Reading assessments and the review calendar."""
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from apps.cameras.models import Camera
+
+from .models import Assessment
+
+DUE_SOON_DAYS = 30
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    # Everyone who may see assessments sees them all: they are the force's decision records.
+    if not user.has_perm("assessments.view_assessment"):
+        return Assessment.objects.none()
+    return Assessment.objects.select_related("camera", "author", "decided_by")
+
+
+def approved_assessment_for(camera: Camera) -> Assessment | None:
+    """The assessment a camera is live under (None: it may not be live)."""
+    return Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).first()
+
+
+def awaiting_decision(user) -> QuerySet[Assessment]:
+    """Submitted assessments this user may decide (never their own)."""
+    if not user.has_perm("assessments.approve_assessment"):
+        return Assessment.objects.none()
+    return assessments_visible_to(user).filter(status=Assessment.Status.SUBMITTED).exclude(author=user)
+
+
+def reviews_due(today: date) -> QuerySet[Camera]:
+    """Live fixed cameras whose review is overdue or due within DUE_SOON_DAYS, soonest first."""
+    return Camera.objects.filter(
+        kind=Camera.Kind.FIXED,
+        status=Camera.Status.LIVE,
+        review_due__lte=today + timedelta(days=DUE_SOON_DAYS),
+    ).order_by("review_due", "code")
+
+
+def review_overdue(camera: Camera, today: date) -> bool:
+    return bool(
+        camera.kind == Camera.Kind.FIXED
+        and camera.status == Camera.Status.LIVE
+        and camera.review_due
+        and camera.review_due < today
+    )

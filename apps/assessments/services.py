@@ -1,0 +1,207 @@
+"""Every change to assessments and reviews. Field changes are logged by django-auditlog.
+
+The workflow: a planner drafts an assessment, submits it; an approver other than its author
+approves or rejects it with reasons. Approval supersedes the camera's earlier approved
+assessment and puts a proposed (or suspended) camera live; a camera goes live no other way.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.cameras.models import Camera
+from apps.cameras.services import camera_update
+
+from .factors import NO_CLEAR_NEED, factor_problems, shows_clear_need
+from .models import Assessment, Consultation, PrivacyRisk, Review
+
+APPROVE = "assessments.approve_assessment"
+TEXT_FIELDS = (
+    "need",
+    "alternatives",
+    "expected_benefit",
+    "data_captured",
+    "people_affected",
+    "necessity",
+    "proportionality",
+    "retention",
+    "signage",
+    "consultation_waiver",
+)
+FIELDS = (*TEXT_FIELDS, "factors", "residual_risk")
+
+
+@transaction.atomic
+def assessment_create(*, camera: Camera, author, risks=(), consultations=(), **fields) -> Assessment:
+    """Draft an assessment for a fixed camera: a new deployment, or a change to a live one."""
+    if camera.kind != Camera.Kind.FIXED:
+        raise ValidationError({"camera": "Only fixed cameras are assessed; vehicle-mounted ones are not."})
+    if camera.status == Camera.Status.DECOMMISSIONED:
+        raise ValidationError({"camera": f"Camera {camera.code} is decommissioned."})
+    if Assessment.objects.filter(
+        camera=camera, status__in=[Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]
+    ).exists():
+        raise ValidationError({"camera": f"Camera {camera.code} already has an assessment in progress."})
+    kind = Assessment.Kind.CHANGE if camera.status == Camera.Status.LIVE else Assessment.Kind.NEW
+    assessment = Assessment(camera=camera, author=author, kind=kind)
+    _apply(assessment, fields, risks, consultations)
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(*, assessment: Assessment, actor, risks=(), consultations=(), **fields) -> Assessment:
+    """Change a draft; only its author may, and only while it is a draft."""
+    _lock(assessment)
+    if assessment.author_id != actor.pk:
+        raise PermissionDenied("Only the author changes an assessment.")
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError("Only a draft can be changed; a decided assessment is a record.")
+    _apply(assessment, fields, risks, consultations)
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
+    """Send a complete draft for decision."""
+    _lock(assessment)
+    if assessment.author_id != actor.pk:
+        raise PermissionDenied("Only the author submits an assessment.")
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError("Only a draft can be submitted.")
+    problems = incomplete(assessment)
+    if problems:
+        raise ValidationError(problems)
+    assessment.status, assessment.submitted_at = Assessment.Status.SUBMITTED, timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Assessment:
+    """Approve: the earlier approval is superseded and the camera may be (and is) live."""
+    _decide(assessment, approver, reason, Assessment.Status.APPROVED)
+    Assessment.objects.filter(camera=assessment.camera, status=Assessment.Status.APPROVED).exclude(
+        pk=assessment.pk
+    ).update(status=Assessment.Status.SUPERSEDED)
+    camera = assessment.camera
+    changes = {"review_due": next_review_due(timezone.localdate())}
+    if camera.status in (Camera.Status.PROPOSED, Camera.Status.SUSPENDED):
+        changes["status"] = Camera.Status.LIVE
+    camera_update(camera=camera, actor=approver, **changes)
+    return assessment
+
+
+@transaction.atomic
+def assessment_reject(*, assessment: Assessment, approver, reason: str) -> Assessment:
+    """Reject with reasons; the planner drafts a new assessment to try again."""
+    return _decide(assessment, approver, reason, Assessment.Status.REJECTED)
+
+
+@transaction.atomic
+def review_record(
+    *, camera: Camera, reviewer, factors: dict, privacy_impact: str, outcome: str, notes: str = ""
+) -> Review:
+    """Review a live camera: keep it (next review set), or move or decommission it."""
+    camera = Camera.objects.select_for_update().get(pk=camera.pk)
+    current = Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).first()
+    if camera.status != Camera.Status.LIVE or current is None:
+        raise ValidationError("Only a live camera with an approved assessment is reviewed.")
+    errors = {}
+    problems = factor_problems(factors)
+    if not problems and outcome == Review.Outcome.KEEP and not shows_clear_need(factors):
+        problems = [NO_CLEAR_NEED]  # without a clear need a camera may be moved or removed, not kept
+    if problems:
+        errors["factors"] = problems
+    if not privacy_impact.strip():
+        errors["privacy_impact"] = ["Say what the privacy impact is now."]
+    if outcome not in Review.Outcome.values:
+        errors["outcome"] = ["Choose keep, move or decommission."]
+    if errors:
+        raise ValidationError(errors)
+    next_due = next_review_due(timezone.localdate()) if outcome == Review.Outcome.KEEP else None
+    review = Review.objects.create(
+        camera=camera,
+        assessment=current,
+        reviewer=reviewer,
+        factors=factors,
+        privacy_impact=privacy_impact,
+        outcome=outcome,
+        notes=notes,
+        next_due=next_due,
+    )
+    status = {
+        Review.Outcome.KEEP: Camera.Status.LIVE,
+        # A camera to be moved stops until the new site's assessment is approved.
+        Review.Outcome.MOVE: Camera.Status.SUSPENDED,
+        Review.Outcome.DECOMMISSION: Camera.Status.DECOMMISSIONED,
+    }[outcome]
+    camera_update(camera=camera, actor=reviewer, status=status, review_due=next_due)
+    return review
+
+
+def next_review_due(today: date) -> date:
+    return today + timedelta(days=settings.CAMERA_REVIEW_INTERVAL_DAYS)
+
+
+def incomplete(assessment: Assessment) -> list[str]:
+    """What a draft still lacks before it can be submitted."""
+    labels = {f.name: f.verbose_name for f in Assessment._meta.fields}
+    problems = [
+        f"{labels[name].capitalize()} is missing."
+        for name in TEXT_FIELDS
+        if name != "consultation_waiver" and not getattr(assessment, name).strip()
+    ]
+    problems += factor_problems(assessment.factors)
+    if not factor_problems(assessment.factors) and not shows_clear_need(assessment.factors):
+        problems.append(NO_CLEAR_NEED)
+    if not assessment.residual_risk:
+        problems.append("Give the overall residual risk to privacy.")
+    if not assessment.risks.exists():
+        problems.append("List at least one privacy risk with its mitigation.")
+    if not assessment.consultations.exists() and not assessment.consultation_waiver.strip():
+        problems.append("Record who was consulted, or why consultation would defeat the purpose.")
+    return problems
+
+
+def _apply(assessment: Assessment, fields: dict, risks, consultations) -> None:
+    for name in FIELDS:
+        if name in fields:
+            setattr(assessment, name, fields[name] if fields[name] is not None else "")
+    assessment.save()
+    _replace_rows(assessment.risks, PrivacyRisk, assessment, list(risks))
+    _replace_rows(assessment.consultations, Consultation, assessment, list(consultations))
+
+
+def _replace_rows(related, model, assessment: Assessment, rows: list[dict]) -> None:
+    """Replace a draft's risks or consultations; unchanged rows are left alone (and unlogged)."""
+    names = [f.name for f in model._meta.fields if f.name not in ("id", "assessment")]
+    if list(related.values(*names)) == [{name: row.get(name) for name in names} for row in rows]:
+        return
+    for old in related.all():
+        old.delete()  # one by one, so that the change log records each removal
+    for row in rows:
+        model.objects.create(assessment=assessment, **row)
+
+
+def _decide(assessment: Assessment, approver, reason: str, status: str) -> Assessment:
+    _lock(assessment)
+    if not approver.has_perm(APPROVE):
+        raise PermissionDenied("You may not decide assessments.")
+    if assessment.author_id == approver.pk:
+        raise PermissionDenied("An assessment is decided by someone other than its author.")
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(f"This assessment is {assessment.get_status_display().lower()}, not submitted.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reasons for the decision."})
+    assessment.status, assessment.decided_by = status, approver
+    assessment.decided_at, assessment.decision_reason = timezone.now(), reason.strip()
+    assessment.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    return assessment
+
+
+def _lock(assessment: Assessment) -> None:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment.status, assessment.author_id = locked.status, locked.author_id
