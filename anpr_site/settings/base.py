@@ -164,6 +164,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name for the low/medium/high scale shared by an assessment's and its risks' residual risk.
+    "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "apps.assessments.models.Assessment.Level"},
 }
 
 # --- Celery ------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ class AssessmentInputSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in services.FIELDS}
 
 
-class DecisionSerializer(serializers.Serializer):
+class AssessmentDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -139,18 +139,18 @@ class AssessmentViewSet(viewsets.GenericViewSet):
         assessment = services.assessment_submit(assessment=self.get_object(), actor=request.user)
         return Response(self.get_serializer(assessment).data)
 
-    @extend_schema(request=DecisionSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentDecisionSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._decide(request, services.assessment_approve)
 
-    @extend_schema(request=DecisionSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=AssessmentDecisionSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, services.assessment_reject)
 
     def _decide(self, request, decide):
-        decision = DecisionSerializer(data=request.data)
+        decision = AssessmentDecisionSerializer(data=request.data)
         decision.is_valid(raise_exception=True)
         assessment = decide(
             assessment=self.get_object(), approver=request.user, reason=decision.validated_data["reason"]
