@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition
+.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -50,6 +50,10 @@ bench-alerts: install
 ## bench-recognition: detection recall, exact-plate accuracy and speed on ../shared/plates
 bench-recognition: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.recognition $(ARGS)
+
+## bench-retention: dropping a day partition of 1M reads against deleting the same rows
+bench-retention: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.retention $(ARGS)
 
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install

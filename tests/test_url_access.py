@@ -33,6 +33,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:user_action": ("portal", frozenset({"administrator"})),
     "audit:security_events": ("portal", frozenset({"auditor"})),
     "audit:searches": ("portal", frozenset({"auditor"})),
+    "audit:jobs": ("portal", frozenset({"auditor", "administrator"})),
     "cameras:list": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "cameras:detail": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "cameras:map": ("portal", frozenset({"planner", "administrator"})),

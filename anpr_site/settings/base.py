@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -139,6 +140,10 @@ ANONYMOUS_USER_NAME = None
 READ_ACCESS_STANDARD_DAYS = env.int("READ_ACCESS_STANDARD_DAYS", default=90)
 READ_ACCESS_EXTENDED_DAYS = env.int("READ_ACCESS_EXTENDED_DAYS", default=730)
 READ_RETENTION_DAYS = env.int("READ_RETENTION_DAYS", default=730)
+# Other records keep their own periods; the audit trail outlives the reads it is about.
+ALERT_RETENTION_DAYS = env.int("ALERT_RETENTION_DAYS", default=730)
+ACCESS_REQUEST_RETENTION_DAYS = env.int("ACCESS_REQUEST_RETENTION_DAYS", default=7 * 365)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
 
 # --- API ---------------------------------------------------------------------------------
 
@@ -193,6 +198,19 @@ CELERY_BEAT_SCHEDULE = {
     "create-read-partitions-ahead": {
         "task": "apps.reads.tasks.create_partitions_ahead",
         "schedule": timedelta(hours=6),
+    },
+    # Times are UTC. The export runs once yesterday (UTC) is complete; retention after it.
+    "national-export": {
+        "task": "apps.reads.tasks.export_previous_day",
+        "schedule": crontab(hour=env.int("NATIONAL_EXPORT_HOUR", default=1), minute=15),
+    },
+    "retention": {
+        "task": "apps.reads.tasks.apply_retention",
+        "schedule": crontab(hour=env.int("RETENTION_HOUR", default=2), minute=30),
+    },
+    "assessment-review-reminders": {
+        "task": "apps.assessments.tasks.remind_reviews_due",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -274,6 +292,27 @@ READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)
+
+# --- Mail (review reminders) ---------------------------------------------------------------
+
+_MAIL_BACKEND = env("MAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {"host": env("MAIL_HOST", default="localhost")} if "smtp" in _MAIL_BACKEND else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="anpr@localhost")
+# The portal's address as users reach it, for links in mail.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- The national daily export ----------------------------------------------------------
+
+# The force's code in file names; files go to the directory, and to the URL when one is set.
+FORCE_CODE = env("FORCE_CODE", default="XX")
+NATIONAL_EXPORT_DIR = env.path("NATIONAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
+NATIONAL_EXPORT_URL = env("NATIONAL_EXPORT_URL", default="")
+NATIONAL_EXPORT_TOKEN = env("NATIONAL_EXPORT_TOKEN", default="")
 
 # --- Hotlists and live alerts ------------------------------------------------------------
 

@@ -176,3 +176,35 @@ def _event(request: AccessRequest, kind: str, actor, **detail) -> None:
     AccessRequestEvent.objects.create(
         access_request=request, kind=kind, actor=actor.get_username() if actor else "system", detail=detail
     )
+
+
+def requests_remove_expired(*, now: datetime | None = None) -> int:
+    """Remove closed requests ended more than ACCESS_REQUEST_RETENTION_DAYS ago, with their
+    events (the audit trail lets retention, and only retention, delete such old rows)."""
+    from django.db import connection
+    from guardian.models import UserObjectPermission
+
+    cut_off = (now or timezone.now()) - timedelta(days=settings.ACCESS_REQUEST_RETENTION_DAYS)
+    closed = (
+        AccessRequest.objects.filter(
+            status__in=[
+                AccessRequest.Status.REFUSED,
+                AccessRequest.Status.REVOKED,
+                AccessRequest.Status.EXPIRED,
+            ],
+            decided_at__lt=cut_off,
+        )
+        .exclude(expires_at__gte=cut_off)
+        .exclude(events__at__gte=cut_off)
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('anpr.audit_retention_before', %s, true)", [cut_off.isoformat()]
+            )
+        ids = [str(pk) for pk in closed.values_list("pk", flat=True)]
+        AccessRequestEvent.objects.filter(access_request_id__in=ids).delete()
+        UserObjectPermission.objects.filter(
+            content_type__app_label="access_requests", content_type__model="accessrequest", object_pk__in=ids
+        ).delete()
+        return AccessRequest.objects.filter(pk__in=ids).delete()[0]

@@ -92,6 +92,12 @@ SECTIONS: tuple[Section, ...] = (
         "Upload a CSV of reads from a camera's own store.",
     ),
     Section(
+        "Retention and jobs",
+        "audit:jobs",
+        ("audit.view_jobrun",),
+        "Scheduled jobs (retention, national export, expiry, reminders): last run, outcome, next run.",
+    ),
+    Section(
         "Search audit",
         "audit:searches",
         ("audit.view_searchaudit",),

@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "auditlog.view_logentry",
             "cameras.view_camera",
             "assessments.view_assessment",
+            "audit.view_jobrun",
         }
     ),
     ADMINISTRATOR: frozenset(
@@ -60,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hotlists.view_hotlist",
             "hotlists.add_hotlist",
             "hotlists.change_hotlist",
+            "audit.view_jobrun",
         }
     ),
     # Machine accounts: submit reads, nothing else.

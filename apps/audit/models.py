@@ -62,3 +62,29 @@ class SearchAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} by {self.username} ({self.reference})"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (retention, national export, expiry, reminders) and its outcome.
+
+    Written once, when the run ends: what it did (for retention, every day removed with its
+    read and image counts) or why it failed.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the run ended.")
+    job = models.CharField(max_length=40, db_index=True)
+    started_at = models.DateTimeField()
+    outcome = models.CharField(max_length=6, choices=Outcome.choices)
+    details = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["job", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.job}: {self.get_outcome_display()}"

@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("security-events/", views.security_event_list, name="security_events"),
     path("searches/", views.search_audit_list, name="searches"),
+    path("jobs/", views.jobs, name="jobs"),
 ]

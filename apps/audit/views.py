@@ -1,11 +1,18 @@
 """The auditor's pages."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from apps.accounts.access import requires
+from apps.reads.selectors import oldest_read_held
 
 from .filters import SearchAuditFilter, SecurityEventFilter
+from .jobs import scheduled_jobs
+from .models import JobRun
 from .selectors import search_audits, security_events
 
 
@@ -25,3 +32,19 @@ def _filtered_page(request, filter_class, queryset, template: str):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, template, {"filter": rows, "page": page, "query": query.urlencode()})
+
+
+@requires("audit.view_jobrun")
+def jobs(request):
+    """Scheduled jobs (last run, outcome, next run), recent runs, and the oldest read held."""
+    return render(
+        request,
+        "audit/jobs.html",
+        {
+            "jobs": scheduled_jobs(),
+            "runs": JobRun.objects.all()[:50],
+            "oldest_read": oldest_read_held(),
+            "retention_days": settings.READ_RETENTION_DAYS,
+            "oldest_allowed": timezone.now() - timedelta(days=settings.READ_RETENTION_DAYS),
+        },
+    )

@@ -1,11 +1,14 @@
 """Every change to hotlists, entries and alerts. Field changes are recorded by django-auditlog."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.reads.evidence import delete_unused_images
 from apps.reads.plates import lookalike_key, normalise_vrm
 
 from .models import Alert, Hotlist, HotlistEntry
@@ -148,3 +151,13 @@ def _entry_fields(fields: dict, *, complete: bool = False) -> dict:
     if complete:
         values = {"markers": [], "information": "", "expires_at": None} | values
     return values
+
+
+def alerts_remove_expired(*, now: datetime | None = None) -> dict:
+    """Remove alerts older than ALERT_RETENTION_DAYS, and the plate images only they still kept."""
+    cut_off = (now or timezone.now()) - timedelta(days=settings.ALERT_RETENTION_DAYS)
+    expired = Alert.objects.filter(created_at__lt=cut_off)
+    images = set(expired.exclude(plate_image="").values_list("plate_image", flat=True))
+    with transaction.atomic():
+        removed = expired.delete()[0]
+    return {"alerts": removed, "images": delete_unused_images(images)}

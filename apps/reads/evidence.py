@@ -8,10 +8,12 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from PIL import Image, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -74,3 +76,30 @@ def open_image(name: str):
 
 def content_type(name: str) -> str:
     return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[name.rsplit(".", 1)[1]]
+
+
+def delete_unused_images(names: set[str], *, ignoring_day: date | None = None) -> int:
+    """Delete these stored images unless a read (of another day than `ignoring_day`, whose reads
+    are going) or an alert still uses them; returns how many were deleted."""
+    unused = set(names) - _images_in_use(names, ignoring_day)
+    for name in sorted(unused):
+        default_storage.delete(name)  # already gone (an interrupted run): nothing to do
+    return len(unused)
+
+
+def _images_in_use(names: set[str], ignoring_day: date | None) -> set[str]:
+    if not names:
+        return set()
+    wanted = sorted(names)
+    start = datetime.combine(ignoring_day or date.min, time.min, tzinfo=UTC)
+    end = start + timedelta(days=1) if ignoring_day else start
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT plate_image FROM reads_read WHERE plate_image = ANY(%(names)s) "
+            "AND NOT (seen_at >= %(start)s AND seen_at < %(end)s) "
+            "UNION SELECT overview_image FROM reads_read WHERE overview_image = ANY(%(names)s) "
+            "AND NOT (seen_at >= %(start)s AND seen_at < %(end)s) "
+            "UNION SELECT plate_image FROM hotlists_alert WHERE plate_image = ANY(%(names)s)",
+            {"names": wanted, "start": start, "end": end},
+        )
+        return {name for (name,) in cursor.fetchall()}

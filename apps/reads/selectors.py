@@ -3,8 +3,9 @@
 No view, serializer, export, admin page or task queries Read directly.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
@@ -112,3 +113,48 @@ def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(da
     """
     since = timezone.now() - within
     return Read.objects.filter(camera__code__in=camera_codes, seen_at__gte=since).exists()
+
+
+def reads_for_national_export(day: date) -> Iterator[tuple]:
+    """Every read of one UTC day in a fixed order, for the national export. A system job's
+    read, not a person's search: it is recorded as a job run (audit.JobRun), not a search."""
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return (
+        Read.objects.filter(seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
+        .order_by("seen_at", "id")
+        .values_list(*EXPORT_FIELDS)
+        .iterator(chunk_size=5000)
+    )
+
+
+EXPORT_FIELDS = (
+    "id",
+    "vrm",
+    "seen_at",
+    "camera__code",
+    "confidence",
+    "direction",
+    "lane",
+    "latitude",
+    "longitude",
+    "source",
+    "plate_image",
+    "overview_image",
+)
+
+
+def oldest_read_held() -> datetime | None:
+    """When the oldest read still stored was seen: anyone can check retention is kept."""
+    from .partitions import existing_partition_days
+
+    for day in sorted(existing_partition_days()):
+        start = datetime.combine(day, time.min, tzinfo=UTC)
+        oldest = (
+            Read.objects.filter(seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
+            .order_by("seen_at")
+            .values_list("seen_at", flat=True)
+            .first()
+        )
+        if oldest:
+            return oldest
+    return None

@@ -1,11 +1,44 @@
-"""Scheduled read-store housekeeping (see CELERY_BEAT_SCHEDULE)."""
+"""Scheduled read-store jobs (see CELERY_BEAT_SCHEDULE); each run is recorded (audit.JobRun)."""
+
+from datetime import UTC, date, timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
+from apps.access_requests.services import requests_remove_expired
+from apps.audit.jobs import recorded_run
+from apps.audit.retention import remove_expired_audit
+from apps.hotlists.services import alerts_remove_expired
+
+from .national_export import export_day
 from .partitions import ensure_partitions_ahead
+from .retention import remove_expired_reads
 
 
 @shared_task
 def create_partitions_ahead() -> None:
     """Create the coming week's day partitions, so ingest never waits on one."""
-    ensure_partitions_ahead(days_ahead=7)
+    with recorded_run("create-read-partitions-ahead") as details:
+        ensure_partitions_ahead(days_ahead=7)
+        details["days_ahead"] = 7
+
+
+@shared_task
+def apply_retention() -> None:
+    """Remove what is past its retention period: reads (by day), alerts, access requests, audit."""
+    with recorded_run("retention") as details:
+        details["reads"] = remove_expired_reads()
+        details["alerts"] = alerts_remove_expired()
+        details["access_requests"] = requests_remove_expired()
+        details["audit"] = remove_expired_audit()
+
+
+# A failed export (disk, endpoint) is recorded as a failed run, then tried again with backoff.
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=3600, max_retries=8)
+def export_previous_day(self, day: str | None = None) -> None:
+    """Export yesterday's reads (UTC) to the national data centre, or the day given."""
+    chosen = date.fromisoformat(day) if day else timezone.now().astimezone(UTC).date() - timedelta(days=1)
+    with recorded_run("national-export") as details:
+        details |= {"day": chosen.isoformat(), "attempt": self.request.retries + 1}
+        manifest = export_day(chosen)
+        details |= {key: manifest[key] for key in ("file", "rows", "bytes", "sha256")}

@@ -42,7 +42,10 @@ def test_the_sign_in_form_works_from_the_keyboard_alone(page, make_user):
 
     user = make_user("officer")
     page.goto("/accounts/sign-in/")
-    page.keyboard.type(user.username)  # the username field has focus on arrival
+    # The username field takes focus on arrival (autofocus); on a busy machine that can come
+    # a moment after the load event, and keys typed before it would go nowhere.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    page.keyboard.type(user.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Tab")

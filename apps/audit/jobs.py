@@ -1,0 +1,68 @@
+"""Scheduled jobs: every run is recorded in the audit trail (JobRun), whatever its outcome.
+
+The schedule itself is CELERY_BEAT_SCHEDULE in settings; its keys are the job names here.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from celery.schedules import maybe_schedule
+from django.conf import settings
+from django.utils import timezone
+
+from .models import JobRun
+
+
+@contextmanager
+def recorded_run(job: str) -> Iterator[dict]:
+    """Run a job's body; what it puts in the yielded dict is recorded with the outcome."""
+    started, details = timezone.now(), {}
+    try:
+        yield details
+    except Exception as error:
+        JobRun.objects.create(
+            job=job,
+            started_at=started,
+            outcome=JobRun.Outcome.FAILED,
+            details=details,
+            error=f"{error}"[:2000],
+        )
+        raise
+    JobRun.objects.create(job=job, started_at=started, outcome=JobRun.Outcome.OK, details=details)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    task: str
+    schedule: str
+    last: JobRun | None
+    next_run: datetime
+
+
+def scheduled_jobs() -> list[ScheduledJob]:
+    """Each job in the beat schedule with its last recorded run and when it runs next."""
+    from anpr_site.celery import app
+
+    now = timezone.now()
+    jobs = []
+    for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items()):
+        schedule = maybe_schedule(entry["schedule"], app=app)
+        last = JobRun.objects.filter(job=name).first()
+        remaining = schedule.remaining_estimate(last.started_at if last else now)
+        jobs.append(ScheduledJob(name, entry["task"], _describe(schedule), last, max(now, now + remaining)))
+    return jobs
+
+
+def _describe(schedule) -> str:
+    run_every = getattr(schedule, "run_every", None)
+    if run_every is not None and not hasattr(schedule, "minute"):
+        hours = run_every.total_seconds() / 3600
+        return f"every {hours:g} hours" if hours != 1 else "every hour"
+    return f"daily at {_first(schedule.hour):02d}:{_first(schedule.minute):02d} UTC"
+
+
+def _first(values) -> int:
+    return min(values)

@@ -1,0 +1,58 @@
+"""Retention: reads past the retention period go, a whole day partition at a time.
+
+Dropping a partition is instant whatever its size and leaves no dead rows, where DELETE
+would rewrite the table (benchmarks/retention.py measures both). A day goes only when its
+last moment is past the period, so a partition still holding a read inside the period is
+never touched. For each day: the evidence images only its reads use are deleted first, then
+the partition is dropped; interrupted between the two, the next run finds the day again and
+finishes it, so retention is safe to interrupt and to re-run.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .evidence import delete_unused_images
+from .partitions import existing_partition_days, forget_known_partitions, partition_name
+
+
+def expired_days(now: datetime | None = None) -> list[date]:
+    """Day partitions whose every moment is older than the retention period, oldest first."""
+    cut_off = (now or timezone.now()) - timedelta(days=settings.READ_RETENTION_DAYS)
+    return sorted(day for day in existing_partition_days() if _day_end(day) <= cut_off)
+
+
+def remove_expired_reads(now: datetime | None = None) -> dict:
+    """Drop every expired day; what was removed, by day."""
+    removed = []
+    for day in expired_days(now):
+        removed.append(_remove_day(day))
+    if removed:
+        forget_known_partitions()
+    return {
+        "days": removed,
+        "reads": sum(d["reads"] for d in removed),
+        "images": sum(d["images"] for d in removed),
+    }
+
+
+def _remove_day(day: date) -> dict:
+    table = partition_name(day)  # made from a date: nothing from outside reaches the SQL
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+        (reads,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT plate_image FROM \"{table}\" WHERE plate_image <> '' "  # noqa: S608
+            f"UNION SELECT overview_image FROM \"{table}\" WHERE overview_image <> ''"
+        )
+        images = {name for (name,) in cursor.fetchall()}
+    deleted = delete_unused_images(images, ignoring_day=day)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+    return {"day": day.isoformat(), "reads": reads, "images": deleted}
+
+
+def _day_end(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)

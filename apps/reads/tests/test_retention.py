@@ -1,0 +1,128 @@
+"""Retention on real PostgreSQL: whole day partitions past the period go, with their images;
+everything else stays; runs are recorded; a second run changes nothing."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from apps.audit.models import JobRun, SearchAudit
+from apps.audit.retention import remove_expired_audit
+from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.models import Alert
+from apps.hotlists.services import alerts_remove_expired
+from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.reads.evidence import check_image
+from apps.reads.models import Read
+from apps.reads.partitions import existing_partition_days
+from apps.reads.retention import expired_days, remove_expired_reads
+from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.tasks import apply_retention
+
+from .helpers import image_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NOON = time(12, 0)
+
+
+@pytest.fixture
+def today():
+    return timezone.now().astimezone(UTC).date()
+
+
+def at(day, hour=12):
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def ingest(camera, vrm, seen_at, image=None):
+    picture = check_image(image) if image else None
+    ingest_reads(
+        items=[ReadInput(camera=camera.code, vrm=vrm, seen_at=seen_at, confidence=0.9, plate_image=picture)],
+        source="camera",
+    )
+    return picture.name if picture else None
+
+
+def retention_moment(today, days_kept_before_today):
+    """A `now` at which reads seen before today - days_kept... are past the 730-day period."""
+    return at(today, 0) + timedelta(days=730 - days_kept_before_today)
+
+
+def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today):
+    camera = CameraFactory()
+    shared = image_bytes(colour=(1, 2, 3))
+    old_only = ingest(camera, "OLD1", at(today - timedelta(days=9)), image_bytes(colour=(9, 9, 9)))
+    ingest(camera, "OLD2", at(today - timedelta(days=9), 15))
+    also_old = ingest(camera, "OLD3", at(today - timedelta(days=8)), shared)
+    kept_image = ingest(camera, "KEPT1", at(today - timedelta(days=2)), shared)  # same picture, still needed
+    ingest(camera, "KEPT2", at(today - timedelta(days=7), 0))  # the first moment of a day inside the period
+
+    now = retention_moment(today, 7)  # the cut-off is midnight at the start of today - 7
+    assert expired_days(now) == [today - timedelta(days=9), today - timedelta(days=8)]
+    removed = remove_expired_reads(now)
+
+    assert removed["reads"] == 3 and removed["images"] == 1
+    assert [(d["day"], d["reads"]) for d in removed["days"]] == [
+        ((today - timedelta(days=9)).isoformat(), 2),
+        ((today - timedelta(days=8)).isoformat(), 1),
+    ]
+    assert sorted(Read.objects.values_list("vrm", flat=True)) == ["KEPT1", "KEPT2"]
+    assert not {today - timedelta(days=9), today - timedelta(days=8)} & existing_partition_days()
+    assert not default_storage.exists(old_only)
+    assert also_old == kept_image and default_storage.exists(kept_image)
+    assert remove_expired_reads(now) == {"days": [], "reads": 0, "images": 0}  # a re-run changes nothing
+
+
+def test_a_day_still_holding_a_read_inside_the_period_is_never_dropped(today):
+    camera = CameraFactory()
+    ingest(camera, "EARLY", at(today - timedelta(days=8), 1))
+    ingest(camera, "LATE", at(today - timedelta(days=8), 23))
+    now = at(today - timedelta(days=8), 12) + timedelta(days=730)  # the cut-off falls inside that day
+    assert expired_days(now) == []
+    assert remove_expired_reads(now)["reads"] == 0
+    assert Read.objects.count() == 2
+
+
+def test_an_interrupted_run_is_finished_by_the_next(today):
+    camera = CameraFactory()
+    image = ingest(camera, "OLD", at(today - timedelta(days=9)), image_bytes(colour=(7, 7, 7)))
+    default_storage.delete(image)  # as if the last run deleted the images, then died before the drop
+    removed = remove_expired_reads(retention_moment(today, 7))
+    assert (removed["reads"], removed["images"]) == (1, 1)
+    assert not Read.objects.exists()
+
+
+def test_alerts_keep_their_own_period_and_the_image_they_need(today, make_user):
+    camera = CameraFactory()
+    officer = make_user("officer")
+    add_entry(make_hotlist(officer), "HOT1", officer)
+    image = ingest(camera, "HOT1", at(today - timedelta(days=9)), image_bytes(colour=(5, 5, 5)))
+    remove_expired_reads(retention_moment(today, 7))
+    assert not Read.objects.exists()
+    assert Alert.objects.count() == 1 and default_storage.exists(image)  # the alert's evidence stays
+    assert alerts_remove_expired(now=timezone.now() + timedelta(days=729)) == {"alerts": 0, "images": 0}
+    assert alerts_remove_expired(now=timezone.now() + timedelta(days=731)) == {"alerts": 1, "images": 1}
+    assert not default_storage.exists(image)
+
+
+def test_the_audit_trail_outlives_reads_and_only_retention_deletes_it(make_user):
+    SearchAudit.objects.create(kind="search", username="x", purpose="p", reference="r", result_count=0)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SearchAudit.objects.all().delete()
+    assert remove_expired_audit(now=timezone.now() + timedelta(days=2 * 365))["search_audit"] == 0
+    assert remove_expired_audit(now=timezone.now() + timedelta(days=8 * 365))["search_audit"] == 1
+    with connection.cursor() as cursor:  # the permission ended with that transaction
+        cursor.execute("SELECT current_setting('anpr.audit_retention_before', true)")
+        assert cursor.fetchone()[0] in (None, "")
+
+
+def test_the_retention_job_records_what_it_removed(today):
+    camera = CameraFactory()
+    ingest(camera, "OLD", at(today - timedelta(days=729)))
+    apply_retention.run()
+    (run,) = JobRun.objects.filter(job="retention")
+    assert run.outcome == "ok"
+    assert run.details["reads"]["reads"] == 0  # 729 days old: inside the period
+    assert set(run.details) == {"reads", "alerts", "access_requests", "audit"}
