@@ -295,13 +295,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1
 
 # --- Mail (review reminders) ---------------------------------------------------------------
 
-_MAIL_BACKEND = env("MAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-MAILERS = {
-    "default": {
-        "BACKEND": _MAIL_BACKEND,
-        "OPTIONS": {"host": env("MAIL_HOST", default="localhost")} if "smtp" in _MAIL_BACKEND else {},
-    }
-}
+SMTP_MAIL = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailers(default_backend: str) -> dict:
+    """MAIL_BACKEND, or this environment's default; MAIL_HOST for SMTP."""
+    backend = env("MAIL_BACKEND", default=default_backend)
+    options = {"host": env("MAIL_HOST", default="localhost")} if backend == SMTP_MAIL else {}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+# Mail printed to the console, except in production (SMTP).
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="anpr@localhost")
 # The portal's address as users reach it, for links in mail.
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,10 +1,11 @@
 """Production: TLS everywhere, secure cookies, HSTS, no demo data."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SMTP_MAIL, env, mailers
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False
+MAILERS = mailers(SMTP_MAIL)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # A TLS-terminating proxy in front of gunicorn tells us the original scheme.
