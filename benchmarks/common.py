@@ -36,6 +36,8 @@ def accounts() -> dict[str, object]:
     """The benchmark's officer and camera (with tokens) and its cameras."""
     from apps.accounts.models import User
     from apps.accounts.services import api_token_issue, user_create
+    from apps.assessments import services as assessments
+    from apps.assessments.demo import demo_case
     from apps.cameras.models import Camera
     from apps.cameras.services import camera_create
 
@@ -44,6 +46,8 @@ def accounts() -> dict[str, object]:
         ("bench-officer", "officer"),
         ("bench-camera", "camera"),
         ("bench-admin", "administrator"),
+        ("bench-planner", "planner"),
+        ("bench-supervisor", "supervisor"),
     ):
         users[role] = (
             User.objects.filter(username=username).first()
@@ -51,15 +55,23 @@ def accounts() -> dict[str, object]:
         )
     for n in range(CAMERAS):
         if not Camera.objects.filter(code=f"BENCH-{n:02d}").exists():
-            camera_create(
+            camera = camera_create(
                 code=f"BENCH-{n:02d}",
                 name=f"Bench camera {n}",
                 kind="fixed",
-                status="live",
+                status="proposed",
                 latitude=52 + n / 100,
                 longitude=-1 - n / 100,
                 area=f"Area {n % 5}",
                 actor=None,
+            )
+            # Live the only way a fixed camera goes live: an approved deployment assessment.
+            draft = assessments.assessment_create(
+                camera=camera, author=users["planner"], **demo_case(camera.name)
+            )
+            assessments.assessment_submit(assessment=draft, actor=users["planner"])
+            assessments.assessment_approve(
+                assessment=draft, approver=users["supervisor"], reason="Benchmark."
             )
     return {
         "officer": users["officer"],

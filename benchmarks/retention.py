@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from benchmarks.common import accounts, setup_django
 
 FILL = """
-INSERT INTO {table} (seen_at, camera_id, vrm, vrm_as_read, confidence, source)
+INSERT INTO reads_read (seen_at, camera_id, vrm, vrm_as_read, confidence, source)
 SELECT %(start)s::timestamptz + (n * interval '86399 seconds' / %(rows)s), %(camera)s,
-       'BN' || lpad((n % 100000)::text, 5, '0'), 'BN' || lpad((n % 100000)::text, 5, '0'), 0.9, 'camera'
+       'BN' || lpad((n %% 100000)::text, 5, '0'), 'BN' || lpad((n %% 100000)::text, 5, '0'), 0.9, 'camera'
 FROM generate_series(1, %(rows)s) AS n
 """
 
@@ -47,12 +47,12 @@ def main() -> int:
             cursor.execute(f'TRUNCATE "{table}"')
             started = time.perf_counter()
             start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-            cursor.execute(
-                FILL.format(table=f'"{table}"'), {"start": start, "rows": args.rows, "camera": camera}
-            )
+            cursor.execute(FILL, {"start": start, "rows": args.rows, "camera": camera})
             cursor.execute(f'ANALYZE "{table}"')
             print(f"filled {table} with {args.rows:,} reads in {time.perf_counter() - started:.1f} s")
         start = datetime.combine(deleted_day, datetime.min.time(), tzinfo=UTC)
+        cursor.execute("CHECKPOINT")
+        wal = _wal(cursor)
         started = time.perf_counter()
         with transaction.atomic():
             cursor.execute(
@@ -64,18 +64,26 @@ def main() -> int:
         started = time.perf_counter()
         cursor.execute(f'VACUUM "{partition_name(deleted_day)}"')
         vacuum_seconds = time.perf_counter() - started
+        delete_wal, wal = _wal(cursor) - wal, _wal(cursor)
         started = time.perf_counter()
         with transaction.atomic():
             cursor.execute(f'DROP TABLE "{partition_name(dropped_day)}"')
         drop_seconds = time.perf_counter() - started
+        drop_wal = _wal(cursor) - wal
         cursor.execute(f'DROP TABLE "{partition_name(deleted_day)}"')
     forget_known_partitions()
     print(f"\nremoving one day of {removed:,} reads (2 cores, PostgreSQL 15):")
     print(f"  DELETE            {delete_seconds * 1000:10.0f} ms")
     print(f"  + VACUUM          {vacuum_seconds * 1000:10.0f} ms  (before the space can be reused)")
     print(f"  DROP partition    {drop_seconds * 1000:10.1f} ms")
+    print(f"  WAL written: DELETE + VACUUM {delete_wal / 2**20:,.0f} MiB, DROP {drop_wal / 2**10:,.0f} KiB")
     print(f"  drop is {(delete_seconds + vacuum_seconds) / drop_seconds:,.0f}x faster than delete + vacuum")
     return 0
+
+
+def _wal(cursor) -> int:
+    cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
+    return int(cursor.fetchone()[0])
 
 
 if __name__ == "__main__":

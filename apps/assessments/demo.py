@@ -24,7 +24,7 @@ def seed(*, out) -> None:
         camera = Camera.objects.get(code=code)
         if kind != "fixed" or camera.assessments.exists():
             continue
-        assessment = services.assessment_create(camera=camera, author=planner, **_case(name))
+        assessment = services.assessment_create(camera=camera, author=planner, **demo_case(name))
         if status == "proposed":
             continue  # left as a draft for the planner to finish
         services.assessment_submit(assessment=assessment, actor=planner)
@@ -45,7 +45,7 @@ def seed(*, out) -> None:
     )
 
 
-def _case(name: str) -> dict:
+def demo_case(name: str) -> dict:
     return {
         "need": f"Vehicle crime and travelling offenders on the {name} corridor.",
         "factors": {
