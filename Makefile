@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention
+.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -54,6 +54,11 @@ bench-recognition: install
 ## bench-retention: dropping a day partition of 1M reads against deleting the same rows
 bench-retention: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.retention $(ARGS)
+
+## reliability: faults (worker killed, Redis and PostgreSQL restarted) and API fuzzing;
+## restarts this machine's servers, so not part of make test
+reliability: install
+	$(PY) -m anpr_site.launcher test tests/reliability --reliability $(ARGS)
 
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install

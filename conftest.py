@@ -1,6 +1,7 @@
 """Fixtures shared by every test: users per role, signed-in clients, and a real Celery worker."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -62,10 +63,27 @@ def celery_worker(django_db_setup, django_db_blocker):
     """A real `celery worker` process on the test database; tests using it need transactional_db."""
     from anpr_site.celery import app
 
+    app.control.purge()
+    worker = start_celery_worker()
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=30)
+
+
+def start_celery_worker(queues: str = "default,video", **env) -> subprocess.Popen:
+    """Start a worker (solo pool: one process, so a kill is a whole worker's death) on the test
+    database, and wait until it answers."""
+    from anpr_site.celery import app
+
     url = urlsplit(os.environ["DATABASE_URL"])
     test_db_url = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
-    env = {**os.environ, "DATABASE_URL": test_db_url, "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test"}
-    app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_db_url,
+        "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test",
+        **env,
+    }
+    name = f"test-{os.getpid()}-{time.monotonic_ns()}@%h"
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -77,24 +95,22 @@ def celery_worker(django_db_setup, django_db_blocker):
             "--pool",
             "solo",
             "--queues",
-            "default,video",
+            queues,
             "--loglevel",
-            "WARNING",
+            os.environ.get("TEST_WORKER_LOGLEVEL", "WARNING"),
             "--hostname",
-            f"test-{os.getpid()}@%h",
+            name,
             "--without-gossip",
             "--without-mingle",
         ],
         env=env,
     )
     deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5):
+    while not app.control.ping(destination=[name.replace("%h", socket.gethostname())], timeout=0.5):
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
             pytest.fail("The Celery worker did not start.")
-    yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
+    return worker
 
 
 @pytest.fixture(scope="session")
@@ -142,3 +158,20 @@ def asgi_server(django_db_setup, django_db_blocker):
     yield base
     server.terminate()
     server.wait(timeout=30)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reliability",
+        action="store_true",
+        help="also run the fault tests, which restart this machine's PostgreSQL and Redis (make reliability)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reliability"):
+        return
+    skip = pytest.mark.skip(reason="in make reliability (it restarts servers and fuzzes for minutes)")
+    for item in items:
+        if "reliability" in item.keywords:
+            item.add_marker(skip)

@@ -5,6 +5,8 @@ client error like any other: 400 with its messages, not a 500.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,3 +23,40 @@ def exception_handler(exc, context):
         detail = detail["detail"]
     response.data = {"error": code, "detail": detail}
     return response
+
+
+# Every operation can answer with these; the schema says so, in this one shape.
+ERROR_RESPONSES = {
+    "400": "The request is malformed or refused (detail: the reason, or errors by field).",
+    "401": "No valid token or signed-in session.",
+    "403": "Your role or scope does not allow this.",
+    "404": "No such object among those you may see.",
+    "405": "Method not allowed.",
+    "413": "The request body is too large.",
+    "415": "Unsupported media type.",
+    "503": "A required service is unavailable (for a search: the audit trail could not be written).",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "detail": {}},
+    "required": ["error", "detail"],
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular hook: add the common error answers to every operation in the schema."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": reference})
+    return result
+
+
+def not_found(request, exception):
+    """Django's 404 handler: under /api/, the API's JSON shape; elsewhere, the portal's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "not_found", "detail": "No such address in the API."}, status=404)
+    return page_not_found(request, exception)

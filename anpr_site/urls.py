@@ -22,6 +22,8 @@ from .health import healthz
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "ANPR back office administration"
 
+handler404 = "anpr_site.api_errors.not_found"
+
 portal_patterns = ([path("", account_views.home, name="home")], "portal")
 
 router = SimpleRouter()

@@ -171,10 +171,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One name for the low/medium/high scale shared by an assessment's and its risks' residual risk.
     "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "apps.assessments.models.Assessment.Level"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "anpr_site.api_errors.document_error_responses",
+    ],
 }
 
 # --- Celery ------------------------------------------------------------------------------
 
+# No task is lost and none does its work twice. The one place these rules are set:
+# - a task's message is acknowledged only after it has run (ACKS_LATE), and a worker killed
+#   mid-task (SIGKILL, out of memory, a lost machine) gives it back to the queue
+#   (REJECT_ON_WORKER_LOST), so another worker runs it again;
+# - a worker takes one message at a time (PREFETCH 1): nothing waits behind a long video;
+# - Redis hands an unacknowledged message out again after the visibility timeout, which must
+#   be longer than the longest task (a long video: RECOGNITION_MAX_TASK_SECONDS), or a task
+#   still running would be started twice;
+# - every task is idempotent: video jobs derive read ids from the job, retention and the
+#   export can be re-run, expiry and reminders only act on what is still due.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Video recognition runs long and uses every core: its own queue and worker (`-Q video`).
@@ -183,6 +197,10 @@ WORKER_FRESH_CONTENT_TYPES = False  # the test settings turn it on (anpr_site/ce
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+RECOGNITION_MAX_TASK_SECONDS = env.int("RECOGNITION_MAX_TASK_SECONDS", default=3 * 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=RECOGNITION_MAX_TASK_SECONDS + 3600)
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"

@@ -56,6 +56,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class AccessRequestViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = AccessRequestSerializer
     required_permissions = {
         "GET": ("access_requests.view_accessrequest",),

@@ -99,6 +99,7 @@ class AssessmentDecisionSerializer(serializers.Serializer):
 
 
 class AssessmentViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = AssessmentSerializer
     required_permissions = {
         "GET": ("assessments.view_assessment",),

@@ -28,6 +28,7 @@ class NewestAlertsFirst(CursorPagination):
 
 
 class HotlistViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = HotlistSerializer
     required_permissions = {
         "GET": ("hotlists.view_hotlist",),
@@ -68,6 +69,7 @@ class HotlistViewSet(viewsets.GenericViewSet):
 class EntryViewSet(viewsets.GenericViewSet):
     """Entries of one list. Reading needs sight of the list; changing needs to manage it."""
 
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = EntrySerializer
     pagination_class = EntryPages
     required_permissions = {"GET": ("hotlists.view_hotlist",), "*": ("hotlists.view_hotlist",)}
@@ -136,6 +138,7 @@ class EntryViewSet(viewsets.GenericViewSet):
 
 
 class AlertViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = AlertSerializer
     pagination_class = NewestAlertsFirst
     required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}

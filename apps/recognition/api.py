@@ -55,6 +55,7 @@ class VideoJobSerializer(serializers.ModelSerializer):
 
 
 class VideoJobViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = VideoJobSerializer
     parser_classes = [parsers.MultiPartParser, parsers.JSONParser]
     required_permissions = {
