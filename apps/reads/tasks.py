@@ -9,6 +9,7 @@ from apps.access_requests.services import requests_remove_expired
 from apps.audit.jobs import recorded_run
 from apps.audit.retention import remove_expired_audit
 from apps.hotlists.services import alerts_remove_expired
+from apps.recognition.services import video_files_remove_expired
 
 from .national_export import export_day
 from .partitions import ensure_partitions_ahead
@@ -25,12 +26,14 @@ def create_partitions_ahead() -> None:
 
 @shared_task
 def apply_retention() -> None:
-    """Remove what is past its retention period: reads (by day), alerts, access requests, audit."""
+    """Remove what is past its retention period: reads (by day), alerts, access requests, audit,
+    uploaded video files."""
     with recorded_run("retention") as details:
         details["reads"] = remove_expired_reads()
         details["alerts"] = alerts_remove_expired()
         details["access_requests"] = requests_remove_expired()
         details["audit"] = remove_expired_audit()
+        details["video_files"] = video_files_remove_expired()
 
 
 # A failed export (disk, endpoint) is recorded as a failed run, then tried again with backoff.

@@ -21,7 +21,9 @@ class VideoJob(models.Model):
     recorded_at = models.DateTimeField(help_text="When the video's first frame was recorded.")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    file = models.FileField(upload_to="videos/%Y/%m/")
+    file = models.FileField(upload_to="videos/%Y/%m/", blank=True)
+    # The footage itself goes after RECOGNITION_VIDEO_RETENTION_DAYS; the job and its reads stay.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
     original_name = models.CharField(max_length=255)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)

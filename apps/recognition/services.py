@@ -52,9 +52,11 @@ def video_job_create(
             raise ValidationError({"file": str(rejected)}) from None
         digest = _sha256(path)
     existing = VideoJob.objects.filter(sha256=digest, camera=camera, recorded_at=recorded_at).first()
-    if existing:
+    if existing and existing.file:
         return existing, False
     upload.seek(0)
+    if existing:  # its footage was removed by retention: take this copy and recognise it again
+        return _reattach(existing, upload), True
     job = VideoJob(
         camera=camera,
         recorded_at=recorded_at,
@@ -82,6 +84,8 @@ def video_job_retry(*, job: VideoJob) -> VideoJob:
     """Queue a failed job again (after a fault outside the file, such as a database restart)."""
     if job.status != VideoJob.Status.FAILED:
         raise ValidationError("Only a failed job can be tried again.")
+    if not job.file:
+        raise ValidationError("The video was deleted when its retention period ended; upload it again.")
     job.status, job.error, job.frames_done = VideoJob.Status.QUEUED, "", 0
     job.save(update_fields=["status", "error", "frames_done"])
     _enqueue(job)
@@ -135,6 +139,19 @@ def video_job_process(*, job_id: int) -> None:
     )
 
 
+def video_files_remove_expired(*, now=None) -> int:
+    """Delete the footage of jobs that ended more than RECOGNITION_VIDEO_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    cut_off = now - timedelta(days=settings.RECOGNITION_VIDEO_RETENTION_DAYS)
+    removed = 0
+    expired = VideoJob.objects.filter(finished_at__lt=cut_off, file_removed_at__isnull=True).exclude(file="")
+    for job in expired:
+        job.file.delete(save=False)  # already gone (an interrupted run): nothing to do
+        VideoJob.objects.filter(pk=job.pk).update(file="", file_removed_at=now)
+        removed += 1
+    return removed
+
+
 def read_id_for(job: VideoJob, track: TrackRead) -> uuid.UUID:
     """The same track of the same job always has the same read id: retries store nothing twice."""
     return uuid.uuid5(job.uuid, f"track-{track.number}")
@@ -160,6 +177,14 @@ def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
     for start in range(0, len(items), INGEST_BATCH):
         stored += ingest_reads(items=items[start : start + INGEST_BATCH], source=Read.Source.VIDEO).stored
     return stored
+
+
+def _reattach(job: VideoJob, upload) -> VideoJob:
+    job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
+    job.file_removed_at, job.status, job.error, job.frames_done = None, VideoJob.Status.QUEUED, "", 0
+    job.save(update_fields=["file", "file_removed_at", "status", "error", "frames_done"])
+    _enqueue(job)
+    return job
 
 
 def _finish(job: VideoJob, status: str, **fields) -> None:

@@ -224,3 +224,32 @@ def _upload(path: Path) -> SimpleUploadedFile:
 
 def _an_hour_ago():
     return timezone.now() - timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_footage_is_deleted_after_its_retention_period_and_can_be_uploaded_again(
+    api_client_for, officer, camera, footage, settings
+):
+    from django.core.files.storage import default_storage
+
+    settings.RECOGNITION_VIDEO_RETENTION_DAYS = 31
+    api = api_client_for(officer)
+    recorded_at = _an_hour_ago()
+    job_id = post_video(api, footage, recorded_at=recorded_at).json()["id"]
+    services.video_job_process(job_id=job_id)
+    job = VideoJob.objects.get(pk=job_id)
+    stored_as = job.file.name
+    assert services.video_files_remove_expired(now=timezone.now() + timedelta(days=30)) == 0
+    assert services.video_files_remove_expired(now=timezone.now() + timedelta(days=32)) == 1
+    job.refresh_from_db()
+    assert not job.file and job.file_removed_at and not default_storage.exists(stored_as)
+    assert (job.status, job.reads_found) == ("done", 2)  # the record and its reads stay
+    assert Read.objects.count() == 2
+    assert services.video_files_remove_expired(now=timezone.now() + timedelta(days=33)) == 0  # once
+
+    VideoJob.objects.filter(pk=job_id).update(status="failed")
+    assert api.post(f"{VIDEOS}{job_id}/retry/").status_code == 400  # nothing left to recognise
+    again = post_video(api, footage, recorded_at=recorded_at)
+    assert (again.status_code, again.json()["id"], again.json()["status"]) == (202, job_id, "queued")
+    services.video_job_process(job_id=job_id)
+    assert Read.objects.count() == 2  # the same reads: nothing stored twice
