@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention reliability
+.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-recognition: install
 ## bench-retention: dropping a day partition of 1M reads against deleting the same rows
 bench-retention: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.retention $(ARGS)
+
+## bench-load: officers searching over 10M reads while 500 reads/s stream in (locust)
+bench-load: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.load $(ARGS)
 
 ## reliability: faults (worker killed, Redis and PostgreSQL restarted) and API fuzzing;
 ## restarts this machine's servers, so not part of make test

@@ -1,0 +1,205 @@
+"""Load: officers searching over millions of reads while reads stream in (make bench-load).
+
+    make bench-load
+    make bench-load ARGS="--users 20 --rate 500 --seconds 120 --reads 10000000"
+
+On the benchmark database (anpr_bench, filled to --reads reads over two years) and gunicorn
+with uvicorn workers as in production: --users officers (each its own account) search
+through the API with locust, every 1-3 s; a camera gateway posts --rate reads per second in
+batches of 50, one hotlisted plate every half second; an officer's alert stream is open and
+each hotlisted read is timed from its POST to its alert arriving. Prints search p50/p95/max,
+the ingest rate held, alert latency p50/p95 and every error. Not a test.
+"""
+
+import argparse
+import contextlib
+import csv
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.alerts import load_hotlist, officer_session
+from benchmarks.common import PORT, accounts, ms, post_reads, read, running_server, setup_django
+from benchmarks.reads import load
+
+BATCH = 50
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--rate", type=int, default=500, help="reads per second to ingest")
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--reads", type=int, default=10_000_000)
+    args = parser.parse_args()
+    setup_django()
+    who = accounts()
+    plates = load(args.reads)
+    hotlisted = load_hotlist(who["admin"], 10_000)
+    tokens = _officer_tokens(args.users)
+    session = officer_session(who["officer"])
+    with tempfile.TemporaryDirectory() as work, running_server() as url:
+        (Path(work) / "plates.txt").write_text("\n".join(plates))
+        alerts = _AlertStream(session)
+        gateway = _Gateway(who["camera_token"], args.rate, hotlisted, alerts)
+        alerts.start()
+        gateway.start()
+        locust = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(Path(__file__).with_name("locustfile.py")),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.users),
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                url,
+                "--csv",
+                f"{work}/load",
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={**os.environ, "BENCH_TOKENS": ",".join(tokens), "BENCH_PLATES": f"{work}/plates.txt"},
+            capture_output=True,
+            text=True,
+        )
+        gateway.stop()
+        time.sleep(2)  # the last alerts arrive
+        searches = _aggregate(f"{work}/load_stats.csv")
+        failures = Path(f"{work}/load_failures.csv").read_text().splitlines()[1:]
+    latencies = [alerts.arrived[v] - sent for v, sent in gateway.hot_sent.items() if v in alerts.arrived]
+    print(
+        f"\n{args.users} officers searching for {args.seconds} s over {args.reads:,} reads, "
+        f"while {args.rate} reads/s were offered (2 cores, gunicorn with 2 uvicorn workers):"
+    )
+    slowest = float(searches["Max Response Time"])
+    print(
+        f"  searches: {searches['Request Count']} ({float(searches['Requests/s']):.1f}/s), "
+        f"p50 {searches['50%']} ms, p95 {searches['95%']} ms, max {slowest:.0f} ms, "
+        f"errors {searches['Failure Count']}"
+    )
+    held = gateway.accepted / gateway.elapsed
+    print(
+        f"  ingest: {gateway.accepted:,} reads accepted in {gateway.elapsed:.0f} s, "
+        f"{held:,.0f} reads/s held; "
+        f"batch p95 {ms(gateway.latencies or [0], 95)} ms; errors {gateway.errors}"
+    )
+    print(
+        f"  alerts: {len(latencies)} of {len(gateway.hot_sent)} arrived; "
+        f"read-to-alert p50 {ms(latencies or [0], 50)} ms, p95 {ms(latencies or [0], 95)} ms"
+    )
+    for failure in failures:  # method, name, error, occurrences
+        print(f"  search failure: {failure}")
+    if locust.returncode not in (0, 1):
+        print(locust.stderr[-2000:], file=sys.stderr)
+    return 0
+
+
+def _officer_tokens(count: int) -> list[str]:
+    from apps.accounts.models import User
+    from apps.accounts.services import api_token_issue, user_create
+
+    tokens = []
+    for n in range(count):
+        name = f"bench-load-officer-{n:02d}"
+        user = (
+            User.objects.filter(username=name).first()
+            or user_create(username=name, password=os.urandom(16).hex(), roles=["officer"], actor=None)[0]
+        )
+        tokens.append(api_token_issue(user=user))
+    return tokens
+
+
+def _aggregate(path: str) -> dict:
+    with open(path) as stats:
+        return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+
+
+class _AlertStream(threading.Thread):
+    """An officer's open alert page: when each alert arrived, by plate."""
+
+    def __init__(self, session: str) -> None:
+        super().__init__(daemon=True)
+        self.session, self.arrived = session, {}
+
+    def run(self) -> None:
+        stream = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+        stream.request("GET", "/alerts/stream/", headers={"Cookie": f"sessionid={self.session}"})
+        response = stream.getresponse()
+        pending = b""
+        with contextlib.suppress(http.client.HTTPException, OSError, ValueError):
+            while chunk := response.read1(65536):
+                now = time.perf_counter()
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    if line.startswith(b"data: "):
+                        self.arrived.setdefault(json.loads(line[6:])["vrm"], now)
+
+
+class _Gateway(threading.Thread):
+    """A camera gateway posting `rate` reads a second in batches, a hotlisted one every 0.5 s."""
+
+    def __init__(self, token: str, rate: int, hotlisted: list[str], alerts: _AlertStream) -> None:
+        super().__init__(daemon=True)
+        self.token, self.rate, self.hot = (
+            token,
+            rate,
+            iter(random.Random(3).sample(hotlisted, len(hotlisted))),
+        )
+        self.running, self.accepted, self.errors, self.latencies = True, 0, 0, []
+        self.hot_sent: dict[str, float] = {}
+        self.elapsed = 0.0
+
+    def stop(self) -> None:
+        self.running = False
+        self.join(timeout=30)
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        rng, interval, started = random.Random(5), BATCH / self.rate, time.perf_counter()
+        batches = 0
+        while self.running:
+            due = started + batches * interval
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            reads = [read(f"LD{rng.randrange(10**6):06d}", rng) for _ in range(BATCH)]
+            hot = None
+            if batches % max(1, round(0.5 / interval)) == 0:
+                hot = next(self.hot)
+                reads[0] = read(hot, rng)
+            sent = time.perf_counter()
+            try:
+                status, _ = post_reads(connection, self.token, reads)
+            except (OSError, http.client.HTTPException):
+                status = 0
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            self.latencies.append(time.perf_counter() - sent)
+            if status == 201:
+                self.accepted += BATCH
+                if hot:
+                    self.hot_sent[hot] = sent
+            else:
+                self.errors += 1
+            batches += 1
+        self.elapsed = time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    sys.exit(main())
