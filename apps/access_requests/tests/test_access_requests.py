@@ -207,3 +207,13 @@ def test_the_expiry_job_closes_only_what_has_ended(people):
     services.request_approve(access_request=lasting, approver=people["supervisor"], reason="ok", days=10)
     assert services.requests_expire(now=timezone.now() + timedelta(days=2)) == 1
     assert AccessRequest.objects.get(pk=lasting.pk).status == "approved"
+
+
+def test_closed_requests_are_removed_after_their_own_period_with_their_events(people):
+    refused = file(people["officer"])
+    services.request_refuse(access_request=refused, approver=people["supervisor"], reason="Not proportionate")
+    pending = file(people["officer"], investigation_reference="OP-STILL-OPEN")
+    assert services.requests_remove_expired(now=timezone.now() + timedelta(days=365)) == 0
+    assert services.requests_remove_expired(now=timezone.now() + timedelta(days=8 * 365)) == 1
+    assert list(AccessRequest.objects.all()) == [pending]  # a pending request is never removed
+    assert not AccessRequestEvent.objects.filter(access_request_id=refused.pk).exists()
