@@ -181,8 +181,9 @@ def _event(request: AccessRequest, kind: str, actor, **detail) -> None:
 def requests_remove_expired(*, now: datetime | None = None) -> int:
     """Remove closed requests ended more than ACCESS_REQUEST_RETENTION_DAYS ago, with their
     events (the audit trail lets retention, and only retention, delete such old rows)."""
-    from django.db import connection
     from guardian.models import UserObjectPermission
+
+    from apps.audit.retention import allow_deleting_before
 
     cut_off = (now or timezone.now()) - timedelta(days=settings.ACCESS_REQUEST_RETENTION_DAYS)
     closed = (
@@ -198,10 +199,7 @@ def requests_remove_expired(*, now: datetime | None = None) -> int:
         .exclude(events__at__gte=cut_off)
     )
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('anpr.audit_retention_before', %s, true)", [cut_off.isoformat()]
-            )
+        allow_deleting_before(cut_off)
         ids = [str(pk) for pk in closed.values_list("pk", flat=True)]
         AccessRequestEvent.objects.filter(access_request_id__in=ids).delete()
         UserObjectPermission.objects.filter(

@@ -51,18 +51,20 @@ class FactorsMixin:
         }
 
 
-class AssessmentForm(FactorsMixin, forms.ModelForm):
-    NEED = ("need", "alternatives", "expected_benefit")
-    PIA = (
-        "data_captured",
-        "people_affected",
-        "necessity",
-        "proportionality",
-        "retention",
-        "signage",
-        "residual_risk",
-    )
+# The assessment's sections, in the order the form and the record show them.
+NEED = ("need", "alternatives", "expected_benefit")
+PIA = (
+    "data_captured",
+    "people_affected",
+    "necessity",
+    "proportionality",
+    "retention",
+    "signage",
+    "residual_risk",
+)
 
+
+class AssessmentForm(FactorsMixin, forms.ModelForm):
     camera = forms.ModelChoiceField(
         queryset=Camera.objects.filter(kind=Camera.Kind.FIXED)
         .exclude(status=Camera.Status.DECOMMISSIONED)
@@ -73,20 +75,7 @@ class AssessmentForm(FactorsMixin, forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = [
-            "camera",
-            "need",
-            "alternatives",
-            "expected_benefit",
-            "data_captured",
-            "people_affected",
-            "necessity",
-            "proportionality",
-            "retention",
-            "signage",
-            "residual_risk",
-            "consultation_waiver",
-        ]
+        fields = ["camera", *NEED, *PIA, "consultation_waiver"]
         widgets = {name: TEXTAREA for name in fields if name not in ("camera", "residual_risk")}
         labels = {"residual_risk": "Overall residual risk to privacy"}
 
@@ -106,10 +95,10 @@ class AssessmentForm(FactorsMixin, forms.ModelForm):
         return [self[name] for name in names]
 
     def need_fields(self):
-        return self.section(self.NEED)
+        return self.section(NEED)
 
     def pia_fields(self):
-        return self.section(self.PIA)
+        return self.section(PIA)
 
 
 class RiskForm(forms.ModelForm):

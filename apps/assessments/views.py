@@ -12,7 +12,16 @@ from apps.cameras.models import Camera
 
 from . import services
 from .factors import FACTORS, WEIGHTS
-from .forms import AssessmentForm, ConsultationFormSet, DecisionForm, ReviewForm, RiskFormSet, rows
+from .forms import (
+    AssessmentForm,
+    ConsultationForm,
+    ConsultationFormSet,
+    DecisionForm,
+    ReviewForm,
+    RiskForm,
+    RiskFormSet,
+    rows,
+)
 from .models import Assessment
 from .selectors import approved_assessment_for, assessments_visible_to, awaiting_decision, reviews_due
 
@@ -38,26 +47,22 @@ def assessment_list(request):
 @requires("assessments.add_assessment")
 def assessment_create(request):
     form = AssessmentForm(request.POST or None, initial={"camera": request.GET.get("camera")})
-    risks = RiskFormSet(request.POST or None, prefix="risks")
-    consultations = ConsultationFormSet(request.POST or None, prefix="consultations")
-    if request.method == "POST" and _all_valid(form, risks, consultations):
-        fields = {k: v for k, v in form.cleaned_data.items() if k in services.FIELDS}
-        try:
-            assessment = services.assessment_create(
-                camera=form.cleaned_data["camera"],
-                author=request.user,
-                risks=rows(risks),
-                consultations=rows(consultations),
-                **fields | {"factors": form.factors},
-            )
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        else:
-            messages.success(
-                request, f"Draft assessment #{assessment.pk} saved. Submit it when it is complete."
-            )
-            return redirect("assessments:detail", pk=assessment.pk)
-    return render(request, "assessments/form.html", _form_context(form, risks, consultations, None))
+
+    def save(draft: dict) -> Assessment:
+        assessment = services.assessment_create(
+            camera=form.cleaned_data["camera"], author=request.user, **draft
+        )
+        messages.success(request, f"Draft assessment #{assessment.pk} saved. Submit it when it is complete.")
+        return assessment
+
+    return _draft_page(
+        request,
+        form,
+        RiskFormSet(request.POST or None, prefix="risks"),
+        ConsultationFormSet(request.POST or None, prefix="consultations"),
+        None,
+        save,
+    )
 
 
 @requires("assessments.add_assessment")
@@ -65,29 +70,22 @@ def assessment_edit(request, pk: int):
     assessment = get_object_or_404(assessments_visible_to(request.user), pk=pk)
     if assessment.author_id != request.user.pk or assessment.status != Assessment.Status.DRAFT:
         raise PermissionDenied("Only the author changes an assessment, and only while it is a draft.")
-    form = AssessmentForm(request.POST or None, instance=assessment, editing=True)
-    risks = RiskFormSet(request.POST or None, prefix="risks", initial=list(assessment.risks.values(*_RISK)))
-    consultations = ConsultationFormSet(
-        request.POST or None,
-        prefix="consultations",
-        initial=list(assessment.consultations.values(*_CONSULTATION)),
+
+    def save(draft: dict) -> Assessment:
+        services.assessment_update(assessment=assessment, actor=request.user, **draft)
+        messages.success(request, "Draft saved.")
+        return assessment
+
+    risks = assessment.risks.values(*RiskForm._meta.fields)
+    consultations = assessment.consultations.values(*ConsultationForm._meta.fields)
+    return _draft_page(
+        request,
+        AssessmentForm(request.POST or None, instance=assessment, editing=True),
+        RiskFormSet(request.POST or None, prefix="risks", initial=list(risks)),
+        ConsultationFormSet(request.POST or None, prefix="consultations", initial=list(consultations)),
+        assessment,
+        save,
     )
-    if request.method == "POST" and _all_valid(form, risks, consultations):
-        fields = {k: v for k, v in form.cleaned_data.items() if k in services.FIELDS}
-        try:
-            services.assessment_update(
-                assessment=assessment,
-                actor=request.user,
-                risks=rows(risks),
-                consultations=rows(consultations),
-                **fields | {"factors": form.factors},
-            )
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        else:
-            messages.success(request, "Draft saved.")
-            return redirect("assessments:detail", pk=assessment.pk)
-    return render(request, "assessments/form.html", _form_context(form, risks, consultations, assessment))
 
 
 @requires("assessments.view_assessment")
@@ -153,10 +151,6 @@ def review_create(request, code: str):
     )
 
 
-_RISK = ("description", "likelihood", "severity", "mitigation", "residual")
-_CONSULTATION = ("consultee", "consulted_on", "said", "response")
-
-
 def _act(request, assessment: Assessment, decision: DecisionForm | None):
     action = request.POST.get("action")
     try:
@@ -198,8 +192,19 @@ def _record_context(request, assessment: Assessment) -> dict:
     }
 
 
-def _form_context(form, risks, consultations, assessment) -> dict:
-    return {"form": form, "risks": risks, "consultations": consultations, "assessment": assessment}
+def _draft_page(request, form, risks, consultations, assessment, save):
+    """The draft form (new or edited): on a valid POST, `save` the draft and show its page."""
+    if request.method == "POST" and _all_valid(form, risks, consultations):
+        draft = {k: v for k, v in form.cleaned_data.items() if k in services.FIELDS}
+        draft |= {"factors": form.factors, "risks": rows(risks), "consultations": rows(consultations)}
+        try:
+            saved = save(draft)
+        except ValidationError as invalid:
+            _add_errors(form, invalid)
+        else:
+            return redirect("assessments:detail", pk=saved.pk)
+    context = {"form": form, "risks": risks, "consultations": consultations, "assessment": assessment}
+    return render(request, "assessments/form.html", context)
 
 
 def _all_valid(*forms) -> bool:

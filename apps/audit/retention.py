@@ -13,13 +13,16 @@ from django.utils import timezone
 from .models import JobRun, SearchAudit, SecurityEvent
 
 
+def allow_deleting_before(cut_off: datetime) -> None:
+    """In the current transaction only, let audit rows older than `cut_off` be deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('anpr.audit_retention_before', %s, true)", [cut_off.isoformat()])
+
+
 def remove_expired_audit(now: datetime | None = None) -> dict:
     cut_off = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('anpr.audit_retention_before', %s, true)", [cut_off.isoformat()]
-            )
+        allow_deleting_before(cut_off)
         return {
             "search_audit": SearchAudit.objects.filter(at__lt=cut_off).delete()[0],
             "security_events": SecurityEvent.objects.filter(at__lt=cut_off).delete()[0],

@@ -19,24 +19,25 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .selectors import EXPORT_FIELDS, reads_for_national_export
+from .selectors import reads_for_national_export
 
 FORMAT, VERSION = "anpr-national-export", 1
-COLUMNS = (
-    "read_id",
-    "vrm",
-    "seen_at",
-    "camera",
-    "confidence",
-    "direction",
-    "lane",
-    "latitude",
-    "longitude",
-    "source",
-    "plate_image",
-    "overview_image",
-)
-assert len(COLUMNS) == len(EXPORT_FIELDS)
+# Each column of the file and the read field it holds, in file order.
+FIELDS = {
+    "read_id": "id",
+    "vrm": "vrm",
+    "seen_at": "seen_at",
+    "camera": "camera__code",
+    "confidence": "confidence",
+    "direction": "direction",
+    "lane": "lane",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "source": "source",
+    "plate_image": "plate_image",
+    "overview_image": "overview_image",
+}
+COLUMNS = tuple(FIELDS)
 
 
 class ExportNotDelivered(OSError):
@@ -75,7 +76,7 @@ def _write_csv(path: Path, day: date) -> tuple[str, int, int]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        for row in reads_for_national_export(day):
+        for row in reads_for_national_export(day, tuple(FIELDS.values())):
             writer.writerow(_cells(row))
             rows += 1
             if rows % 10_000 == 0:

@@ -115,32 +115,16 @@ def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(da
     return Read.objects.filter(camera__code__in=camera_codes, seen_at__gte=since).exists()
 
 
-def reads_for_national_export(day: date) -> Iterator[tuple]:
+def reads_for_national_export(day: date, fields: tuple[str, ...]) -> Iterator[tuple]:
     """Every read of one UTC day in a fixed order, for the national export. A system job's
     read, not a person's search: it is recorded as a job run (audit.JobRun), not a search."""
     start = datetime.combine(day, time.min, tzinfo=UTC)
     return (
         Read.objects.filter(seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
         .order_by("seen_at", "id")
-        .values_list(*EXPORT_FIELDS)
+        .values_list(*fields)
         .iterator(chunk_size=5000)
     )
-
-
-EXPORT_FIELDS = (
-    "id",
-    "vrm",
-    "seen_at",
-    "camera__code",
-    "confidence",
-    "direction",
-    "lane",
-    "latitude",
-    "longitude",
-    "source",
-    "plate_image",
-    "overview_image",
-)
 
 
 def oldest_read_held() -> datetime | None:

@@ -69,7 +69,7 @@ def video_job_create(
         frames_total=info.frames,
         duration=info.duration,
     )
-    job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
+    _store_upload(job, upload)
     try:
         with transaction.atomic():
             job.save()
@@ -180,11 +180,16 @@ def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
 
 
 def _reattach(job: VideoJob, upload) -> VideoJob:
-    job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
+    _store_upload(job, upload)
     job.file_removed_at, job.status, job.error, job.frames_done = None, VideoJob.Status.QUEUED, "", 0
     job.save(update_fields=["file", "file_removed_at", "status", "error", "frames_done"])
     _enqueue(job)
     return job
+
+
+def _store_upload(job: VideoJob, upload) -> None:
+    """Stream the upload into storage, named for the job (its original name is kept apart)."""
+    job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
 
 
 def _finish(job: VideoJob, status: str, **fields) -> None:
