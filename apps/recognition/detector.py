@@ -3,6 +3,8 @@
 The frame is letterboxed only to a multiple of 32 (ultralytics' "rect" letterbox), which the
 dynamic-shape export accepts; this reproduces ultralytics' boxes exactly and is faster than a
 square 640x640 input. The model outputs, per anchor, a box centre and size and a score.
+A still can be looked at in several sizes: small, distant plates that a 640 px letterbox
+shrinks below what the model sees are found at 960, and one suppression keeps the best box.
 """
 
 from dataclasses import dataclass
@@ -43,8 +45,13 @@ class Box:
         return [round(self.x), round(self.y), round(self.w), round(self.h)]
 
 
-def detect_plates(frame: np.ndarray, *, size: int = 640) -> list[Box]:
-    """Plate boxes in a BGR frame, best first; `size` is the letterbox's longer side."""
+def detect_plates(frame: np.ndarray, *, sizes: tuple[int, ...] = (640,)) -> list[Box]:
+    """Plate boxes in a BGR frame, best first; `sizes` are the letterboxes' longer sides."""
+    boxes = [box for size in sizes for box in _detect(frame, size)]
+    return _suppress_overlaps(sorted(boxes, key=lambda box: -box.score))
+
+
+def _detect(frame: np.ndarray, size: int) -> list[Box]:
     tensor, scale, (pad_x, pad_y) = _letterbox(frame, size)
     (output,) = runtime.session(runtime.PLATE_DETECTOR).run(None, {"images": tensor})
     predictions = output[0].T  # anchors x (cx, cy, w, h, score)
@@ -57,16 +64,17 @@ def detect_plates(frame: np.ndarray, *, size: int = 640) -> list[Box]:
     w, h = w / scale, h / scale
     height, width = frame.shape[:2]
     boxes = []
-    for i in np.argsort(-score):
+    for i in range(len(score)):
         left, top = max(0.0, float(x[i])), max(0.0, float(y[i]))
         right, bottom = min(float(width), float(x[i] + w[i])), min(float(height), float(y[i] + h[i]))
         if right > left and bottom > top:
             boxes.append(Box(left, top, right - left, bottom - top, float(score[i])))
-    return _suppress_overlaps(boxes)
+    return boxes
 
 
 def _suppress_overlaps(boxes: list[Box]) -> list[Box]:
-    """Non-maximum suppression, after clipping to the frame (a plate cut by the edge is one plate)."""
+    """Non-maximum suppression of boxes sorted best first, after clipping to the frame (a plate
+    cut by the edge is one plate)."""
     kept: list[Box] = []
     for box in boxes:
         if all(box.iou(other) <= NMS_IOU for other in kept):

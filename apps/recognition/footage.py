@@ -17,7 +17,7 @@ from django.conf import settings
 
 from .detector import Box, detect_plates
 from .formats import fit
-from .ocr import crop_plate, read_lines
+from .ocr import read_lines
 from .tracking import Track, Tracker
 from .video import VideoInfo, frames, probe
 
@@ -88,12 +88,12 @@ def recognise_video(
         if previous is not None and np.abs(thumbnail.astype(np.int16) - previous).mean() > CUT_DIFFERENCE:
             finished += tracker.ended()  # edited footage: no plate continues across a cut
         previous = thumbnail
-        boxes = detect_plates(frame, size=settings.RECOGNITION_VIDEO_SIZE)
+        boxes = detect_plates(frame, sizes=(settings.RECOGNITION_VIDEO_SIZE,))
         detected = time.perf_counter()
         timings["detect"] += detected - started
         for track, box in tracker.update(index, boxes):
             if track.wants_reading(box):
-                readings = fit(read_lines(crop_plate(frame, box)), countries)
+                readings = fit(read_lines(frame, box), countries)
                 if readings and track.contradicted_by(readings[0]):
                     finished.append(track)  # two vehicles taken for one: start again
                     track = tracker.restart(track, index, box)

@@ -3,7 +3,8 @@
 Each format is a string of character classes, L a letter, D a digit, A either. A line read by
 the OCR is fitted onto every format of its length in the expected countries: each position
 takes the most likely character of its class, where a character also earns part of the
-probability of the characters it is confused with (a 0 read where a letter must be can be an O).
+probability of a look-alike that cannot stand there (a 0 read where a letter must be can be an
+O); a look-alike that may stand there lends nothing, so a clear 1 stays a 1 beside a weak T.
 The reading that fits best, weighed by how common its format is, wins; a reading that fits no
 format can still win if it is read clearly enough, so unusual plates are not forced into shape.
 """
@@ -66,7 +67,7 @@ FORMATS: dict[str, tuple[tuple[str, ...], float]] = {
 }
 # How likely a plate fits none of the expected formats (foreign, vanity, trade plates).
 UNLISTED_PRIOR = 0.02
-# A character earns this share of the probability of a character it is confused with.
+# A character earns this share of the probability of a look-alike its position does not allow.
 CONFUSION_SHARE = 0.5
 CONFUSABLE = ("O0", "D0", "Q0", "U0", "I1", "L1", "T1", "Z2", "S5", "B8", "G6", "A4", "T7")
 # Reading past a character at either end (a country band, a state emblem) costs this much.
@@ -107,13 +108,13 @@ def _fit_window(probs: np.ndarray, shapes: dict[str, float], free: float, droppe
     raw = probs.argmax(axis=1)
     raw_log = np.log(np.maximum(probs.max(axis=1), 1e-6))
     results.append(_fitted(raw, raw_log, free + dropped, ""))
-    if shapes:
-        smoothed = np.log(np.maximum(probs @ _confusion(), 1e-6))
-        for shape, prior in shapes.items():
-            choice = np.array([_best_in_class(smoothed[i], cls) for i, cls in enumerate(shape)])
-            results.append(
-                _fitted(choice, smoothed[np.arange(len(shape)), choice], math.log(prior) + dropped, shape)
-            )
+    for shape, prior in shapes.items():
+        allowed = _allowed(shape)
+        lent = (probs * ~allowed) @ _confusion()
+        fitted = np.log(np.maximum((probs + lent) * allowed, 1e-6))
+        choice = fitted.argmax(axis=1)
+        log_probs = fitted[np.arange(len(shape)), choice]
+        results.append(_fitted(choice, log_probs, math.log(prior) + dropped, shape))
     return results
 
 
@@ -127,14 +128,11 @@ def _fitted(choice: np.ndarray, log_probs: np.ndarray, prior: float, shape: str)
     )
 
 
-def _best_in_class(log_probs: np.ndarray, cls: str) -> int:
-    return int(np.argmax(log_probs + _class_mask(cls)))
-
-
 @cache
-def _class_mask(cls: str) -> np.ndarray:
-    allowed = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS, "U": (LETTERS - set("IOQ")) | DIGITS}[cls]
-    return np.array([0.0 if c in allowed else -np.inf for c in ALPHABET])
+def _allowed(shape: str) -> np.ndarray:
+    """(positions, characters): whether each character may stand at each position."""
+    classes = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS, "U": (LETTERS - set("IOQ")) | DIGITS}
+    return np.array([[c in classes[cls] for c in ALPHABET] for cls in shape])
 
 
 @cache
@@ -152,8 +150,8 @@ def _shapes(countries: tuple[str, ...]) -> dict[int, dict[str, float]]:
 
 @cache
 def _confusion() -> np.ndarray:
-    """probs @ this: each character's probability, plus a share of its look-alikes'."""
-    matrix = np.eye(len(ALPHABET), dtype=np.float32)
+    """probs @ this: a share of each character's probability lent to its look-alikes."""
+    matrix = np.zeros((len(ALPHABET), len(ALPHABET)), np.float32)
     for a, b in CONFUSABLE:
         matrix[ALPHABET.index(a), ALPHABET.index(b)] = CONFUSION_SHARE
         matrix[ALPHABET.index(b), ALPHABET.index(a)] = CONFUSION_SHARE

@@ -19,8 +19,6 @@ from . import runtime
 from .detector import Box
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-PAD = (0.06, 0.12)  # crop margin around the detector's box, as fractions of its width, height
-TEXT_MIN_SIDE = 160
 TEXT_THRESHOLD, TEXT_BOX_MIN_SCORE, UNCLIP_RATIO = 0.3, 0.5, 1.6
 LINE_HEIGHT, LINE_MIN_WIDTH = 48, 320
 # Lines much lower than the tallest are state names, slogans and frames, not the registration.
@@ -44,10 +42,29 @@ class PlateText:
         return float(np.exp(np.log(self.probs.max(axis=1)).mean())) if len(self.probs) else 0.0
 
 
-def crop_plate(frame: np.ndarray, box: Box) -> np.ndarray:
+@dataclass(frozen=True)
+class View:
+    """How a plate is cut from the frame and how closely its text is looked for."""
+
+    margin: tuple[float, float] = (0.06, 0.12)  # around the box, as fractions of its width, height
+    text_min_side: int = 160  # the crop's shorter side as the text detector sees it
+
+
+def read_lines(frame: np.ndarray, box: Box, view: View = View()) -> list[PlateText]:
+    """The plausible registration lines of the plate in this box, tallest first."""
+    lines = _text_lines(_crop(frame, box, view.margin), view.text_min_side)
+    texts = [text for text in _recognise(lines or [_crop(frame, box, (0.0, 0.0))]) if len(text.probs)]
+    if not texts:
+        return []
+    tallest = max(text.height for text in texts)
+    texts = [text for text in texts if text.height >= LINE_MIN_RELATIVE_HEIGHT * tallest]
+    return sorted(texts, key=lambda text: -text.height)
+
+
+def _crop(frame: np.ndarray, box: Box, margin: tuple[float, float]) -> np.ndarray:
     """The plate and a margin around it, as the text detector needs to see the edges."""
     height, width = frame.shape[:2]
-    pad_x, pad_y = box.w * PAD[0], box.h * PAD[1]
+    pad_x, pad_y = box.w * margin[0], box.h * margin[1]
     left, top = max(0, int(box.x - pad_x)), max(0, int(box.y - pad_y))
     right, bottom = (
         min(width, math.ceil(box.x + box.w + pad_x)),
@@ -56,23 +73,12 @@ def crop_plate(frame: np.ndarray, box: Box) -> np.ndarray:
     return frame[top:bottom, left:right]
 
 
-def read_lines(crop: np.ndarray) -> list[PlateText]:
-    """The plausible registration lines in a plate crop, tallest first."""
-    lines = _text_lines(crop) or [crop]
-    texts = [text for text in _recognise(lines) if len(text.probs)]
-    if not texts:
-        return []
-    tallest = max(text.height for text in texts)
-    texts = [text for text in texts if text.height >= LINE_MIN_RELATIVE_HEIGHT * tallest]
-    return sorted(texts, key=lambda text: -text.height)
-
-
-def _text_lines(crop: np.ndarray) -> list[np.ndarray]:
+def _text_lines(crop: np.ndarray, min_side: int) -> list[np.ndarray]:
     """Each line of text in the crop, cut out and straightened."""
     height, width = crop.shape[:2]
     if height < 4 or width < 4:
         return []
-    scale = max(1.0, TEXT_MIN_SIDE / min(height, width))
+    scale = max(1.0, min_side / min(height, width))
     new_h = max(32, round(height * scale / 32) * 32)
     new_w = max(32, round(width * scale / 32) * 32)
     image = cv2.resize(crop, (new_w, new_h)).astype(np.float32) / 255.0

@@ -7,7 +7,6 @@ when its plate has not been seen for a while. Each track is read on several of i
 character by character, weighted by how sure each was.
 """
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -16,6 +15,7 @@ import numpy as np
 
 from .detector import Box
 from .formats import Fitted
+from .voting import vote
 
 MATCH_IOU = 0.2
 MATCH_DISTANCE = 2.0  # box widths between centres
@@ -115,34 +115,6 @@ class Tracker:
         done = [t for t in self.live if index is None or index - t.last_frame > self.max_gap]
         self.live = [t for t in self.live if t not in done]
         return done
-
-
-def vote(readings: list[Fitted]) -> list[tuple[str, float]]:
-    """Weighted per-character vote among the readings of the most supported length."""
-    if not readings:
-        return []
-    by_length: dict[int, float] = defaultdict(float)
-    totals: dict[str, float] = defaultdict(float)
-    for reading in readings:
-        by_length[len(reading.vrm)] += reading.confidence
-        totals[reading.vrm] += reading.confidence
-    length = max(by_length, key=lambda n: by_length[n])
-    same = [r for r in readings if len(r.vrm) == length]
-    voted, certainty = "", 1.0
-    for position in range(length):
-        weights = Counter()
-        for reading in same:
-            weights[reading.vrm[position]] += reading.confidence
-        character, weight = weights.most_common(1)[0]
-        voted += character
-        certainty = min(certainty, weight / sum(weights.values()))
-    mean_confidence = sum(r.confidence for r in same) / len(same)
-    ranked = [(voted, round(certainty * mean_confidence, 3))]
-    total = sum(totals.values())
-    ranked += [
-        (vrm, round(w / total, 3)) for vrm, w in sorted(totals.items(), key=lambda kv: -kv[1]) if vrm != voted
-    ]
-    return ranked
 
 
 def _match(boxes: list[Box], tracks: list[Track]) -> dict[int, Track]:

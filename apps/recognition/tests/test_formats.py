@@ -5,7 +5,7 @@ import pytest
 
 from apps.recognition.formats import fit
 from apps.recognition.ocr import ALPHABET, PlateText
-from apps.recognition.tracking import vote
+from apps.recognition.voting import vote
 
 
 def read_as(text: str, sure: float = 0.9, runner_up: dict[int, str] | None = None) -> PlateText:
@@ -39,6 +39,16 @@ def test_the_runner_up_decides_between_lookalikes():
     # The OCR's second choice for position 5 was D: the fix takes D rather than O.
     fitted = fit([read_as("AB12C0E", runner_up={5: "D"})], ("GB",))
     assert fitted[0].vrm == "AB12CDE"
+
+
+def test_a_lookalike_that_may_stand_there_lends_nothing():
+    # 1 read more surely than T, with 7 a distant third: T and 1 may both stand last on a US
+    # plate, so T must not win by borrowing 1's and 7's probability.
+    line = read_as("TRZ951", sure=0.45)
+    line.probs[5, ALPHABET.index("T")] = 0.35
+    line.probs[5, ALPHABET.index("7")] = 0.2
+    line.probs[5] /= line.probs[5].sum()
+    assert fit([line], ("US",))[0].vrm == "TRZ951"
 
 
 def test_a_clear_reading_that_fits_no_format_is_kept():
