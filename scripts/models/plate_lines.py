@@ -1,0 +1,62 @@
+"""Plate lines to fine-tune the recogniser on, cut as recognition itself cuts them.
+
+    python scripts/models/plate_lines.py OUT_DIR
+
+Writes OUT_DIR/real/*.png with OUT_DIR/real.tsv (file, registration) from the tuning half of
+each labelled set in ../shared/plates (benchmarks.recognition.tuning_half; the other half is
+never read here): for each photograph, the plate box itself and the line the text detector
+finds in the crop around it (also tried: the lines of all four cuts a still is read from; no
+better). Run with the application's virtualenv, as it uses the application's text detector;
+scripts/models/build runs it.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpr_site.settings.test")
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+
+
+def main(out: Path) -> int:
+    import django
+
+    django.setup()
+    import cv2
+
+    from apps.recognition.detector import Box
+    from apps.recognition.ocr import View, _crop, _text_lines
+    from benchmarks.recognition import PLATES, _labelled, tuning_half
+
+    (out / "real").mkdir(parents=True, exist_ok=True)
+    if not PLATES.is_dir():
+        (out / "real.tsv").write_text("")
+        print(f"{PLATES} is missing: the recogniser is fine-tuned on rendered plates alone.")
+        return 0
+    rows = []
+    for name in ("eu", "us"):
+        for item in _labelled(PLATES / name):
+            if not tuning_half(item.image):
+                continue
+            picture = cv2.imread(str(item.image))
+            box = Box(*item.box, score=1.0)
+            x, y, w, h = (round(v) for v in item.box)
+            view = View()  # the cut video frames are read from, and the first of a still's
+            lines = _text_lines(_crop(picture, box, view.margin), view.text_min_side)
+            cuts = {"line": max(lines, key=lambda line: line.shape[0])} if lines else {}
+            cuts["box"] = picture[y : y + h, x : x + w]
+            for kind, image in cuts.items():
+                if image.size:
+                    file = f"real/{name}-{item.image.stem}-{kind}.png"
+                    cv2.imwrite(str(out / file), image)
+                    rows.append(f"{file}\t{item.vrm}\n")
+    (out / "real.tsv").write_text("".join(rows))
+    print(f"{len(rows)} plate lines in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
