@@ -188,11 +188,14 @@ SPECTACULAR_SETTINGS = {
 #   be longer than the longest task (a long video: RECOGNITION_MAX_TASK_SECONDS), or a task
 #   still running would be started twice;
 # - every task is idempotent: video jobs derive read ids from the job, retention and the
-#   export can be re-run, expiry and reminders only act on what is still due.
+#   export can be re-run, expiry and reminders only act on what is still due;
+# - a Redis restarted without its data (no persistence, or a crash) has lost every message:
+#   a mark kept in Redis shows it, and requeue-lost-video-jobs then queues unfinished video
+#   jobs again (other tasks are scheduled, and simply run at their next time).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Video recognition runs long and uses every core: its own queue and worker (`-Q video`).
-CELERY_TASK_ROUTES = {"apps.recognition.tasks.*": {"queue": "video"}}
+CELERY_TASK_ROUTES = {"apps.recognition.tasks.recognise_video_job": {"queue": "video"}}
 WORKER_FRESH_CONTENT_TYPES = False  # the test settings turn it on (anpr_site/celery.py says why)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -225,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {
         "task": "apps.reads.tasks.apply_retention",
         "schedule": crontab(hour=env.int("RETENTION_HOUR", default=2), minute=30),
+    },
+    "requeue-lost-video-jobs": {
+        "task": "apps.recognition.tasks.requeue_lost_video_jobs",
+        "schedule": timedelta(seconds=env.int("VIDEO_REQUEUE_CHECK_SECONDS", default=300)),
     },
     "assessment-review-reminders": {
         "task": "apps.assessments.tasks.remind_reviews_due",

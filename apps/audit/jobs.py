@@ -59,8 +59,10 @@ def scheduled_jobs() -> list[ScheduledJob]:
 def _describe(schedule) -> str:
     run_every = getattr(schedule, "run_every", None)
     if run_every is not None and not hasattr(schedule, "minute"):
-        hours = run_every.total_seconds() / 3600
-        return f"every {hours:g} hours" if hours != 1 else "every hour"
+        minutes = run_every.total_seconds() / 60
+        if minutes < 60:
+            return f"every {minutes:g} minutes" if minutes != 1 else "every minute"
+        return f"every {minutes / 60:g} hours" if minutes != 60 else "every hour"
     return f"daily at {_first(schedule.hour):02d}:{_first(schedule.minute):02d} UTC"
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.cameras.models import Camera
@@ -28,6 +28,8 @@ from .video import VideoRejected, probe
 
 log = logging.getLogger(__name__)
 INGEST_BATCH = 500
+# Kept in the broker (Redis): while it is there, so is every message sent since it was set.
+BROKER_MARK = "anpr:recognition:broker-mark"
 
 
 def video_job_create(
@@ -120,6 +122,8 @@ def video_job_process(*, job_id: int) -> None:
     except Exception as error:
         # Recorded for the user; re-raised so the worker logs it and the message is not lost.
         log.exception("Video job %s failed", job.pk)
+        if isinstance(error, DatabaseError):
+            connection.close()  # broken (a restarted server): record the failure on a new one
         _finish(
             job,
             VideoJob.Status.FAILED,
@@ -150,6 +154,29 @@ def video_files_remove_expired(*, now=None) -> int:
         VideoJob.objects.filter(pk=job.pk).update(file="", file_removed_at=now)
         removed += 1
     return removed
+
+
+def video_jobs_requeue_lost() -> int:
+    """Queue every unfinished job again if the broker has lost its messages since the last look
+    (a Redis restarted without persistence, or flushed). Beat runs this every few minutes; a
+    job delivered twice stores its reads once, and one already done is left alone."""
+    from anpr_site.celery import app
+
+    from .tasks import recognise_video_job
+
+    unfinished = list(
+        VideoJob.objects.filter(status__in=[VideoJob.Status.QUEUED, VideoJob.Status.PROCESSING])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with app.connection_for_write() as broker:
+        if not broker.default_channel.client.set(BROKER_MARK, timezone.now().isoformat(), nx=True):
+            return 0  # still marked: the broker holds every message sent since
+    for job_id in unfinished:
+        recognise_video_job.delay(job_id)
+    if unfinished:
+        log.warning("The broker lost its messages: %s unfinished video jobs queued again", len(unfinished))
+    return len(unfinished)
 
 
 def read_id_for(job: VideoJob, track: TrackRead) -> uuid.UUID:
@@ -199,7 +226,10 @@ def _finish(job: VideoJob, status: str, **fields) -> None:
 
 def _progress_recorder(job_id: int):
     def record(done: int, total: int) -> None:
-        VideoJob.objects.filter(pk=job_id).update(frames_done=done, frames_total=total)
+        try:
+            VideoJob.objects.filter(pk=job_id).update(frames_done=done, frames_total=total)
+        except DatabaseError:  # the database is restarting: recognition goes on, progress resumes
+            connection.close()
 
     return record
 

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from apps.audit.jobs import recorded_run
+
 from . import services
 
 
@@ -14,3 +16,10 @@ from . import services
 )
 def recognise_video_job(job_id: int) -> None:
     services.video_job_process(job_id=job_id)
+
+
+@shared_task
+def requeue_lost_video_jobs() -> None:
+    """Scheduled, on the default queue: send unfinished jobs again if the broker lost them."""
+    with recorded_run("requeue-lost-video-jobs") as details:
+        details["requeued"] = services.video_jobs_requeue_lost()
