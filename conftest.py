@@ -70,19 +70,13 @@ def celery_worker(django_db_setup, django_db_blocker):
     worker.wait(timeout=30)
 
 
-def start_celery_worker(queues: str = "default,video", **env) -> subprocess.Popen:
+def start_celery_worker(queues: str = "default,video", *, answering: bool = True, **env) -> subprocess.Popen:
     """Start a worker (solo pool: one process, so a kill is a whole worker's death) on the test
-    database, and wait until it answers."""
+    database, with `env` added to its environment, and wait until it answers (answering=False:
+    not for one that takes a waiting task at once, as a solo worker busy with one answers none)."""
     from anpr_site.celery import app
 
-    url = urlsplit(os.environ["DATABASE_URL"])
-    test_db_url = urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_db_url,
-        "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test",
-        **env,
-    }
+    env = {**os.environ, **_test_database_env(), **env}
     name = f"test-{os.getpid()}-{time.monotonic_ns()}@%h"
     worker = subprocess.Popen(
         [
@@ -106,27 +100,53 @@ def start_celery_worker(queues: str = "default,video", **env) -> subprocess.Pope
         env=env,
     )
     deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[name.replace("%h", socket.gethostname())], timeout=0.5):
+    while answering and not _answers_ping(app, name.replace("%h", socket.gethostname())):
         if worker.poll() is not None or time.monotonic() > deadline:
             worker.kill()
             pytest.fail("The Celery worker did not start.")
     return worker
 
 
+def _answers_ping(app, name: str) -> bool:
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import ConnectionError as RedisDown
+
+    try:
+        return bool(app.control.ping(destination=[name], timeout=0.5))
+    except (OperationalError, RedisDown, OSError):  # Redis just restarted (a fault test): ask again
+        return False
+
+
+def start_celery_beat(schedule_file, **env) -> subprocess.Popen:
+    """Start `celery beat` (the scheduler of CELERY_BEAT_SCHEDULE) with `env` added, keeping its
+    schedule in `schedule_file`; beat answers no ping, so callers wait for what it sends."""
+    env = {**os.environ, **_test_database_env(), **env}
+    command = [sys.executable, "-m", "celery", "-A", "anpr_site", "beat", "--schedule", str(schedule_file)]
+    beat = subprocess.Popen(
+        [*command, "--loglevel", os.environ.get("TEST_WORKER_LOGLEVEL", "WARNING")], env=env
+    )
+    time.sleep(1)
+    if beat.poll() is not None:
+        pytest.fail("Celery beat did not start.")
+    return beat
+
+
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup, django_db_blocker):
     """The real ASGI server (uvicorn, as `make run` starts it) on the test database: its URL."""
-    import socket
+    server, base = start_asgi_server()
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
 
+
+def start_asgi_server(**env) -> tuple[subprocess.Popen, str]:
+    """Start uvicorn on the test database and a free port, with `env` added to its environment
+    (settings read from it, such as a smaller upload limit); wait until it listens."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    url = urlsplit(os.environ["DATABASE_URL"])
-    env = {
-        **os.environ,
-        "DATABASE_URL": urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
-        "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test",
-    }
+    env = {**os.environ, **_test_database_env(), **env}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -144,7 +164,6 @@ def asgi_server(django_db_setup, django_db_blocker):
         ],
         env=env,
     )
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -155,9 +174,16 @@ def asgi_server(django_db_setup, django_db_blocker):
                 server.kill()
                 pytest.fail("The ASGI server did not start.")
             time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(timeout=30)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _test_database_env() -> dict[str, str]:
+    """What a child process needs to use the test database with the test settings."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return {
+        "DATABASE_URL": urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
+        "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test",
+    }
 
 
 def pytest_addoption(parser):
