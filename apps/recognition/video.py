@@ -9,6 +9,10 @@ import numpy as np
 
 # A file that decodes to fewer frames than its header promises has been cut short.
 COMPLETE_SHARE = 0.9
+# The largest frame accepted (8K UHD). A small file can declare frames of any size, and
+# decoding them would take gigabytes (an image bomb): larger ones are refused before
+# decoding, and the decoder itself refuses any that a stream declares later on.
+MAX_PIXELS = 7680 * 4320
 
 
 class VideoRejected(ValueError):
@@ -32,10 +36,13 @@ def probe(path: Path) -> VideoInfo:
     if path.stat().st_size == 0:
         raise VideoRejected("The file is empty.")
     try:
-        with av.open(str(path)) as container:
+        with _open(path) as container:
             if not container.streams.video:
                 raise VideoRejected("The file holds no video stream.")
             stream = container.streams.video[0]
+            if stream.codec_context is None:
+                raise VideoRejected("The video is in a format that cannot be decoded.")
+            _check_frame_size(stream.codec_context.width, stream.codec_context.height)
             fps = float(stream.average_rate or stream.guessed_rate or 0)
             frames = stream.frames or round(
                 float(stream.duration * stream.time_base) * fps if stream.duration else 0
@@ -59,7 +66,7 @@ def frames(path: Path, *, every: int) -> Iterator[tuple[int, float, np.ndarray]]
     info = probe(path)
     index = -1
     try:
-        with av.open(str(path)) as container:
+        with _open(path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"  # frame and slice threads: decoding keeps up on two cores
             for index, frame in enumerate(container.decode(stream)):
@@ -70,6 +77,23 @@ def frames(path: Path, *, every: int) -> Iterator[tuple[int, float, np.ndarray]]
     if index + 1 < COMPLETE_SHARE * info.frames:
         raise VideoRejected(
             f"The video ends after {index + 1} of the {info.frames} frames it declares: it is truncated."
+        )
+
+
+def _open(path: Path):
+    """The file, opened with its decoders told to refuse frames over MAX_PIXELS."""
+    limit = {"max_pixels": str(MAX_PIXELS)}
+    container = av.open(str(path), options=limit)
+    for stream in container.streams.video:
+        if stream.codec_context is not None:  # None: no decoder (probe refuses the file)
+            stream.codec_context.options = limit
+    return container
+
+
+def _check_frame_size(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise VideoRejected(
+            f"The video's frames are {width} x {height} pixels; the largest accepted are 7680 x 4320 (8K)."
         )
 
 
