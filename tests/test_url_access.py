@@ -110,15 +110,21 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
 }
 
 
-def all_patterns(resolvers=None, prefix="", namespace=""):
+def all_patterns():
     """(url, name) for every pattern, with sample values in place of path parameters."""
+    for route, name in all_routes():
+        yield concrete(route), name
+
+
+def all_routes(resolvers=None, prefix="", namespace=""):
+    """(route, name) for every pattern, its path parameters as written."""
     for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
         route = str(entry.pattern)
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from all_patterns(entry.url_patterns, prefix + route, ns)
+            yield from all_routes(entry.url_patterns, prefix + route, ns)
         elif isinstance(entry, URLPattern):
-            yield concrete(prefix + route), f"{namespace}{entry.name}" if entry.name else None
+            yield prefix + route, f"{namespace}{entry.name}" if entry.name else None
 
 
 def concrete(route: str) -> str:

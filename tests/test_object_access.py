@@ -1,0 +1,401 @@
+"""Objects of others: for every URL with an object in its path, portal and API, each role and
+anonymous callers are given an object that belongs to someone else (another officer's access
+request, video job and search, a covert list with its entries and alerts, another planner's
+assessment, a camera whose position is restricted) and must be let in or refused as
+OBJECT_ACCESS says.
+
+Refused means: nothing changed, none of the object's content in the answer, and, where the
+object is not the caller's to see at all, exactly the answer a missing object gets (the same
+status and, from the API, the same body), so existence does not leak either. A URL with a path
+parameter missing from OBJECT_ACCESS fails the test, as tests/test_url_access.py does for URLs.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from apps.access_requests import services as access_requests
+from apps.access_requests.models import AccessRequest
+from apps.accounts.roles import ROLES
+from apps.assessments import services as assessments
+from apps.assessments.models import Assessment
+from apps.assessments.tests.factories import complete_case, submitted_assessment
+from apps.cameras.models import Camera
+from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.models import Alert, HotlistEntry
+from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.reads.models import Read
+from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.tests.helpers import b64, image_bytes
+from apps.recognition.models import VideoJob
+
+from .test_url_access import all_routes
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+CALLERS = (ANONYMOUS, *ROLES)
+ADMIN = frozenset({"administrator"})
+SUPERVISOR = frozenset({"supervisor"})
+ASSESSMENT_READERS = frozenset({"planner", "supervisor", "auditor"})
+CAMERA_VIEWERS = frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})
+SEES_POSITIONS = frozenset({"planner", "administrator"})  # cameras.view_camera_location
+MISSING_ID, MISSING_CODE = 999_999_999, "NO-SUCH-CAMERA"
+
+# What only the objects' owners (and those allowed) may see: none of it in a refusal.
+SECRETS = {
+    "owner": "owner-of-things",
+    "request": "Justification only its readers see",
+    "covert": "Operation Nightjar",
+    "covert_vrm": "CV12RTX",
+    "search": "SEARCH-OF-THE-OWNER",
+    "read_vrm": "RD12OWN",
+    "video": "owners-dashcam.mp4",
+    "assessment": "A need only assessment readers see",
+}
+POSITION = {"road": "Secret Lane", "name": "Hidden mast", "latitude": "53.1234"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One object of someone else behind a URL, and who may reach it.
+
+    `objects` maps the URL's parameters ("?name" for a query parameter) to the world's objects,
+    which a missing object's id or code replaces; `fixed` parameters stay the same. Callers in
+    `ok` are let in; those in `forbidden` see the object but may not do this to it (403); every
+    other caller must get what a missing object gets.
+    """
+
+    objects: dict[str, str]
+    ok: frozenset[str] = frozenset()
+    forbidden: frozenset[str] = frozenset()
+    method: str = "get"
+    data: object = None  # a callable giving the request's body (files are read once)
+    fixed: dict[str, str] = field(default_factory=dict)
+    shows_camera: bool = False  # the page shows the camera: its position only to those allowed
+
+
+def reason(text: str):
+    return lambda: {"reason": text}
+
+
+def csv_file():
+    return {
+        "file": SimpleUploadedFile("list.csv", b"vrm,reason,action\nZZ99ZZZ,stolen,stop\n"),
+        "mode": "merge",
+    }
+
+
+# url name -> the cases it is tried with.
+OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
+    "accounts:user_detail": (Case({"pk": "owner"}, ok=ADMIN),),
+    "accounts:user_action": (Case({"pk": "owner"}, ok=ADMIN, method="post", fixed={"action": "disable"}),),
+    "cameras:detail": (Case({"code": "camera"}, ok=CAMERA_VIEWERS, shows_camera=True),),
+    "cameras:edit": (Case({"code": "camera"}, ok=ADMIN, shows_camera=True),),
+    # Another officer's search: no one else opens its reads or their images.
+    "reads:detail": (Case({"?search": "search"}, fixed={"day": "read_day", "read_id": "read"}),),
+    "reads:image": (
+        Case({"?search": "search"}, fixed={"day": "read_day", "read_id": "read", "kind": "plate"}),
+    ),
+    "hotlists:detail": (Case({"pk": "covert"}, ok=ADMIN),),
+    "hotlists:edit": (Case({"pk": "covert"}, ok=ADMIN),),
+    "hotlists:import": (
+        Case({"pk": "covert"}, ok=ADMIN),
+        Case({"pk": "open"}, ok=ADMIN, forbidden=frozenset({"officer", "supervisor"})),
+    ),
+    "hotlists:entry_edit": (
+        Case({"pk": "covert", "entry_pk": "covert_entry"}, ok=ADMIN),
+        Case(
+            {"pk": "open", "entry_pk": "open_entry"}, ok=ADMIN, forbidden=frozenset({"officer", "supervisor"})
+        ),
+    ),
+    "hotlists:alert_detail": (Case({"pk": "covert_alert"}),),
+    "hotlists:alert_plate": (Case({"pk": "covert_alert"}),),
+    "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
+    "recognition:detail": (Case({"pk": "video"}),),
+    "recognition:retry": (Case({"pk": "video"}, method="post"),),
+    "assessments:detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
+    "assessments:edit": (Case({"pk": "draft"}, forbidden=frozenset({"planner"})),),
+    "assessments:print": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
+    "assessments:review_create": (
+        Case({"code": "camera"}, ok=frozenset({"planner"})),
+    ),  # shows only the code
+    "api:cameras-detail": (Case({"code": "camera"}, ok=CAMERA_VIEWERS, shows_camera=True),),
+    "api:hotlists-detail": (
+        Case({"pk": "covert"}, ok=ADMIN),
+        Case({"pk": "covert"}, ok=ADMIN, method="patch", data=lambda: {"name": "Renamed"}),
+    ),
+    "api:hotlist-entries-list": (Case({"hotlist_pk": "covert"}, ok=ADMIN),),
+    "api:hotlist-entries-detail": (
+        Case({"hotlist_pk": "covert", "pk": "covert_entry"}, ok=ADMIN),
+        Case({"hotlist_pk": "covert", "pk": "covert_entry"}, ok=ADMIN, method="delete"),
+        Case(
+            {"hotlist_pk": "open", "pk": "open_entry"},
+            ok=ADMIN,
+            forbidden=frozenset({"officer", "supervisor"}),
+            method="patch",
+            data=lambda: {"reason": "stolen"},
+        ),
+    ),
+    "api:hotlist-entries-import-csv": (
+        Case({"hotlist_pk": "covert"}, ok=ADMIN, method="post", data=csv_file),
+        Case(
+            {"hotlist_pk": "open"},
+            ok=ADMIN,
+            forbidden=frozenset({"officer", "supervisor"}),
+            method="post",
+            data=csv_file,
+        ),
+    ),
+    "api:alerts-detail": (Case({"pk": "covert_alert"}),),
+    "api:alerts-acknowledge": (Case({"pk": "covert_alert"}, method="post"),),
+    "api:alerts-outcome": (
+        Case({"pk": "covert_alert"}, method="post", data=lambda: {"outcome": "no_action", "notes": ""}),
+    ),
+    "api:access-requests-detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
+    "api:access-requests-approve": (
+        Case({"pk": "pending"}, ok=SUPERVISOR, method="post", data=reason("ok")),
+    ),
+    "api:access-requests-refuse": (Case({"pk": "pending"}, ok=SUPERVISOR, method="post", data=reason("no")),),
+    "api:access-requests-revoke": (
+        Case({"pk": "approved"}, ok=SUPERVISOR, method="post", data=reason("stop")),
+    ),
+    "api:videos-detail": (Case({"pk": "video"}),),
+    "api:videos-retry": (Case({"pk": "video"}, method="post"),),
+    "api:assessments-detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
+    # Only the author submits; only a supervisor other than the author decides.
+    "api:assessments-submit": (Case({"pk": "draft"}, forbidden=ASSESSMENT_READERS, method="post"),),
+    "api:assessments-approve": (
+        Case(
+            {"pk": "submitted"},
+            ok=SUPERVISOR,
+            forbidden=frozenset({"planner", "auditor"}),
+            method="post",
+            data=reason("fine"),
+        ),
+    ),
+    "api:assessments-reject": (
+        Case(
+            {"pk": "submitted"},
+            ok=SUPERVISOR,
+            forbidden=frozenset({"planner", "auditor"}),
+            method="post",
+            data=reason("no"),
+        ),
+    ),
+}
+
+
+def object_urls() -> dict[str, str]:
+    """Every URL name (the admin site's apart) whose route has a parameter: name -> route."""
+    return {
+        name: route
+        for route, name in all_routes()
+        if not route.startswith("admin/") and ("<" in route or "(?P" in route)
+    }
+
+
+def test_every_object_url_states_who_may_reach_objects_of_others():
+    routes = object_urls()
+    assert not sorted(set(routes) - set(OBJECT_ACCESS)), "Add these to OBJECT_ACCESS"
+    assert not sorted(set(OBJECT_ACCESS) - set(routes)), "These are no longer URLs"
+
+
+CASES = [(name, n) for name, cases in OBJECT_ACCESS.items() for n in range(len(cases))]
+
+
+@pytest.mark.parametrize(("name", "number"), CASES, ids=[f"{name}-{n}" for name, n in CASES])
+def test_objects_of_others_are_refused_without_a_trace(world, name, number):
+    case = OBJECT_ACCESS[name][number]
+    # Those let in go last: what they do (approve, disable, delete) changes the world.
+    for role in sorted(CALLERS, key=lambda role: role in case.ok):
+        before = world.state()
+        response = world.send(role, name, case)
+        where = (role, name, case.method, response.status_code)
+        if role in case.ok:
+            assert response.status_code < 400, where
+            assert "/accounts/sign-in/" not in response.get("Location", ""), where
+            if case.shows_camera:
+                _check_position_disclosure(response, role, where)
+            continue
+        assert world.state() == before, where  # nothing changed
+        assert not _secrets_in(response), where
+        if role in case.forbidden:
+            assert response.status_code == 403, where
+            continue
+        missing = world.send(role, name, case, missing=True)
+        assert response.status_code == missing.status_code, where
+        if role == ANONYMOUS and _is_api(name):
+            assert response.status_code == 401, where
+        elif role == ANONYMOUS:
+            assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"], where
+        else:
+            assert response.status_code in (302, 403, 404), where
+        if _is_api(name):
+            assert response.json() == missing.json(), where  # the same words as for no object at all
+
+
+@dataclass
+class World:
+    """Objects belonging to their owners, and one caller of each role who owns none of them."""
+
+    ids: dict[str, object]
+    callers: dict[str, object]
+    make_client: object
+
+    def send(self, role: str, name: str, case: Case, *, missing: bool = False):
+        kwargs, query = {}, {}
+        for parameter, key in case.objects.items():
+            value = self.ids[key]
+            if missing:
+                value = MISSING_CODE if isinstance(value, str) else MISSING_ID
+            (query if parameter.startswith("?") else kwargs)[parameter.lstrip("?")] = value
+        kwargs |= {parameter: self.ids.get(key, key) for parameter, key in case.fixed.items()}
+        url = reverse(name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
+        client = self.make_client(self.callers.get(role), api=_is_api(name))
+        data = case.data() if case.data else None
+        if _is_api(name):
+            body_format = "multipart" if case.data is csv_file else "json"
+            return getattr(client, case.method)(url, data, format=body_format)
+        return getattr(client, case.method)(url, data or {})
+
+    def state(self) -> tuple:
+        """What a refused request must leave as it was."""
+        return (
+            list(AccessRequest.objects.order_by("pk").values_list("status", "expires_at")),
+            list(HotlistEntry.objects.order_by("pk").values_list("pk", "vrm", "reason", "hotlist__name")),
+            list(Alert.objects.order_by("pk").values_list("acknowledged_at", "outcome")),
+            list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
+            list(Assessment.objects.order_by("pk").values_list("status", "decided_by")),
+            list(Camera.objects.order_by("pk").values_list("status", "review_due")),
+            self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,
+        )
+
+
+@pytest.fixture
+def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    owner = make_user("officer", username=SECRETS["owner"])
+    planner = make_user("planner")
+    decider = make_user("supervisor")
+    camera = CameraFactory(
+        code="CAM-OBJ", latitude=53.123456, road=POSITION["road"], name=POSITION["name"], status="live"
+    )
+    covert = make_hotlist(owner, name=SECRETS["covert"], source="intelligence", covert=True)
+    covert_entry = add_entry(covert, SECRETS["covert_vrm"], owner, information=SECRETS["covert"])
+    open_list = make_hotlist(owner, name="Open list")
+    open_entry = add_entry(open_list, "OP12ENN", owner)
+    now = timezone.now()
+    [covert_alert] = ingest_reads(
+        items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
+        source="camera",
+    ).alerts
+    api_client_for(make_user("camera")).post(
+        "/api/v1/reads/",
+        [
+            {
+                "camera": camera.code,
+                "vrm": SECRETS["read_vrm"],
+                "seen_at": now.isoformat(),
+                "confidence": 0.9,
+                "plate_image": b64(image_bytes()),
+            }
+        ],
+        format="json",
+    )
+    read = Read.objects.get(vrm=SECRETS["read_vrm"])
+    sign_in_client(owner, Client()).get(
+        "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "Enquiry", "reference": SECRETS["search"]}
+    )
+    from apps.audit.models import SearchAudit
+
+    search = SearchAudit.objects.get(reference=SECRETS["search"], kind="search")
+    period = {"period_start": now - timedelta(days=120), "period_end": now - timedelta(days=80)}
+    filed = {
+        "investigation_reference": "OP-OWN",
+        "offence": "major_crime",
+        "justification": SECRETS["request"],
+        "days_needed": 14,
+        **period,
+    }
+    pending = access_requests.request_file(requester=owner, **filed)
+    approved = access_requests.request_file(requester=owner, **filed)
+    access_requests.request_approve(access_request=approved, approver=decider, reason="ok")
+    # A job that failed, as if its worker had tried it: made directly, it needs no real video.
+    video = VideoJob.objects.create(
+        camera=camera,
+        recorded_at=now - timedelta(hours=1),
+        original_name=SECRETS["video"],
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=owner,
+        status=VideoJob.Status.FAILED,
+        error="The file is not a video that can be read.",
+    )
+    draft = assessments.assessment_create(
+        camera=camera, author=planner, **complete_case(need=SECRETS["assessment"])
+    )
+    proposed = CameraFactory(code="CAM-NEW", status="proposed")
+    submitted = submitted_assessment(proposed, planner, need=SECRETS["assessment"])
+    callers = {role: make_user(role) for role in ROLES}
+
+    def make_client(user, *, api: bool):
+        if user is None:
+            return APIClient() if api else Client()
+        if api:
+            return api_client_for(user)
+        if user.groups.filter(name="camera").exists():  # a machine account has no second factor
+            client = Client()
+            client.force_login(user)
+            return client
+        return sign_in_client(user, Client())
+
+    ids = {
+        "owner": owner.pk,
+        "camera": camera.code,
+        "covert": covert.pk,
+        "covert_entry": covert_entry.pk,
+        "open": open_list.pk,
+        "open_entry": open_entry.pk,
+        "covert_alert": covert_alert.pk,
+        "read": read.id,
+        "read_day": read.day,
+        "search": search.pk,
+        "pending": pending.pk,
+        "approved": approved.pk,
+        "video": video.pk,
+        "draft": draft.pk,
+        "submitted": submitted.pk,
+    }
+    return World(ids=ids, callers=callers, make_client=make_client)
+
+
+def _is_api(name: str) -> bool:
+    return name.startswith("api:")
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _secrets_in(response) -> list[str]:
+    body = _body(response)
+    return [secret for secret in [*SECRETS.values(), *POSITION.values()] if secret in body]
+
+
+def _check_position_disclosure(response, role: str, where) -> None:
+    body = _body(response)
+    shown = [value for value in POSITION.values() if value in body]
+    if role in SEES_POSITIONS:
+        assert shown == list(POSITION.values()), where
+    else:
+        assert shown == [], where
