@@ -1,19 +1,37 @@
 """One JSON shape for every API error: {"error": code, "detail": message or field errors}.
 
 A Django ValidationError raised by a service (model validation, a workflow refusal) is a
-client error like any other: 400 with its messages, not a 500.
+client error like any other: 400 with its messages, not a 500. A database that cannot be
+reached (restarting, failed over) is 503 with Retry-After, so a camera gateway knows to post
+the same batch again rather than give it up.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(APIException):
+    status_code = 503
+    default_code = "unavailable"
+    default_detail = "The database cannot be reached just now; nothing was stored. Try again shortly."
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, OperationalError | InterfaceError):
+        log.exception("API request failed: database unavailable")
+        exc = DatabaseUnavailable()
+        exc.wait = RETRY_AFTER_SECONDS  # DRF sends it as Retry-After
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -34,7 +52,8 @@ ERROR_RESPONSES = {
     "405": "Method not allowed.",
     "413": "The request body is too large.",
     "415": "Unsupported media type.",
-    "503": "A required service is unavailable (for a search: the audit trail could not be written).",
+    "503": "A required service is unavailable (the database, or for a search the audit trail); "
+    "nothing was stored: try again after Retry-After seconds.",
 }
 ERROR_SCHEMA = {
     "type": "object",

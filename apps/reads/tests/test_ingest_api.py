@@ -3,8 +3,10 @@
 import uuid
 from datetime import UTC, timedelta
 
+import psycopg
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.utils import timezone
 
 from apps.cameras.models import Camera
@@ -185,3 +187,35 @@ def test_staff_cannot_post_reads_and_cameras_cannot_search(make_user, api_client
     gateway = api_client_for(make_user("camera"))
     assert gateway.get(URL, {"vrm": "AB12CDE", "purpose": "x" * 10, "reference": "R1"}).status_code == 403
     assert stored() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_connection_is_a_503_to_retry_and_stores_nothing(gateway, camera):
+    # The server ends this connection, as a restart or failover does: the gateway is told to
+    # try again, and the same batch then goes in once.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with psycopg.connect(**_other_connection()) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    batch = [item(read_id=str(uuid.uuid4()))]
+    response = gateway.post(URL, batch, format="json")
+    assert response.status_code == 503
+    assert response.json()["error"] == "unavailable"
+    assert response["Retry-After"] == "5"
+    connection.close()
+    assert stored() == 0
+    assert gateway.post(URL, batch, format="json").json()["stored"] == 1
+    assert gateway.post(URL, batch, format="json").json()["duplicates"] == 1
+    assert stored() == 1
+
+
+def _other_connection() -> dict:
+    settings_dict = connection.settings_dict
+    return {
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"] or 5432,
+        "user": settings_dict["USER"],
+        "dbname": settings_dict["NAME"],
+        "autocommit": True,
+    }
