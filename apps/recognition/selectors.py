@@ -1,4 +1,5 @@
-"""Which video jobs a user may see: their own (administrators: everyone's)."""
+"""Which video jobs a user may see: their own. Footage shows every plate in view, so no role
+is granted recognition.view_all_videojobs by default (apps/accounts/roles.py)."""
 
 from django.db.models import QuerySet
 
