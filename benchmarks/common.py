@@ -85,23 +85,9 @@ def accounts() -> dict[str, object]:
 def running_server():
     """gunicorn with two uvicorn workers, as production runs it, on PORT."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "anpr_site.asgi:application",
-            "-k",
-            "uvicorn.workers.UvicornWorker",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-            "--graceful-timeout",
-            "2",
-        ],
-        env=os.environ.copy(),
+        [sys.executable, "-m", "gunicorn", "-c", "anpr_site/gunicorn.conf.py", "anpr_site.asgi:application"],
+        env=os.environ
+        | {"WEB_CONCURRENCY": "2", "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_ACCESS_LOG": ""},
     )
     try:
         deadline = time.monotonic() + 60
