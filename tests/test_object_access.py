@@ -86,6 +86,17 @@ def reason(text: str):
     return lambda: {"reason": text}
 
 
+def decision(text: str) -> Case:
+    """A supervisor other than the author decides a submitted assessment, with a reason."""
+    return Case(
+        {"pk": "submitted"},
+        ok=SUPERVISOR,
+        forbidden=frozenset({"planner", "auditor"}),
+        method="post",
+        data=reason(text),
+    )
+
+
 def csv_file():
     return {
         "file": SimpleUploadedFile("list.csv", b"vrm,reason,action\nZZ99ZZZ,stolen,stop\n"),
@@ -172,24 +183,8 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
     "api:assessments-detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
     # Only the author submits; only a supervisor other than the author decides.
     "api:assessments-submit": (Case({"pk": "draft"}, forbidden=ASSESSMENT_READERS, method="post"),),
-    "api:assessments-approve": (
-        Case(
-            {"pk": "submitted"},
-            ok=SUPERVISOR,
-            forbidden=frozenset({"planner", "auditor"}),
-            method="post",
-            data=reason("fine"),
-        ),
-    ),
-    "api:assessments-reject": (
-        Case(
-            {"pk": "submitted"},
-            ok=SUPERVISOR,
-            forbidden=frozenset({"planner", "auditor"}),
-            method="post",
-            data=reason("no"),
-        ),
-    ),
+    "api:assessments-approve": (decision("fine"),),
+    "api:assessments-reject": (decision("no"),),
 }
 
 

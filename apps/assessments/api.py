@@ -60,20 +60,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "decision_reason",
-            "need",
-            "factors",
-            "alternatives",
-            "expected_benefit",
-            "data_captured",
-            "people_affected",
-            "necessity",
-            "proportionality",
-            "retention",
-            "signage",
-            "residual_risk",
+            *services.FIELDS,
             "risks",
             "consultations",
-            "consultation_waiver",
         ]
         read_only_fields = fields
 

@@ -5,7 +5,7 @@ from django import forms
 from apps.cameras.models import Camera
 
 from .factors import FACTORS, WEIGHTS
-from .models import Assessment, Consultation, PrivacyRisk, Review
+from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -49,19 +49,6 @@ class FactorsMixin:
             key: {part: data.get(f"{key}_{part}", "") for part in ("weight", "argument", "evidence")}
             for key in FACTORS
         }
-
-
-# The assessment's sections, in the order the form and the record show them.
-NEED = ("need", "alternatives", "expected_benefit")
-PIA = (
-    "data_captured",
-    "people_affected",
-    "necessity",
-    "proportionality",
-    "retention",
-    "signage",
-    "residual_risk",
-)
 
 
 class AssessmentForm(FactorsMixin, forms.ModelForm):

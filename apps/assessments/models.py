@@ -3,6 +3,18 @@
 from django.conf import settings
 from django.db import models
 
+# The assessment's sections, in the order the form, the API and the record show them.
+NEED = ("need", "alternatives", "expected_benefit")
+PIA = (
+    "data_captured",
+    "people_affected",
+    "necessity",
+    "proportionality",
+    "retention",
+    "signage",
+    "residual_risk",
+)
+
 
 class Assessment(models.Model):
     """The case for deploying a camera (or changing a live one), with its privacy impact."""

@@ -16,22 +16,13 @@ from apps.cameras.models import Camera
 from apps.cameras.services import camera_update
 
 from .factors import NO_CLEAR_NEED, factor_problems, shows_clear_need
-from .models import Assessment, Consultation, PrivacyRisk, Review
+from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
 
 APPROVE = "assessments.approve_assessment"
-TEXT_FIELDS = (
-    "need",
-    "alternatives",
-    "expected_benefit",
-    "data_captured",
-    "people_affected",
-    "necessity",
-    "proportionality",
-    "retention",
-    "signage",
-    "consultation_waiver",
-)
-FIELDS = (*TEXT_FIELDS, "factors", "residual_risk")
+# What the author writes; of it, the free text (the factors and the residual risk are checked
+# by their own rules).
+FIELDS = (*NEED, "factors", *PIA, "consultation_waiver")
+TEXT_FIELDS = tuple(name for name in FIELDS if name not in ("factors", "residual_risk"))
 
 
 @transaction.atomic

@@ -52,13 +52,18 @@ class View:
 
 def read_lines(frame: np.ndarray, box: Box, view: View = View()) -> list[PlateText]:
     """The plausible registration lines of the plate in this box, tallest first."""
-    lines = _text_lines(_crop(frame, box, view.margin), view.text_min_side)
+    lines = line_images(frame, box, view)
     texts = [text for text in _recognise(lines or [_crop(frame, box, (0.0, 0.0))]) if len(text.probs)]
     if not texts:
         return []
     tallest = max(text.height for text in texts)
     texts = [text for text in texts if text.height >= LINE_MIN_RELATIVE_HEIGHT * tallest]
     return sorted(texts, key=lambda text: -text.height)
+
+
+def line_images(frame: np.ndarray, box: Box, view: View = View()) -> list[np.ndarray]:
+    """Each line of text found around the plate in this box, cut out and straightened."""
+    return _text_lines(_crop(frame, box, view.margin), view.text_min_side)
 
 
 def _crop(frame: np.ndarray, box: Box, margin: tuple[float, float]) -> np.ndarray:

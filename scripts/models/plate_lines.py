@@ -28,7 +28,7 @@ def main(out: Path) -> int:
     import cv2
 
     from apps.recognition.detector import Box
-    from apps.recognition.ocr import View, _crop, _text_lines
+    from apps.recognition.ocr import line_images
     from benchmarks.recognition import PLATES, _labelled, tuning_half
 
     (out / "real").mkdir(parents=True, exist_ok=True)
@@ -44,8 +44,7 @@ def main(out: Path) -> int:
             picture = cv2.imread(str(item.image))
             box = Box(*item.box, score=1.0)
             x, y, w, h = (round(v) for v in item.box)
-            view = View()  # the cut video frames are read from, and the first of a still's
-            lines = _text_lines(_crop(picture, box, view.margin), view.text_min_side)
+            lines = line_images(picture, box)  # cut as video frames are, and a still's first view
             cuts = {"line": max(lines, key=lambda line: line.shape[0])} if lines else {}
             cuts["box"] = picture[y : y + h, x : x + w]
             for kind, image in cuts.items():
