@@ -1,4 +1,4 @@
-"""Reading the text on a plate: PaddleOCR's PP-OCRv4 text detection, then recognition.
+"""Reading the text on a plate: PaddleOCR's PP-OCRv6 text detection, then recognition.
 
 Text detection inside the plate crop finds each line of text; the recogniser reads each line.
 Keeping lines apart matters: plates also carry country bands, state names, dealer frames and
@@ -23,6 +23,9 @@ TEXT_THRESHOLD, TEXT_BOX_MIN_SCORE, UNCLIP_RATIO = 0.3, 0.5, 1.6
 LINE_HEIGHT, LINE_MIN_WIDTH = 48, 320
 # Lines much lower than the tallest are state names, slogans and frames, not the registration.
 LINE_MIN_RELATIVE_HEIGHT = 0.6
+# The text detector's regions stop short of a line's first and last strokes (the F of FE5 R2D,
+# the A of UH1 N2A): each line is cut this many line heights longer at both ends.
+LINE_END_PAD = 0.3
 MEAN, STD = np.array([0.485, 0.456, 0.406], np.float32), np.array([0.229, 0.224, 0.225], np.float32)
 
 
@@ -143,8 +146,13 @@ def _straighten(image: np.ndarray, rect) -> np.ndarray | None:
     left, right = points[:2], points[2:]
     top_left, bottom_left = left[np.argsort(left[:, 1])]
     top_right, bottom_right = right[np.argsort(right[:, 1])]
+    height = max(np.linalg.norm(bottom_left - top_left), np.linalg.norm(bottom_right - top_right))
+    along = top_right - top_left
+    along *= LINE_END_PAD * height / max(float(np.linalg.norm(along)), 1e-6)
+    top_left, bottom_left = top_left - along, bottom_left - along
+    top_right, bottom_right = top_right + along, bottom_right + along
     width = int(max(np.linalg.norm(top_right - top_left), np.linalg.norm(bottom_right - bottom_left)))
-    height = int(max(np.linalg.norm(bottom_left - top_left), np.linalg.norm(bottom_right - top_right)))
+    height = int(height)
     if width < 4 or height < 4 or height > 1.5 * width:  # vertical text is not a registration
         return None
     source = np.float32([top_left, top_right, bottom_right, bottom_left])
