@@ -368,8 +368,9 @@ RECOGNITION_COUNTRIES = tuple(env.list("RECOGNITION_COUNTRIES", default=["GB", "
 # Video: frames examined per second of footage (all are decoded), and the detector's input size.
 RECOGNITION_SAMPLE_FPS = env.float("RECOGNITION_SAMPLE_FPS", default=8.0)
 RECOGNITION_VIDEO_SIZE = env.int("RECOGNITION_VIDEO_SIZE", default=640)
-# Stills are looked at in each of these sizes (a distant plate is found at 960, not 640).
-RECOGNITION_PICTURE_SIZES = env.list("RECOGNITION_PICTURE_SIZES", cast=int, default=[640, 960])
+# Stills are looked at in each of these sizes: a distant plate is found at 960 and missed at
+# 640; a large, near one is sometimes found only at 480.
+RECOGNITION_PICTURE_SIZES = env.list("RECOGNITION_PICTURE_SIZES", cast=int, default=[480, 640, 960])
 # Uploaded footage holds every plate in view: kept this long after its job ends, then deleted.
 RECOGNITION_VIDEO_RETENTION_DAYS = env.int("RECOGNITION_VIDEO_RETENTION_DAYS", default=31)
 RECOGNITION_VIDEO_MAX_BYTES = env.int("RECOGNITION_VIDEO_MAX_BYTES", default=4 * 1024**3)

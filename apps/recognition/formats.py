@@ -26,7 +26,7 @@ def _expand(*specs: str) -> tuple[str, ...]:
     """'L{1,3}D{1,4}' -> every concrete class string it allows."""
     shapes: list[str] = []
     for spec in specs:
-        parts = re.findall(r"([LDAU])(?:\{(\d),(\d)\}|\{(\d)\})?", spec)
+        parts = re.findall(r"([LDA])(?:\{(\d),(\d)\}|\{(\d)\})?", spec)
         options = [""]
         for cls, low, high, exact in parts:
             counts = range(int(low), int(high) + 1) if low else [int(exact or 1)]
@@ -61,9 +61,10 @@ FORMATS: dict[str, tuple[tuple[str, ...], float]] = {
         1.0,
     ),
     # The United States: each state has its own formats and vanity plates are common, so any
-    # run of two to eight characters is allowed; most states issue no I, O or Q (U: letters
-    # but those, or digits), so those readings lean to 1 and 0.
-    "US": (_expand("U{2,8}"), 1.0),
+    # run of two to eight characters is allowed. Most states issue no I, O or Q, but leaning
+    # those readings to 1 and 0 cost more than it gained on real plates (vanity plates and
+    # some states use them: 627WWI, 4PCI264 in ../shared/plates).
+    "US": (_expand("A{2,8}"), 1.0),
 }
 # How likely a plate fits none of the expected formats (foreign, vanity, trade plates).
 UNLISTED_PRIOR = 0.02
@@ -131,7 +132,7 @@ def _fitted(choice: np.ndarray, log_probs: np.ndarray, prior: float, shape: str)
 @cache
 def _allowed(shape: str) -> np.ndarray:
     """(positions, characters): whether each character may stand at each position."""
-    classes = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS, "U": (LETTERS - set("IOQ")) | DIGITS}
+    classes = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS}
     return np.array([[c in classes[cls] for c in ALPHABET] for cls in shape])
 
 
