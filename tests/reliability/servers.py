@@ -34,8 +34,28 @@ def redis_up() -> None:
 
 
 def postgres_restart() -> None:
-    subprocess.run(postgres_restart_command(), shell=True, check=True)  # noqa: S602
-    _wait(lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0, "no PostgreSQL")
+    _postgres("restart")
+    _wait(_postgres_answers, "no PostgreSQL")
+
+
+def postgres_down() -> None:
+    _postgres("stop")
+    _wait(lambda: not _postgres_answers(), "PostgreSQL did not stop")
+
+
+def postgres_up() -> None:
+    _postgres("start")
+    _wait(_postgres_answers, "no PostgreSQL")
+
+
+def _postgres(action: str) -> None:
+    """The restart command, asked to stop or start instead where that is what it is for."""
+    command = postgres_restart_command().replace(" restart", f" {action}")
+    subprocess.run(command, shell=True, check=True)  # noqa: S602 (a fixed command line)
+
+
+def _postgres_answers() -> bool:
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0
 
 
 def _redis_answers() -> bool:

@@ -29,7 +29,7 @@ from apps.recognition import services
 from apps.recognition.footage import recognise_video
 from apps.recognition.models import VideoJob
 from apps.recognition.synthetic import Passage, make_video
-from conftest import start_celery_beat, start_celery_worker
+from conftest import start_asgi_server, start_celery_beat, start_celery_worker
 from tests.http_clients import VideoApi
 
 from . import servers
@@ -106,6 +106,39 @@ def test_reads_and_a_video_come_through_a_killed_worker_and_restarted_redis_and_
         f"{len(alerts)} alerts; the video job queued again {requeued} time(s) and {finished['status']} "
         f"after {finished['attempts']} attempts{' and a retry' if retried else ''}, {len(from_video)} reads"
     )
+
+
+def test_a_video_job_waits_out_a_database_that_is_down_when_it_finishes(
+    make_user, tmp_path, empty_broker, processes
+):
+    # PostgreSQL stops while the job recognises and stays down past its end: storing the reads
+    # and recording the failure both fail. The job is tried again until the database is back,
+    # rather than left "processing" with its message acknowledged.
+    video = tmp_path / "traffic.mp4"
+    make_video(video, [Passage(vrm, 1.6 * n) for n, vrm in enumerate(VIDEO_PLATES[:3])], size=(854, 480))
+    clean_run = [t.vrm for t in recognise_video(video, countries=settings.RECOGNITION_COUNTRIES).tracks]
+    officer = make_user("officer")
+    camera = CameraFactory(code="CAM-DOWN")
+    _video_worker(processes)
+    # A server of its own: the shared one cached content type ids the test before flushed.
+    server, base = start_asgi_server()
+    processes.append(server)
+    analyst = VideoApi(base, api_token_issue(user=officer))
+    an_hour_ago = (timezone.now() - timedelta(hours=1)).isoformat()
+    job_id = analyst.upload(video.read_bytes(), name=video.name, camera=camera.code, recorded_at=an_hour_ago)
+    _wait_for(lambda: _job_is(job_id, attempt=1), 120)
+    servers.postgres_down()
+    try:
+        time.sleep(30)  # recognition ends meanwhile; its reads and its failure cannot be written
+    finally:
+        servers.postgres_up()
+        connection.close()  # this test's own connection died with the server
+    _wait_for(lambda: _job(job_id).status == "done", 300)
+    job = _job(job_id)
+    assert job.attempts >= 2, job.attempts  # done by a later attempt, not the interrupted one
+    from_video = Read.objects.filter(source=Read.Source.VIDEO).values_list("vrm", flat=True)
+    assert sorted(from_video) == sorted(clean_run)  # a clean run's reads, each once
+    print(f"\n  done after {job.attempts} attempts, {len(from_video)} reads")
 
 
 def _video_worker(processes, *, answering: bool = True):
