@@ -178,18 +178,26 @@ async def alert_stream(request):
     missed = await sync_to_async(_missed_events)(request.user, last_seen)
     # The stream ends with the session (idle timeout); the page's reconnect then needs a sign-in.
     ends_at = request.session.get_expiry_date()
-    response = StreamingHttpResponse(_events(user_id, missed, ends_at), content_type="text/event-stream")
+    # Subscribed before the answer starts: the page shows "Live" when its headers arrive, and
+    # an alert published in between would otherwise reach neither the stream nor `missed`.
+    events = _events(*await _subscribed(), user_id, missed, ends_at)
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
     return response
 
 
-async def _events(user_id: int, missed: list[dict], ends_at: datetime):
+async def _subscribed():
+    """A Redis client and its subscription to the alert channel."""
     import redis.asyncio as redis
 
     client = redis.Redis.from_url(live.redis_url())
     pubsub = client.pubsub()
     await pubsub.subscribe(live.CHANNEL)
+    return client, pubsub
+
+
+async def _events(client, pubsub, user_id: int, missed: list[dict], ends_at: datetime):
     try:
         yield "retry: 2000\n\n"
         for event in missed:

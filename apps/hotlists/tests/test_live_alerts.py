@@ -145,9 +145,10 @@ def test_the_stream_ends_when_the_session_would_have_expired():
     import asyncio
     from datetime import timedelta
 
-    from apps.hotlists.views import _events
+    from apps.hotlists.views import _events, _subscribed
 
     async def collect():
-        return [chunk async for chunk in _events(1, [], timezone.now() - timedelta(seconds=1))]
+        ended = timezone.now() - timedelta(seconds=1)
+        return [chunk async for chunk in _events(*await _subscribed(), 1, [], ended)]
 
     assert asyncio.run(collect()) == ["retry: 2000\n\n"]
