@@ -14,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import CAMERA, PORTAL_ROLES, ROLES
-from apps.accounts.services import api_token_issue
+from apps.accounts.tokens import api_token_issue
+from apps.cameras.bindings import camera_account_bind
 from apps.accounts.tests.factories import UserFactory
 
 PORTAL_ROLE_NAMES = PORTAL_ROLES
@@ -23,10 +24,15 @@ ALL_ROLE_NAMES = ROLES
 
 @pytest.fixture
 def make_user(db):
-    """make_user("officer", "auditor", username=...) -> a user holding those roles."""
+    """make_user("officer", "auditor", username=...) -> a user holding those roles;
+    make_user("camera", cameras=[...], in_vehicle=True) -> a machine account bound to those cameras."""
 
-    def make(*roles: str, **fields):
-        return UserFactory(roles=list(roles), totp=CAMERA not in roles, **fields)
+    def make(*roles: str, cameras=(), in_vehicle: bool = False, **fields):
+        user = UserFactory(roles=list(roles), totp=CAMERA not in roles, **fields)
+        if cameras or in_vehicle:
+            codes = [getattr(camera, "code", camera) for camera in cameras]
+            camera_account_bind(account=user, camera_codes=codes, in_vehicle_unit=in_vehicle, actor=None)
+        return user
 
     return make
 
@@ -52,7 +58,7 @@ def api_client_for(db):
 
     def for_user(user):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user, actor=None)[1]}")
         return api
 
     return for_user

@@ -35,9 +35,11 @@ def setup_django() -> None:
 def accounts() -> dict[str, object]:
     """The benchmark's officer and camera (with tokens) and its cameras."""
     from apps.accounts.models import User
-    from apps.accounts.services import api_token_issue, user_create
+    from apps.accounts.services import user_create
+    from apps.accounts.tokens import api_token_issue
     from apps.assessments import services as assessments
     from apps.assessments.demo import demo_case
+    from apps.cameras.bindings import camera_account_bind
     from apps.cameras.models import Camera
     from apps.cameras.services import camera_create
 
@@ -73,11 +75,13 @@ def accounts() -> dict[str, object]:
             assessments.assessment_approve(
                 assessment=draft, approver=users["supervisor"], reason="Benchmark."
             )
+    codes = [f"BENCH-{n:02d}" for n in range(CAMERAS)]
+    camera_account_bind(account=users["camera"], camera_codes=codes, actor=None)
     return {
         "officer": users["officer"],
         "admin": users["administrator"],
-        "officer_token": api_token_issue(user=users["officer"]),
-        "camera_token": api_token_issue(user=users["camera"]),
+        "officer_token": api_token_issue(user=users["officer"], actor=None)[1],
+        "camera_token": api_token_issue(user=users["camera"], actor=None)[1],
     }
 
 

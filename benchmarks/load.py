@@ -113,7 +113,8 @@ def main() -> int:
 
 def _officer_tokens(count: int) -> list[str]:
     from apps.accounts.models import User
-    from apps.accounts.services import api_token_issue, user_create
+    from apps.accounts.services import user_create
+    from apps.accounts.tokens import api_token_issue
 
     tokens = []
     for n in range(count):
@@ -122,7 +123,7 @@ def _officer_tokens(count: int) -> list[str]:
             User.objects.filter(username=name).first()
             or user_create(username=name, password=os.urandom(16).hex(), roles=["officer"], actor=None)[0]
         )
-        tokens.append(api_token_issue(user=user))
+        tokens.append(api_token_issue(user=user, actor=None)[1])
     return tokens
 
 

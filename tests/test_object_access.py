@@ -292,7 +292,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
         source="camera",
     ).alerts
-    api_client_for(make_user("camera")).post(
+    api_client_for(make_user("camera", cameras=[camera])).post(
         "/api/v1/reads/",
         [
             {

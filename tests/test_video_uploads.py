@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from apps.accounts.services import api_token_issue
+from apps.accounts.tokens import api_token_issue
 from apps.cameras.tests.factories import CameraFactory
 from apps.recognition.models import VideoJob
 from apps.recognition.synthetic import Passage, make_video
@@ -68,7 +68,7 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
     server = small_limit_server
     # Past Django's in-memory threshold (2.5 MB): the upload goes through temporary files.
     content = footage.read_bytes() * (3 * LIMIT // footage.stat().st_size + 1)
-    api = VideoApi(server["base"], api_token_issue(user=uploader))
+    api = VideoApi(server["base"], api_token_issue(user=uploader, actor=None)[1])
     api.post(b"", **fields())  # the server's modules loaded (onnxruntime leaves a file in TMPDIR)
     temporary_files = _files_in(server["tmp"])
     response = api.post(content, **fields())
@@ -92,7 +92,7 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
 @pytest.mark.django_db(transaction=True)
 def test_an_image_bomb_is_refused_before_it_is_decoded(small_limit_server, uploader, tmp_path):
     server = small_limit_server
-    api = VideoApi(server["base"], api_token_issue(user=uploader))
+    api = VideoApi(server["base"], api_token_issue(user=uploader, actor=None)[1])
     api.post(b"%PDF-1.7\n%%EOF\n", name="warm-up.mp4", **fields())  # the decoder loaded
     peak_before = _peak_memory(server["pid"])
     bomb = claiming_frames(tmp_path / "bomb.ts", 16000, 16000)

@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -132,6 +132,16 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="ANPR back office")
 
+# API tokens (django-rest-knox): only a hash is stored; every token expires. Staff tokens are
+# issued to a signed-in, second-factor-verified holder and last a working day; machine
+# accounts' tokens (cameras, gateways) are issued by an administrator and last longer.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"TOKEN_PREFIX": "anpr_", "AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None}
+STAFF_TOKEN_LIFETIME = timedelta(hours=env.int("STAFF_TOKEN_HOURS", default=8))
+MACHINE_TOKEN_LIFETIME = timedelta(days=env.int("MACHINE_TOKEN_DAYS", default=365))
+# knox's own token table is never used (tokens are accounts.ApiToken), so it is never created.
+MIGRATION_MODULES = {"knox": None}
+
 # No guardian "AnonymousUser" account: anonymous callers hold no permissions at all.
 ANONYMOUS_USER_NAME = None
 
@@ -150,7 +160,7 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
 REST_FRAMEWORK = {
     # Token first, so an anonymous call is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.tokens.ApiTokenAuthentication",
         "apps.accounts.access.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.access.DeclaredPermission"],
@@ -312,6 +322,9 @@ READ_IMAGE_MAX_BYTES = env.int("READ_IMAGE_MAX_BYTES", default=2 * 1024 * 1024)
 READ_BATCH_MAX = env.int("READ_BATCH_MAX", default=1000)
 # How far in the future a camera's clock may run before its reads are refused.
 READ_CLOCK_SKEW = timedelta(seconds=env.int("READ_CLOCK_SKEW_SECONDS", default=300))
+# How old a read a camera's own feed may send (its backlog after an outage); older ones are
+# back-loaded by an administrator.
+READ_FEED_MAX_AGE_DAYS = env.int("READ_FEED_MAX_AGE_DAYS", default=14)
 READ_EXPORT_MAX_ROWS = env.int("READ_EXPORT_MAX_ROWS", default=100_000)
 READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024 * 1024)
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)

@@ -11,6 +11,7 @@ from . import services
 from .models import User
 from .roles import CAMERA, PORTAL_ROLES
 
+GATEWAY = "camera-gateway"
 DEMO_PASSWORD_SUFFIX = "-demo-2026!"  # noqa: S105  (demo only; seed_demo is refused in production)
 
 
@@ -20,9 +21,9 @@ def seed(*, out) -> None:
     for role in PORTAL_ROLES:
         user = _demo_user(role, [role])
         device = TOTPDevice.objects.get(user=user)
-        out.write(f"  {role:<14} {role + DEMO_PASSWORD_SUFFIX:<24} {b32encode(device.bin_key).decode()}")
-    camera = _demo_user("camera-gateway", [CAMERA])
-    out.write(f"\nCamera gateway API token: {services.api_token_issue(user=camera)}\n")
+        out.write(f"  {role:<14} {role + GATEWAY = "camera-gateway"
+DEMO_PASSWORD_SUFFIX:<24} {b32encode(device.bin_key).decode()}")
+    _demo_user(GATEWAY, [CAMERA])  # bound to the demo cameras, and given its token, in cameras/demo.py
 
 
 def _demo_user(username: str, roles: list[str]) -> User:
@@ -31,7 +32,8 @@ def _demo_user(username: str, roles: list[str]) -> User:
         return existing
     user, _ = services.user_create(
         username=username,
-        password=username + DEMO_PASSWORD_SUFFIX,
+        password=username + GATEWAY = "camera-gateway"
+DEMO_PASSWORD_SUFFIX,
         roles=roles,
         first_name=f"Demo {username.replace('-', ' ')}",
         actor=None,

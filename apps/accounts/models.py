@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from knox.models import AbstractAuthToken
 
 
 class User(AbstractUser):
@@ -27,3 +28,17 @@ class User(AbstractUser):
         if not self.is_active:
             return False
         return self.is_superuser or self.groups.filter(name__in=PORTAL_ROLES).exists()
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token. Only its hash is stored (django-rest-knox); it expires and can be revoked."""
+
+    label = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
+    issued_by = models.CharField(max_length=150, help_text="Who issued it: the holder, or an administrator.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.token_key[:12]}… of {self.user}"

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from apps.audit.models import SecurityEvent
 from apps.audit.services import security_event_record
 
 from .models import User
 from .roles import ROLES
+from .tokens import api_tokens_revoke_all
 
 
 @transaction.atomic
@@ -48,28 +48,33 @@ def user_create(
 
 @transaction.atomic
 def user_set_roles(*, user: User, roles: list[str], actor: User, request: HttpRequest | None = None) -> None:
-    """Replace the account's roles; open sessions end, so new rights apply from the next sign-in."""
+    """Replace the account's roles; open sessions and API tokens end, so new rights apply from the
+    next sign-in or token."""
     before = user.role_names
     user.groups.set(_role_groups(roles))
     _end_sessions(user)
+    api_tokens_revoke_all(user=user, actor=actor, reason="roles changed", request=request)
     _record(user, actor, request, action="roles changed", before=before, after=sorted(roles))
 
 
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor: User, request: HttpRequest | None = None) -> None:
-    """Enable or disable an account; disabling also ends its open sessions."""
+    """Enable or disable an account; disabling also ends its open sessions and API tokens."""
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
         _end_sessions(user)
+        api_tokens_revoke_all(user=user, actor=actor, reason="account disabled", request=request)
     _record(user, actor, request, action="enabled" if active else "disabled")
 
 
 @transaction.atomic
 def user_reset_second_factor(*, user: User, actor: User, request: HttpRequest | None = None) -> str:
-    """Replace the account's TOTP secret; the new one is returned once (base32)."""
+    """Replace the account's TOTP secret (its sessions and tokens end); the new one is returned
+    once (base32)."""
     secret = second_factor_issue(user=user)
     _end_sessions(user)
+    api_tokens_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)
     _record(user, actor, request, action="second factor reset")
     return secret
 
@@ -86,12 +91,6 @@ def second_factor_issue(*, user: User) -> str:
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return b32encode(device.bin_key).decode()
-
-
-def api_token_issue(*, user: User) -> str:
-    """The account's API token, created on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
 
 
 def _role_groups(roles: list[str]) -> list[Group]:

@@ -4,7 +4,8 @@ from django.db import models
 
 
 class SecurityEvent(models.Model):
-    """A sign-in, failed sign-in, lockout or sign-out, kept whatever happens to the account."""
+    """A sign-in, failed sign-in, lockout, sign-out, account change or API token's issue and end,
+    kept whatever happens to the account."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", "Signed in"
@@ -12,6 +13,7 @@ class SecurityEvent(models.Model):
         LOCKOUT = "lockout", "Locked out"
         LOGOUT = "logout", "Signed out"
         ACCOUNT_CHANGE = "account_change", "Account changed"
+        API_TOKEN = "api_token", "API token issued, revoked or expired"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

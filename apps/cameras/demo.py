@@ -1,5 +1,10 @@
 """Demo cameras around a fictional county, for `make run` only."""
 
+from apps.accounts.demo import GATEWAY
+from apps.accounts.models import User
+from apps.accounts.tokens import api_token_issue, api_tokens_revoke_all
+
+from .bindings import camera_account_bind
 from .models import Camera
 from .services import camera_create
 
@@ -77,3 +82,14 @@ def seed(*, out) -> None:
             )
             created += 1
     out.write(f"Demo cameras: {len(CAMERAS)} ({created} new)")
+    _gateway_token(out)
+
+
+def _gateway_token(out) -> None:
+    """The demo gateway posts for every demo camera; a fresh token each start (only hashes are
+    kept, so an earlier one cannot be shown again), the previous demo tokens revoked."""
+    gateway = User.objects.get(username=GATEWAY)
+    camera_account_bind(account=gateway, camera_codes=[row[0] for row in CAMERAS], actor=None)
+    api_tokens_revoke_all(user=gateway, actor=None, reason="demo restarted")
+    _, secret = api_token_issue(user=gateway, actor=None, label="demo gateway")
+    out.write(f"\nCamera gateway ({GATEWAY}) API token: {secret}\n")

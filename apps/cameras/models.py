@@ -1,5 +1,6 @@
 """The camera registry: fixed and vehicle-mounted cameras, where they are, and their status."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
@@ -50,3 +51,20 @@ class Camera(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CameraAccount(models.Model):
+    """A machine account (a camera or a gateway) and the cameras it may post reads for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="camera_binding"
+    )
+    cameras = models.ManyToManyField(Camera, related_name="accounts", blank=True)
+    in_vehicle_unit = models.BooleanField(
+        default=False,
+        help_text="In a patrol car: its ingest replies name the hotlist hits, so the crew can act "
+        "(never a covert list's).",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} posts for {self.cameras.count()} camera(s)"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .models import Alert
+from .selectors import hit_audience
 
 CHANNEL = "anpr:alerts"
 log = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ def publish(alerts: list[Alert]) -> None:
 
 
 def event_for(alert: Alert) -> dict:
-    """What an alert page shows, plus who may see it (covert lists: owners only)."""
+    """What an alert page shows, plus who may see it (`audience`: None for everyone, else the
+    covert list's owners), by the list's flag at the moment the alert is sent."""
     return {
         "id": alert.pk,
         "vrm": alert.vrm,
@@ -50,13 +52,16 @@ def event_for(alert: Alert) -> dict:
         "seen_at": alert.read_seen_at.isoformat(),
         "url": reverse("hotlists:alert_detail", args=[alert.pk]),
         "plate_image": reverse("hotlists:alert_plate", args=[alert.pk]) if alert.plate_image else None,
-        "covert": alert.covert,
-        "owner_ids": list(alert.hotlist.owners.values_list("id", flat=True)) if alert.covert else [],
+        "audience": _as_list(hit_audience(alert.hotlist)),
     }
 
 
 def visible_to(event: dict, user_id: int) -> bool:
-    return not event["covert"] or user_id in event["owner_ids"]
+    return event["audience"] is None or user_id in event["audience"]
+
+
+def _as_list(audience: frozenset[int] | None) -> list[int] | None:
+    return None if audience is None else sorted(audience)
 
 
 def redis_url() -> str:

@@ -63,5 +63,4 @@ def _alert(read: StoredRead, entry: HotlistEntry) -> Alert:
         information=entry.information,
         match=Alert.Match.EXACT if exact else Alert.Match.LOOKALIKE,
         priority=entry.hotlist.priority + (0 if exact else 1),
-        covert=entry.hotlist.covert,
     )

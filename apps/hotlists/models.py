@@ -101,7 +101,6 @@ class Alert(models.Model):
     information = models.TextField(blank=True)
     match = models.CharField(max_length=10, choices=Match.choices)
     priority = models.PositiveSmallIntegerField(help_text="1 is most urgent; look-alikes rank one lower.")
-    covert = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

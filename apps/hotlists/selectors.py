@@ -1,4 +1,9 @@
-"""Reads of hotlists and alerts, scoped to the user. Covert lists and their hits: owners only."""
+"""Reads of hotlists and alerts, scoped to the user.
+
+Covert lists and their hits: owners only, decided by the list's flag as it is now (a list made
+covert hides its earlier hits too). `alerts_visible_to` and `hit_audience` are that one rule,
+used by the pages, the API, the live stream and its catch-up, and the ingest reply.
+"""
 
 from django.db.models import Q, QuerySet
 
@@ -29,7 +34,17 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
     if not user.has_perm("hotlists.view_alert"):
         return Alert.objects.none()
     owned = Hotlist.objects.filter(owners=user).values("pk")
-    return Alert.objects.filter(Q(covert=False) | Q(hotlist__in=owned)).select_related("hotlist", "camera")
+    return Alert.objects.filter(Q(hotlist__covert=False) | Q(hotlist__in=owned)).select_related(
+        "hotlist", "camera"
+    )
+
+
+def hit_audience(hotlist: Hotlist) -> frozenset[int] | None:
+    """Who may be told of this list's hits: everyone with sight of alerts (None) or, while the
+    list is covert, only its owners (their user ids)."""
+    if not hotlist.covert:
+        return None
+    return frozenset(hotlist.owners.values_list("id", flat=True))
 
 
 def read_quality(camera) -> dict:

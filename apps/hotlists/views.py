@@ -218,7 +218,7 @@ async def _events(client, pubsub, user_id: int, missed: list[dict], ends_at: dat
 
 
 def _sse(event: dict) -> str:
-    shown = {k: v for k, v in event.items() if k not in {"owner_ids", "covert"}}
+    shown = {k: v for k, v in event.items() if k != "audience"}
     return f"event: alert\nid: {event['id']}\ndata: {json.dumps(shown)}\n\n"
 
 

@@ -4,10 +4,13 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from apps.cameras.bindings import cameras_bound_to, clean_code, is_in_vehicle_unit
+from apps.hotlists.selectors import hit_audience
 
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
@@ -99,6 +102,7 @@ class ReadsApi(APIView):
             raise ValidationError(
                 {"items": [f"At most {settings.READ_BATCH_MAX} reads per batch; got {len(items)}."]}
             )
+        _check_bound(request.user, items)
         try:
             result = ingest_reads(
                 items=parse_batch(items, source=Read.Source.CAMERA), source=Read.Source.CAMERA
@@ -107,20 +111,44 @@ class ReadsApi(APIView):
             raise ValidationError(
                 {"items": {str(i): fields for i, fields in rejected.errors.items()}}
             ) from None
-        # A covert list's hits go only to its owners, never back to the camera that read the plate.
-        alerts = [
-            {
-                "id": a.pk,
-                "vrm": a.vrm,
-                "hotlist": a.hotlist.name,
-                "match": a.match,
-                "priority": a.priority,
-                "action": a.action,
-            }
-            for a in result.alerts
-            if not a.covert
-        ]
         return Response(
-            {"stored": result.stored, "duplicates": result.duplicates, "alerts": alerts},
+            {
+                "stored": result.stored,
+                "duplicates": result.duplicates,
+                "alerts": _hits_for_the_crew(request.user, result.alerts),
+            },
             status=status.HTTP_201_CREATED,
         )
+
+
+def _check_bound(user, items: list) -> None:
+    """A camera or gateway account posts only for the cameras bound to it; else nothing is stored."""
+    codes = {
+        clean_code(item["camera"])
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("camera"), str)
+    }
+    refused = sorted(codes - cameras_bound_to(user))
+    if refused:
+        raise PermissionDenied(
+            f"This account may not post reads for camera(s) {', '.join(refused)}; nothing was stored."
+        )
+
+
+def _hits_for_the_crew(user, alerts: list) -> list[dict]:
+    """Hits are told back only to an in-vehicle unit, whose crew can act on them, and never a covert
+    list's: to any other camera the reply is a plain receipt, so a token is no hotlist lookup."""
+    if not is_in_vehicle_unit(user):
+        return []
+    return [
+        {
+            "id": alert.pk,
+            "vrm": alert.vrm,
+            "hotlist": alert.hotlist.name,
+            "match": alert.match,
+            "priority": alert.priority,
+            "action": alert.action,
+        }
+        for alert in alerts
+        if hit_audience(alert.hotlist) is None
+    ]

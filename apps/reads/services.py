@@ -61,7 +61,7 @@ def check_batch(items: list[ReadInput], *, source: str, now: datetime | None = N
     """The faults in a batch that only the database can reveal, by item index and field."""
     now = now or timezone.now()
     cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
-    oldest = now - timedelta(days=settings.READ_RETENTION_DAYS)
+    oldest, too_old = _oldest_accepted(source, now)
     errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for index, item in enumerate(items):
         camera = cameras.get(item.camera)
@@ -74,9 +74,7 @@ def check_batch(items: list[ReadInput], *, source: str, now: datetime | None = N
         if item.seen_at > now + settings.READ_CLOCK_SKEW:
             errors[index]["seen_at"] = [f"{item.seen_at.isoformat()} is in the future."]
         elif item.seen_at < oldest:
-            errors[index]["seen_at"] = [
-                f"Older than the retention period ({settings.READ_RETENTION_DAYS} days)."
-            ]
+            errors[index]["seen_at"] = [too_old]
         if not normalise_vrm(item.vrm):
             errors[index]["vrm"] = ["The plate has no letters or digits."]
         elif len(normalise_vrm(item.vrm)) > VRM_MAX_LENGTH:
@@ -102,6 +100,18 @@ def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
         alerts = raise_alerts(stored)
         transaction.on_commit(lambda: publish(alerts))
     return IngestResult(stored=len(stored), duplicates=len(items) - len(stored), alerts=alerts)
+
+
+def _oldest_accepted(source: str, now: datetime) -> tuple[datetime, str]:
+    # A camera's own feed sends what it read lately (a few days' backlog after an outage); older
+    # reads are back-loaded by an administrator, so a stolen camera token cannot forge a past.
+    if source == Read.Source.CAMERA:
+        days = settings.READ_FEED_MAX_AGE_DAYS
+        return now - timedelta(days=days), (
+            f"Older than {days} days: a camera's feed sends recent reads; an administrator back-loads older ones."
+        )
+    days = settings.READ_RETENTION_DAYS
+    return now - timedelta(days=days), f"Older than the retention period ({days} days)."
 
 
 def _accepts_reads(camera: Camera, source: str) -> bool:

@@ -20,14 +20,14 @@ def live_page(browser, asgi_server):
 
 
 def test_a_new_alert_appears_on_the_open_page_without_reloading(live_page, make_user, asgi_server):
-    from apps.accounts.services import api_token_issue
+    from apps.accounts.tokens import api_token_issue
     from apps.accounts.tests.factories import PASSWORD, current_code
     from tests.browser.conftest import at_home
 
     CameraFactory(code="CAM-L", area="Live town")
     admin = make_user("administrator")
     add_entry(make_hotlist(admin, name="Stolen vehicles", priority=1), "BR0WSER", admin, markers=["violent"])
-    token = api_token_issue(user=make_user("camera"))
+    token = api_token_issue(user=make_user("camera", cameras=["CAM-L"]), actor=None)[1]
     officer = make_user("officer")
 
     page = live_page

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from apps.accounts.services import api_token_issue
+from apps.accounts.tokens import api_token_issue
 from apps.audit.models import JobRun
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert
@@ -59,8 +59,10 @@ def test_reads_and_a_video_come_through_a_killed_worker_and_restarted_redis_and_
     processes.append(start_celery_worker("default"))
     processes.append(start_celery_beat(tmp_path / "beat", VIDEO_REQUEUE_CHECK_SECONDS=str(REQUEUE_CHECK)))
     _wait_for(_broker_marked, 60)  # beat's check has run once and marked the broker
-    analyst = VideoApi(asgi_server, api_token_issue(user=officer))
-    gateway = _Gateway(asgi_server, api_token_issue(user=make_user("camera")), camera.code)
+    analyst = VideoApi(asgi_server, api_token_issue(user=officer, actor=None)[1])
+    gateway = _Gateway(
+        asgi_server, api_token_issue(user=make_user("camera", cameras=[camera]), actor=None)[1], camera.code
+    )
     gateway.start()
     an_hour_ago = (timezone.now() - timedelta(hours=1)).isoformat()
     job_id = analyst.upload(video.read_bytes(), name=video.name, camera=camera.code, recorded_at=an_hour_ago)
@@ -123,7 +125,7 @@ def test_a_video_job_waits_out_a_database_that_is_down_when_it_finishes(
     # A server of its own: the shared one cached content type ids the test before flushed.
     server, base = start_asgi_server()
     processes.append(server)
-    analyst = VideoApi(base, api_token_issue(user=officer))
+    analyst = VideoApi(base, api_token_issue(user=officer, actor=None)[1])
     an_hour_ago = (timezone.now() - timedelta(hours=1)).isoformat()
     job_id = analyst.upload(video.read_bytes(), name=video.name, camera=camera.code, recorded_at=an_hour_ago)
     _wait_for(lambda: _job_is(job_id, attempt=1), 120)

@@ -9,7 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from apps.accounts.services import api_token_issue
+from apps.accounts.tokens import api_token_issue
 
 pytestmark = [pytest.mark.reliability]
 
@@ -42,7 +42,7 @@ TABLES = (
 @pytest.fixture
 def tokens(make_user):
     return {
-        role: api_token_issue(user=make_user(role))
+        role: api_token_issue(user=make_user(role), actor=None)[1]
         for role in ("officer", "supervisor", "planner", "auditor", "administrator", "camera")
     }
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from apps.accounts.services import api_token_issue
+from apps.accounts.tokens import api_token_issue
 from apps.cameras.tests.factories import CameraFactory
 from apps.recognition.synthetic import Passage, make_video
 from conftest import start_asgi_server, start_celery_worker
@@ -46,7 +46,7 @@ def test_uploads_of_random_and_mutated_bytes_end_as_a_job_or_a_reason(
 ):
     CameraFactory(code="CAM-UP")
     officer = make_user("officer")
-    api = VideoApi(stack["base"], api_token_issue(user=officer))
+    api = VideoApi(stack["base"], api_token_issue(user=officer, actor=None)[1])
     portal = VideoForm(stack["base"], officer, sign_in_client)
     real = tmp_path / "car.mp4"
     make_video(real, [Passage("AB12CDE", 0.0, duration=1.0)], size=(320, 180), faststart=True)

@@ -93,15 +93,35 @@ def test_declared_permissions_are_enforced_per_method(make_user):
         assert Declared.as_view()(request).status_code == expected
 
 
-def test_create_api_token_prints_the_token_last_and_returns_the_same_one_again(make_user, capsys):
-    make_user("camera", username="gateway-7")
-    call_command("create_api_token", "gateway-7")
-    first = capsys.readouterr().out.split()[-1]
-    call_command("create_api_token", "gateway-7")
-    assert capsys.readouterr().out.split()[-1] == first
-    from rest_framework.authtoken.models import Token
+def test_create_api_token_binds_the_cameras_and_prints_a_working_token_last(make_user, capsys, client):
+    from apps.accounts.models import ApiToken
+    from apps.cameras.bindings import cameras_bound_to
+    from apps.cameras.tests.factories import CameraFactory
 
-    assert Token.objects.get(user__username="gateway-7").key == first
+    CameraFactory(code="CAM-7A")
+    CameraFactory(code="CAM-7B")
+    gateway = make_user("camera", username="gateway-7")
+    call_command("create_api_token", "gateway-7", "--cameras", "cam-7a, CAM-7B")
+    first = capsys.readouterr().out.split()[-1]
+    assert cameras_bound_to(gateway) == {"CAM-7A", "CAM-7B"}
+    call_command("create_api_token", "gateway-7", "--cameras", "CAM-7B")  # replaces the set
+    second = capsys.readouterr().out.split()[-1]
+    assert cameras_bound_to(gateway) == {"CAM-7B"}
+    assert first != second and first.startswith("anpr_")
+    for token in (first, second):
+        assert client.get(ME, HTTP_AUTHORIZATION=f"Token {token}").json()["username"] == "gateway-7"
+    # Only hashes are kept: neither token is anywhere in the table.
+    stored = [str(value) for row in ApiToken.objects.values_list() for value in row]
+    assert not [value for value in stored if first in value or second in value]
+
+
+def test_create_api_token_refuses_unknown_cameras_and_binds_nothing(make_user):
+    from apps.cameras.bindings import cameras_bound_to
+
+    gateway = make_user("camera", username="gateway-8")
+    with pytest.raises(CommandError, match="NOPE"):
+        call_command("create_api_token", "gateway-8", "--cameras", "NOPE")
+    assert cameras_bound_to(gateway) == frozenset()
 
 
 def test_create_api_token_refuses_unknown_users():

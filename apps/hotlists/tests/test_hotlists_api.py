@@ -156,7 +156,7 @@ def test_covert_lists_and_their_hits_reach_only_their_owners(
     assert live.visible_to(event, handler.pk) and not live.visible_to(event, street.pk)
 
 
-def test_the_camera_is_not_told_of_covert_hits(admin, make_user, api_client_for):
+def test_an_in_vehicle_unit_is_told_of_hits_but_never_covert_ones(admin, make_user, api_client_for):
     CameraFactory(code="CAM-K")
     add_entry(make_hotlist(admin, name="Covert", covert=True), "KV12RTX", admin)
     add_entry(make_hotlist(admin, name="Open"), "OP12ENN", admin)
@@ -164,7 +164,8 @@ def test_the_camera_is_not_told_of_covert_hits(admin, make_user, api_client_for)
         {"camera": "CAM-K", "vrm": vrm, "seen_at": timezone.now().isoformat(), "confidence": 0.9}
         for vrm in ("KV12RTX", "OP12ENN")
     ]
-    response = api_client_for(make_user("camera")).post("/api/v1/reads/", body, format="json").json()
+    patrol_car = make_user("camera", cameras=["CAM-K"], in_vehicle=True)
+    response = api_client_for(patrol_car).post("/api/v1/reads/", body, format="json").json()
     assert [a["vrm"] for a in response["alerts"]] == ["OP12ENN"]
     assert Alert.objects.count() == 2
 

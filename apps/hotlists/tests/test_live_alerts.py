@@ -84,7 +84,7 @@ def post_reads(base, token, *vrms):
 
 @pytest.fixture
 def setting(make_user):
-    from apps.accounts.services import api_token_issue
+    from apps.accounts.tokens import api_token_issue
 
     CameraFactory(code="CAM-L", area="Live town")
     admin = make_user("administrator")
@@ -94,7 +94,7 @@ def setting(make_user):
     return {
         "handler": handler,
         "street": make_user("officer", username="street"),
-        "token": api_token_issue(user=make_user("camera")),
+        "token": api_token_issue(user=make_user("camera", cameras=["CAM-L"]), actor=None)[1],
     }
 
 

@@ -22,7 +22,7 @@ def b64(content: bytes) -> str:
     return base64.b64encode(content).decode()
 
 
-def store_reads(camera, *specs, source="camera") -> None:
+def store_reads(camera, *specs, source="upload") -> None:
     """store_reads(camera, ("AB12CDE", age), ...) with age a timedelta before now."""
     now = timezone.now()
     ingest_reads(

@@ -24,8 +24,8 @@ def camera():
 
 
 @pytest.fixture
-def gateway(make_user, api_client_for):
-    return api_client_for(make_user("camera"))
+def gateway(make_user, api_client_for, camera):
+    return api_client_for(make_user("camera", cameras=[camera]))
 
 
 def item(**overrides):
@@ -66,7 +66,7 @@ def test_the_same_camera_plate_and_moment_is_stored_once(gateway, camera):
 def test_one_bad_item_rejects_the_whole_batch_naming_every_fault(gateway, camera):
     body = [
         item(),
-        item(camera="NOPE"),
+        item(seen_at=(timezone.now() - timedelta(days=15)).isoformat()),
         item(confidence=1.5),
         item(seen_at=(timezone.now() + timedelta(hours=1)).isoformat()),
         "not an object",
@@ -76,7 +76,7 @@ def test_one_bad_item_rejects_the_whole_batch_naming_every_fault(gateway, camera
     assert response.status_code == 400
     errors = response.json()["detail"]["items"]
     assert set(errors) == {"1", "2", "3", "4", "5"}
-    assert "Unknown camera 'NOPE'" in errors["1"]["camera"][0]
+    assert "a camera's feed sends recent reads" in errors["1"]["seen_at"][0]
     assert "confidence" in errors["2"]
     assert "future" in errors["3"]["seen_at"][0]
     assert "item" in errors["4"]
@@ -125,8 +125,9 @@ def test_oversized_images_and_pixel_bombs_are_refused(gateway, camera, settings)
     assert stored() == 0
 
 
-def test_vehicle_mounted_cameras_must_say_where_they_were(gateway):
+def test_vehicle_mounted_cameras_must_say_where_they_were(make_user, api_client_for):
     CameraFactory(code="VAN-1", kind=Camera.Kind.MOBILE, latitude=None, longitude=None)
+    gateway = api_client_for(make_user("camera", cameras=["VAN-1"]))
     response = gateway.post(URL, [item(camera="VAN-1")], format="json")
     assert "latitude" in response.json()["detail"]["items"]["0"]
     ok = gateway.post(URL, [item(camera="VAN-1", latitude=52.1, longitude=-1.2)], format="json")
@@ -134,20 +135,21 @@ def test_vehicle_mounted_cameras_must_say_where_they_were(gateway):
     assert (Read.objects.get().latitude, Read.objects.get().longitude) == (52.1, -1.2)
 
 
-def test_cameras_that_are_not_live_may_not_post(gateway):
+def test_cameras_that_are_not_live_may_not_post(make_user, api_client_for):
     CameraFactory(code="CAM-P", status=Camera.Status.PROPOSED)
     CameraFactory(code="CAM-S", status=Camera.Status.SUSPENDED)
+    gateway = api_client_for(make_user("camera", cameras=["CAM-P", "CAM-S"]))
     response = gateway.post(URL, [item(camera="CAM-P"), item(camera="CAM-S")], format="json")
     errors = response.json()["detail"]["items"]
     assert "proposed" in errors["0"]["camera"][0] and "suspended" in errors["1"]["camera"][0]
 
 
-def test_reads_older_than_retention_are_refused(gateway, camera, settings):
-    old = (timezone.now() - timedelta(days=settings.READ_RETENTION_DAYS + 1)).isoformat()
-    assert (
-        "retention"
-        in gateway.post(URL, [item(seen_at=old)], format="json").json()["detail"]["items"]["0"]["seen_at"][0]
-    )
+def test_a_cameras_feed_sends_only_recent_reads(gateway, camera, settings):
+    old = (timezone.now() - timedelta(days=settings.READ_FEED_MAX_AGE_DAYS, minutes=1)).isoformat()
+    errors = gateway.post(URL, [item(seen_at=old)], format="json").json()["detail"]["items"]
+    assert "an administrator back-loads older ones" in errors["0"]["seen_at"][0]
+    recent = (timezone.now() - timedelta(days=settings.READ_FEED_MAX_AGE_DAYS - 1)).isoformat()
+    assert gateway.post(URL, [item(seen_at=recent)], format="json").status_code == 201
 
 
 @pytest.mark.parametrize("body", [{}, [], "text", None])
@@ -173,7 +175,7 @@ def test_batches_over_the_limit_are_refused(gateway, camera, settings):
 def test_reads_spanning_days_land_in_their_day_partitions(gateway, camera):
     from apps.reads.partitions import existing_partition_days
 
-    moments = [timezone.now() - timedelta(days=d) for d in (0, 1, 40)]
+    moments = [timezone.now() - timedelta(days=d) for d in (0, 1, 10)]
     gateway.post(
         URL, [item(vrm=f"AB{n}", seen_at=m.isoformat()) for n, m in enumerate(moments)], format="json"
     )
@@ -184,7 +186,7 @@ def test_reads_spanning_days_land_in_their_day_partitions(gateway, camera):
 def test_staff_cannot_post_reads_and_cameras_cannot_search(make_user, api_client_for, camera):
     officer = api_client_for(make_user("officer"))
     assert officer.post(URL, [item()], format="json").status_code == 403
-    gateway = api_client_for(make_user("camera"))
+    gateway = api_client_for(make_user("camera", cameras=[camera]))
     assert gateway.get(URL, {"vrm": "AB12CDE", "purpose": "x" * 10, "reference": "R1"}).status_code == 403
     assert stored() == 0
 

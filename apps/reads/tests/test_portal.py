@@ -27,7 +27,7 @@ def read_with_images(make_user, api_client_for, settings, tmp_path):
     CameraFactory(code="CAM-P", area="Portal town")
     from django.utils import timezone
 
-    api_client_for(make_user("camera")).post(
+    api_client_for(make_user("camera", cameras=["CAM-P"])).post(
         "/api/v1/reads/",
         [
             {

@@ -40,7 +40,7 @@ def ingest(camera, vrm, seen_at, image=None):
     picture = check_image(image) if image else None
     ingest_reads(
         items=[ReadInput(camera=camera.code, vrm=vrm, seen_at=seen_at, confidence=0.9, plate_image=picture)],
-        source="camera",
+        source="upload",
     )
     return picture.name if picture else None
 
