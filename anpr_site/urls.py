@@ -10,7 +10,7 @@ from apps.access_requests.api import AccessRequestViewSet
 from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
 from apps.assessments.api import AssessmentViewSet
-from apps.cameras.api import CameraViewSet
+from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.reads.api import ReadsApi
 from apps.recognition.api import VideoJobViewSet
@@ -28,6 +28,7 @@ portal_patterns = ([path("", account_views.home, name="home")], "portal")
 
 router = SimpleRouter()
 router.register("cameras", CameraViewSet, basename="cameras")
+router.register("camera-accounts", CameraAccountViewSet, basename="camera-accounts")
 router.register("hotlists", HotlistViewSet, basename="hotlists")
 router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename="hotlist-entries")
 router.register("alerts", AlertViewSet, basename="alerts")

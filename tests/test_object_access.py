@@ -23,11 +23,13 @@ from rest_framework.test import APIClient
 
 from apps.access_requests import services as access_requests
 from apps.access_requests.models import AccessRequest
+from apps.accounts.models import ApiToken
 from apps.accounts.roles import ROLES
+from apps.accounts.tokens import api_token_issue
 from apps.assessments import services as assessments
 from apps.assessments.models import Assessment
 from apps.assessments.tests.factories import complete_case, submitted_assessment
-from apps.cameras.models import Camera
+from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
@@ -108,6 +110,22 @@ def csv_file():
 OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
     "accounts:user_detail": (Case({"pk": "owner"}, ok=ADMIN),),
     "accounts:user_action": (Case({"pk": "owner"}, ok=ADMIN, method="post", fixed={"action": "disable"}),),
+    # Tokens are named by the start of their hash; no one revokes another's as their own.
+    "accounts:my_token_revoke": (Case({"ref": "owner_token"}, method="post"),),
+    "accounts:user_token_revoke": (Case({"pk": "owner", "ref": "owner_token"}, ok=ADMIN, method="post"),),
+    # Administrators issue tokens to machine accounts only; staff issue their own after signing in.
+    "accounts:user_token_issue": (
+        Case({"pk": "machine"}, ok=ADMIN, method="post", data=lambda: {"label": "gateway"}),
+        Case({"pk": "owner"}, forbidden=ADMIN, method="post", data=lambda: {"label": "theirs"}),
+    ),
+    "cameras:account": (
+        Case({"pk": "machine"}, ok=ADMIN),
+        Case({"pk": "machine"}, ok=ADMIN, method="post", data=lambda: {"cameras": ["CAM-NEW"]}),
+    ),
+    "api:camera-accounts-detail": (
+        Case({"pk": "machine"}, ok=ADMIN),
+        Case({"pk": "machine"}, ok=ADMIN, method="put", data=lambda: {"cameras": ["CAM-NEW"]}),
+    ),
     "cameras:detail": (Case({"code": "camera"}, ok=CAMERA_VIEWERS, shows_camera=True),),
     "cameras:edit": (Case({"code": "camera"}, ok=ADMIN, shows_camera=True),),
     # Another officer's search: no one else opens its reads or their images.
@@ -271,6 +289,13 @@ class World:
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by")),
             list(Camera.objects.order_by("pk").values_list("status", "review_due")),
             self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,
+            # The callers' own clients get tokens as they go; the owners' tokens must stay as they were.
+            sorted(
+                ApiToken.objects.filter(user__in=[self.ids["owner"], self.ids["machine"]]).values_list(
+                    "digest", flat=True
+                )
+            ),
+            sorted(CameraAccount.objects.values_list("user_id", "cameras__code", "in_vehicle_unit")),
         )
 
 
@@ -292,7 +317,8 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
         source="camera",
     ).alerts
-    api_client_for(make_user("camera", cameras=[camera])).post(
+    machine = make_user("camera", cameras=[camera])
+    api_client_for(machine).post(
         "/api/v1/reads/",
         [
             {
@@ -354,6 +380,8 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
 
     ids = {
         "owner": owner.pk,
+        "owner_token": api_token_issue(user=owner, actor=owner)[0].ref,
+        "machine": machine.pk,
         "camera": camera.code,
         "covert": covert.pk,
         "covert_entry": covert_entry.pk,

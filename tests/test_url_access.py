@@ -27,6 +27,14 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "healthz": ("portal", PUBLIC),
     "portal:home": ("portal", STAFF),
     "accounts:my_account": ("portal", STAFF),
+    "accounts:my_token_issue": ("portal", STAFF),  # POST only: 405 on GET
+    "accounts:my_token_revoke": ("portal", STAFF),  # POST only; one's own tokens only
+    "accounts:user_token_issue": ("portal", frozenset({"administrator"})),
+    "accounts:user_token_revoke": ("portal", frozenset({"administrator"})),
+    "cameras:accounts": ("portal", frozenset({"administrator"})),
+    "cameras:account": ("portal", frozenset({"administrator"})),
+    "api:camera-accounts-list": ("api", frozenset({"administrator"})),
+    "api:camera-accounts-detail": ("api", frozenset({"administrator"})),
     "accounts:user_list": ("portal", frozenset({"administrator"})),
     "accounts:user_create": ("portal", frozenset({"administrator"})),
     "accounts:user_detail": ("portal", frozenset({"administrator"})),

@@ -21,8 +21,7 @@ def seed(*, out) -> None:
     for role in PORTAL_ROLES:
         user = _demo_user(role, [role])
         device = TOTPDevice.objects.get(user=user)
-        out.write(f"  {role:<14} {role + GATEWAY = "camera-gateway"
-DEMO_PASSWORD_SUFFIX:<24} {b32encode(device.bin_key).decode()}")
+        out.write(f"  {role:<14} {role + DEMO_PASSWORD_SUFFIX:<24} {b32encode(device.bin_key).decode()}")
     _demo_user(GATEWAY, [CAMERA])  # bound to the demo cameras, and given its token, in cameras/demo.py
 
 
@@ -32,8 +31,7 @@ def _demo_user(username: str, roles: list[str]) -> User:
         return existing
     user, _ = services.user_create(
         username=username,
-        password=username + GATEWAY = "camera-gateway"
-DEMO_PASSWORD_SUFFIX,
+        password=username + DEMO_PASSWORD_SUFFIX,
         roles=roles,
         first_name=f"Demo {username.replace('-', ' ')}",
         actor=None,

@@ -103,3 +103,9 @@ class UserCreateForm(forms.Form):
 
 class UserRolesForm(forms.Form):
     roles = RolesField()
+
+
+class TokenForm(forms.Form):
+    label = forms.CharField(
+        max_length=100, label="What it is for", help_text="E.g. the gateway or script using it."
+    )

@@ -33,6 +33,8 @@ class User(AbstractUser):
 class ApiToken(AbstractAuthToken):
     """An API token. Only its hash is stored (django-rest-knox); it expires and can be revoked."""
 
+    REF_LENGTH = 16
+
     label = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
     issued_by = models.CharField(max_length=150, help_text="Who issued it: the holder, or an administrator.")
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -42,3 +44,8 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.token_key[:12]}… of {self.user}"
+
+    @property
+    def ref(self) -> str:
+        """How pages name the token: the start of its hash (never the token itself)."""
+        return self.digest[: self.REF_LENGTH]

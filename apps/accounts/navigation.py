@@ -121,6 +121,12 @@ SECTIONS: tuple[Section, ...] = (
         ("accounts.view_user",),
         "Create accounts, assign roles, reset second factors and unlock accounts.",
     ),
+    Section(
+        "Camera accounts",
+        "cameras:accounts",
+        ("accounts.view_user", "cameras.view_camera"),
+        "Machine accounts of cameras and gateways, the cameras each may post for, and their tokens.",
+    ),
 )
 
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.selectors import security_events
 
-from . import services
+from . import services, tokens
 from .access import public, requires, signed_in
 from .enrolment import totp_enrolment
-from .forms import SignInForm, UserCreateForm, UserRolesForm
-from .models import User
+from .forms import SignInForm, TokenForm, UserCreateForm, UserRolesForm
+from .models import ApiToken, User
 from .navigation import sections_for
 from .selectors import locked_usernames, users_for_administration
 
@@ -63,7 +63,34 @@ def home(request):
 @signed_in
 def my_account(request):
     recent = security_events(username=request.user.username)[:20]
-    return render(request, "accounts/my_account.html", {"recent": recent})
+    return render(
+        request,
+        "accounts/my_account.html",
+        {"recent": recent, "tokens": tokens.tokens_of(request.user), "token_form": TokenForm()},
+    )
+
+
+@signed_in
+@require_POST
+def my_token_issue(request):
+    """A token for the signed-in member of staff (second factor verified), for a working day."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what the token is for.")
+        return redirect("accounts:my_account")
+    token, secret = tokens.api_token_issue(
+        user=request.user, actor=request.user, label=form.cleaned_data["label"], request=request
+    )
+    return _show_token_once(request, request.user, token, secret)
+
+
+@signed_in
+@require_POST
+def my_token_revoke(request, ref: str):
+    token = get_object_or_404(tokens.tokens_of(request.user), digest__startswith=_ref(ref))
+    tokens.api_token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, "Token revoked.")
+    return redirect("accounts:my_account")
 
 
 @requires("accounts.view_user")
@@ -106,8 +133,37 @@ def user_detail(request, pk: int):
             "locked": user.username in locked_usernames(),
             "roles_form": UserRolesForm(initial={"roles": user.role_names}),
             "events": security_events(username=user.username)[:20],
+            "tokens": tokens.tokens_of(user),
+            "token_form": TokenForm() if not user.has_portal_access else None,
         },
     )
+
+
+@requires("accounts.change_user")
+@require_POST
+def user_token_issue(request, pk: int):
+    """A token for a machine account; staff are issued theirs only after their own sign-in."""
+    user = get_object_or_404(users_for_administration(), pk=pk)
+    form = TokenForm(request.POST)
+    if user.has_portal_access or not user.is_active:
+        raise PermissionDenied("Tokens are issued here only to active machine accounts.")
+    if not form.is_valid():
+        messages.error(request, "Say what the token is for.")
+        return redirect("accounts:user_detail", pk=pk)
+    token, secret = tokens.api_token_issue(
+        user=user, actor=request.user, label=form.cleaned_data["label"], request=request
+    )
+    return _show_token_once(request, user, token, secret)
+
+
+@requires("accounts.change_user")
+@require_POST
+def user_token_revoke(request, pk: int, ref: str):
+    user = get_object_or_404(users_for_administration(), pk=pk)
+    token = get_object_or_404(tokens.tokens_of(user), digest__startswith=_ref(ref))
+    tokens.api_token_revoke(token=token, actor=request.user, request=request)
+    messages.success(request, "Token revoked.")
+    return redirect("accounts:user_detail", pk=pk)
 
 
 @requires("accounts.change_user")
@@ -137,6 +193,23 @@ def user_action(request, pk: int, action: str):
     else:
         raise Http404("No such action.")
     return redirect("accounts:user_detail", pk=pk)
+
+
+def _show_token_once(request, user: User, token, secret: str):
+    # Like the second factor's secret: in the POST's own answer only, never stored.
+    response = render(
+        request, "accounts/token_issued.html", {"subject": user, "token": token, "secret": secret}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _ref(ref: str) -> str:
+    # A token is named in URLs by the start of its hash, never by the token itself; too short
+    # a start could name several.
+    if len(ref) < ApiToken.REF_LENGTH:
+        raise Http404("No such token.")
+    return ref
 
 
 def _show_secret_once(request, user: User, secret: str | None):

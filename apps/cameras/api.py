@@ -1,11 +1,14 @@
-"""/api/v1/cameras/: everyone with the registry permission lists cameras; administrators change them."""
+"""/api/v1/cameras/: everyone with the registry permission lists cameras; administrators change them.
+/api/v1/camera-accounts/: administrators bind machine accounts to the cameras they post for."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import services
+from .bindings import camera_account_bind, camera_accounts
 from .selectors import cameras_visible_to
 from .serializers import CameraInputSerializer, CameraOutputSerializer
 
@@ -58,3 +61,58 @@ class CameraViewSet(viewsets.GenericViewSet):
     def _valid(serializer) -> dict:
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+
+class CameraAccountSerializer(serializers.Serializer):
+    """A machine account's binding: the codes of the cameras it may post for."""
+
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    cameras = serializers.ListField(child=serializers.CharField(max_length=32), max_length=10_000)
+    in_vehicle_unit = serializers.BooleanField(required=False)
+
+    def to_representation(self, account):
+        binding = getattr(account, "camera_binding", None)
+        return {
+            "id": account.pk,
+            "username": account.username,
+            "is_active": account.is_active,
+            "cameras": sorted(camera.code for camera in binding.cameras.all()) if binding else [],
+            "in_vehicle_unit": bool(binding and binding.in_vehicle_unit),
+        }
+
+
+class CameraAccountViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
+    serializer_class = CameraAccountSerializer
+    required_permissions = {
+        "GET": ("accounts.view_user", "cameras.view_camera"),
+        "PUT": ("accounts.change_user", "cameras.view_camera"),
+    }
+
+    def get_queryset(self):
+        return camera_accounts()
+
+    def list(self, request):
+        return Response(CameraAccountSerializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(CameraAccountSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Bind the account to exactly these cameras (replacing its set)")
+    def update(self, request, pk=None):
+        account = self.get_object()
+        serializer = CameraAccountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            camera_account_bind(
+                account=account,
+                camera_codes=serializer.validated_data["cameras"],
+                in_vehicle_unit=serializer.validated_data.get("in_vehicle_unit"),
+                actor=request.user,
+                request=request,
+            )
+        except DjangoValidationError as refused:
+            raise ValidationError(refused.message_dict) from None
+        return Response(CameraAccountSerializer(self.get_queryset().get(pk=account.pk)).data)

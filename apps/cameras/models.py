@@ -62,8 +62,7 @@ class CameraAccount(models.Model):
     cameras = models.ManyToManyField(Camera, related_name="accounts", blank=True)
     in_vehicle_unit = models.BooleanField(
         default=False,
-        help_text="In a patrol car: its ingest replies name the hotlist hits, so the crew can act "
-        "(never a covert list's).",
+        help_text="In a patrol car: ingest replies name hits (never covert ones).",
     )
 
     def __str__(self) -> str:

@@ -10,8 +10,9 @@ from apps.assessments.selectors import approved_assessment_for, review_overdue
 from apps.hotlists.selectors import read_quality
 
 from . import services
+from .bindings import camera_account_bind, camera_accounts
 from .disclosure import camera_as_disclosed, may_see_locations
-from .forms import CameraForm
+from .forms import CameraAccountForm, CameraForm
 from .models import Camera
 from .selectors import cameras_visible_to
 
@@ -71,3 +72,33 @@ def camera_edit(request, code: str):
         messages.success(request, f"Camera {camera.code} saved.")
         return redirect("cameras:detail", code=camera.code)
     return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
+
+
+@requires("accounts.view_user", "cameras.view_camera")
+def account_list(request):
+    """Machine accounts (cameras, gateways) and the cameras each may post reads for."""
+    return render(request, "cameras/account_list.html", {"accounts": camera_accounts()})
+
+
+@requires("accounts.change_user", "cameras.view_camera")
+def account_binding(request, pk: int):
+    account = get_object_or_404(camera_accounts(), pk=pk)
+    binding = getattr(account, "camera_binding", None)
+    initial = {
+        "cameras": list(binding.cameras.values_list("code", flat=True)) if binding else [],
+        "in_vehicle_unit": bool(binding and binding.in_vehicle_unit),
+    }
+    form = CameraAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        camera_account_bind(
+            account=account,
+            camera_codes=[camera.code for camera in form.cleaned_data["cameras"]],
+            in_vehicle_unit=form.cleaned_data["in_vehicle_unit"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request, f"{account.username} may now post for {len(form.cleaned_data['cameras'])} camera(s)."
+        )
+        return redirect("cameras:account", pk=pk)
+    return render(request, "cameras/account_form.html", {"account": account, "form": form})

@@ -108,7 +108,8 @@ def _oldest_accepted(source: str, now: datetime) -> tuple[datetime, str]:
     if source == Read.Source.CAMERA:
         days = settings.READ_FEED_MAX_AGE_DAYS
         return now - timedelta(days=days), (
-            f"Older than {days} days: a camera's feed sends recent reads; an administrator back-loads older ones."
+            f"Older than {days} days: a camera's feed sends recent reads; "
+            "an administrator back-loads older ones."
         )
     days = settings.READ_RETENTION_DAYS
     return now - timedelta(days=days), f"Older than the retention period ({days} days)."

@@ -20,8 +20,8 @@ def live_page(browser, asgi_server):
 
 
 def test_a_new_alert_appears_on_the_open_page_without_reloading(live_page, make_user, asgi_server):
-    from apps.accounts.tokens import api_token_issue
     from apps.accounts.tests.factories import PASSWORD, current_code
+    from apps.accounts.tokens import api_token_issue
     from tests.browser.conftest import at_home
 
     CameraFactory(code="CAM-L", area="Live town")

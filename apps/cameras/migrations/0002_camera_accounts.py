@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                     "in_vehicle_unit",
                     models.BooleanField(
                         default=False,
-                        help_text="In a patrol car: its ingest replies name the hotlist hits, so the crew can act (never a covert list's).",
+                        help_text="In a patrol car: ingest replies name hits (never covert ones).",
                     ),
                 ),
                 ("cameras", models.ManyToManyField(blank=True, related_name="accounts", to="cameras.camera")),
