@@ -146,9 +146,10 @@ def asgi_server(django_db_setup, django_db_blocker):
     server.wait(timeout=30)
 
 
-def start_asgi_server(**env) -> tuple[subprocess.Popen, str]:
+def start_asgi_server(*, log_to=None, **env) -> tuple[subprocess.Popen, str]:
     """Start uvicorn on the test database and a free port, with `env` added to its environment
-    (settings read from it, such as a smaller upload limit); wait until it listens."""
+    (settings read from it, such as a smaller upload limit); wait until it listens. With
+    `log_to` (a file), its whole log goes there, access lines included."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -164,11 +165,12 @@ def start_asgi_server(**env) -> tuple[subprocess.Popen, str]:
             "--lifespan",
             "off",
             "--log-level",
-            "warning",
+            "info" if log_to else "warning",
             "--timeout-graceful-shutdown",
             "1",
         ],
         env=env,
+        **({"stdout": log_to, "stderr": subprocess.STDOUT} if log_to else {}),
     )
     deadline = time.monotonic() + 30
     while True:

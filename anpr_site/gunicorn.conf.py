@@ -17,3 +17,6 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 keepalive = 75
 graceful_timeout = 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" for none
+# Paths only: a query string may carry search criteria, and a referrer may hold one too
+# (anpr_site/access_log.py does the same for the uvicorn workers' own access lines).
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'

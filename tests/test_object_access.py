@@ -332,7 +332,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         format="json",
     )
     read = Read.objects.get(vrm=SECRETS["read_vrm"])
-    sign_in_client(owner, Client()).get(
+    sign_in_client(owner, Client()).post(
         "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "Enquiry", "reference": SECRETS["search"]}
     )
     from apps.audit.models import SearchAudit

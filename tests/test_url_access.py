@@ -54,6 +54,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "reads:image": ("portal", frozenset({"officer", "supervisor"})),
     "reads:back_load": ("portal", frozenset({"administrator"})),
     "api:reads": ("api", frozenset({"officer", "supervisor"})),  # GET; POST is tested in apps/reads
+    "api:reads-search": ("api", frozenset()),  # POST only (officers, supervisors): tests/security
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (
         "api",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anpr_site.caching.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -296,8 +297,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"no_query_strings": {"()": "anpr_site.access_log.DropQueryStrings"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The servers' access logs: paths only, never query strings (anpr_site/access_log.py).
+    "loggers": {
+        name: {"handlers": ["console"], "filters": ["no_query_strings"], "propagate": False}
+        for name in ("uvicorn.access", "gunicorn.access")
+    },
 }
 
 # --- Change history (django-auditlog) ----------------------------------------------------
@@ -325,7 +332,11 @@ READ_CLOCK_SKEW = timedelta(seconds=env.int("READ_CLOCK_SKEW_SECONDS", default=3
 # How old a read a camera's own feed may send (its backlog after an outage); older ones are
 # back-loaded by an administrator.
 READ_FEED_MAX_AGE_DAYS = env.int("READ_FEED_MAX_AGE_DAYS", default=14)
-READ_EXPORT_MAX_ROWS = env.int("READ_EXPORT_MAX_ROWS", default=100_000)
+READ_EXPORT_MAX_ROWS = env.int("READ_EXPORT_MAX_ROWS", default=10_000)
+# Each person's allowance an hour, portal and API together; a refusal is audited.
+READ_SEARCHES_PER_HOUR = env.int("READ_SEARCHES_PER_HOUR", default=120)
+READ_EXPORTS_PER_HOUR = env.int("READ_EXPORTS_PER_HOUR", default=10)
+READ_VIEWS_PER_HOUR = env.int("READ_VIEWS_PER_HOUR", default=3000)
 READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024 * 1024)
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.

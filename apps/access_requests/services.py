@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from apps.reads.plates import normalise_vrm
+from apps.core.plates import normalise_vrm
 
 from .models import AccessRequest, AccessRequestEvent
 

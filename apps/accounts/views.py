@@ -200,7 +200,6 @@ def _show_token_once(request, user: User, token, secret: str):
     response = render(
         request, "accounts/token_issued.html", {"subject": user, "token": token, "secret": secret}
     )
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -216,6 +215,4 @@ def _show_secret_once(request, user: User, secret: str | None):
     # Rendered in the POST's own response and never stored in a page anyone can reload.
     if secret is None:
         return redirect("accounts:user_detail", pk=user.pk)
-    response = render(request, "accounts/enrolment.html", {"subject": user, **totp_enrolment(user, secret)})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "accounts/enrolment.html", {"subject": user, **totp_enrolment(user, secret)})

@@ -2,6 +2,10 @@
 
 import django_filters
 from django import forms
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from apps.core.plates import is_pattern, normalise_search, pattern_to_like
 
 from .models import SearchAudit, SecurityEvent
 
@@ -44,5 +48,13 @@ class SearchAuditFilter(django_filters.FilterSet):
         fields = ["username", "reference", "vrm", "kind", "after", "before"]
 
     def filter_vrm(self, queryset, name, value):
-        # Searches for a pattern are recorded as typed; match the plate inside them too.
-        return queryset.filter(vrm__icontains=value.replace(" ", "").upper())
+        # Plates are recorded normalised ('ab-12 cde' as AB12CDE). A plate asked for here also
+        # finds the patterns that would have matched it (AB1*, AB12?DE); a pattern asked for finds
+        # itself and the plates it covers.
+        asked = normalise_search(value)
+        if not asked:
+            return queryset.none()
+        if is_pattern(asked):
+            return queryset.filter(Q(vrm=asked) | Q(vrm__like=pattern_to_like(asked)))
+        covering = RawSQL("%s LIKE translate(vrm, '*?', '%%_')", [asked], output_field=BooleanField())
+        return queryset.filter(Q(vrm=asked) | (Q(vrm__contains="*") | Q(vrm__contains="?")) & Q(covering))

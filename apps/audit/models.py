@@ -13,6 +13,7 @@ class SecurityEvent(models.Model):
         LOCKOUT = "lockout", "Locked out"
         LOGOUT = "logout", "Signed out"
         ACCOUNT_CHANGE = "account_change", "Account changed"
+        THROTTLED = "throttled", "Refused: too many searches"
         API_TOKEN = "api_token", "API token issued, revoked or expired"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -43,6 +44,7 @@ class SearchAudit(models.Model):
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
         VIEW = "view", "Read opened"
+        IMAGE = "image", "Evidence image opened"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -51,7 +53,10 @@ class SearchAudit(models.Model):
     purpose = models.TextField()
     reference = models.CharField(max_length=100, db_index=True)
     vrm = models.CharField(
-        max_length=32, blank=True, db_index=True, help_text="The plate or pattern asked for."
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text="The plate or pattern asked for, normalised (as typed: in filters).",
     )
     filters = models.JSONField(default=dict)
     access_request_id = models.BigIntegerField(null=True, db_index=True)
@@ -61,6 +66,8 @@ class SearchAudit(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # A user's searches in the last hour are counted before each new one (the allowance).
+        indexes = [models.Index(fields=["user_id", "at"], name="searchaudit_user_recent")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} by {self.username} ({self.reference})"

@@ -38,20 +38,23 @@ def search_record(
     kind: SearchAudit.Kind,
     purpose: str,
     reference: str,
+    vrm: str,
     filters: dict,
     result_count: int,
     result_count_capped: bool = False,
     access_request_id: int | None = None,
     via: str = "portal",
 ) -> SearchAudit:
-    """Append the record of one search (or export, history, opened read) before its results leave."""
+    """Append the record of one search (or export, history, opened read or image) before its
+    results leave. `vrm` is the plate or pattern normalised, so an auditor finds 'AB12 CDE' and
+    'ab-12-cde' under AB12CDE; `filters` keeps the criteria as given."""
     return SearchAudit.objects.create(
         kind=kind,
         username=user.get_username(),
         user_id=user.pk,
         purpose=purpose,
         reference=reference,
-        vrm=str(filters.get("vrm", ""))[:32],
+        vrm=vrm[:32],
         filters=filters,
         access_request_id=access_request_id,
         result_count=result_count,

@@ -13,12 +13,7 @@ from apps.accounts.roles import CAMERA
 from apps.audit.models import SecurityEvent
 from apps.audit.services import security_event_record
 
-from .models import Camera, CameraAccount
-
-
-def clean_code(code: str) -> str:
-    """Camera codes as devices send them and the registry holds them: trimmed, upper case."""
-    return code.strip().upper()
+from .models import Camera, CameraAccount, clean_code
 
 
 @transaction.atomic

@@ -92,4 +92,5 @@ def _gateway_token(out) -> None:
     camera_account_bind(account=gateway, camera_codes=[row[0] for row in CAMERAS], actor=None)
     api_tokens_revoke_all(user=gateway, actor=None, reason="demo restarted")
     _, secret = api_token_issue(user=gateway, actor=None, label="demo gateway")
-    out.write(f"\nCamera gateway ({GATEWAY}) API token: {secret}\n")
+    out.write(f"\nCamera gateway API token: {secret}")
+    out.write(f"  ({GATEWAY}, posts for every demo camera; a new token at each start)\n")

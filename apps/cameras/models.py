@@ -5,6 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 
 
+def clean_code(code: str) -> str:
+    """A camera code as devices send it and the registry holds it: trimmed, upper case."""
+    return code.strip().upper()
+
+
 class Camera(models.Model):
     """A fixed or vehicle-mounted ANPR camera; its exact location is disclosed only to those allowed."""
 

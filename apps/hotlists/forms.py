@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apps.reads.plates import normalise_vrm
+from apps.core.plates import normalise_vrm
 
 from .models import Alert, Hotlist, HotlistEntry
 

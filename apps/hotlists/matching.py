@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.reads.plates import lookalike_key
+from apps.core.plates import lookalike_key
 
 from .models import Alert, HotlistEntry
 

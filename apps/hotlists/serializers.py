@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.reads.plates import VRM_MAX_LENGTH, normalise_vrm
+from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
 
 from .models import Alert, Hotlist, HotlistEntry
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.plates import lookalike_key, normalise_vrm
 from apps.reads.evidence import delete_unused_images
-from apps.reads.plates import lookalike_key, normalise_vrm
 
 from .models import Alert, Hotlist, HotlistEntry
 

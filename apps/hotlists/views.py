@@ -165,9 +165,7 @@ def alert_plate(request, pk: int):
     alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
     if not alert.plate_image:
         raise Http404("No plate patch.")
-    response = FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
-    response["Cache-Control"] = "private, max-age=600"
-    return response
+    return FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
 
 
 @requires("hotlists.view_alert")
@@ -182,7 +180,6 @@ async def alert_stream(request):
     # an alert published in between would otherwise reach neither the stream nor `missed`.
     events = _events(*await _subscribed(), user_id, missed, ends_at)
     response = StreamingHttpResponse(events, content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
     return response
 

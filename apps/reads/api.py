@@ -1,35 +1,54 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required)."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, Throttled, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.cameras.bindings import cameras_bound_to, clean_code, is_in_vehicle_unit
+from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
+from apps.cameras.models import clean_code
 from apps.hotlists.selectors import hit_audience
 
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
 from .models import Read
-from .selectors import NEWEST_FIRST, SearchNotRecorded, search_reads
+from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, search_reads
 from .serializers import ReadInputSerializer, ReadOutputSerializer
 from .services import BatchRejected, ingest_reads
+
+MAX_PAGE_SIZE = 200
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("purpose", str, required=True, description="Why you are searching."),
     OpenApiParameter("reference", str, required=True, description="Incident or case number."),
-    OpenApiParameter("vrm", str, description="Exact plate, or a pattern with * and ?."),
+    OpenApiParameter(
+        "vrm",
+        str,
+        description="Exact plate, or a pattern with * (any run) and ? (exactly one character) "
+        "and at least 3 known characters. Without one: camera or area and at most 24 hours.",
+    ),
     OpenApiParameter("seen_after", OpenApiTypes.DATETIME),
     OpenApiParameter("seen_before", OpenApiTypes.DATETIME),
     OpenApiParameter("camera", str, description="Camera codes, comma-separated."),
     OpenApiParameter("area", str),
     OpenApiParameter("min_confidence", float),
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
+    OpenApiParameter("page_size", int, description=f"Reads per page, at most {MAX_PAGE_SIZE}."),
 ]
+READ_PAGE = inline_serializer(
+    "ReadPage",
+    {
+        "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True),
+        "results": serializers.ListField(child=serializers.DictField()),
+    },
+)
 
 
 class AuditUnavailable(APIException):
@@ -41,7 +60,33 @@ class NewestFirst(CursorPagination):
     ordering = NEWEST_FIRST
     page_size = 50
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = MAX_PAGE_SIZE
+
+
+class NewestFirstFromBody(NewestFirst):
+    """Pages of a posted search: the cursor and page size come in the body, and `next` and
+    `previous` are cursors to post again (an address would carry the criteria into logs)."""
+
+    def get_page_size(self, request):
+        return super().get_page_size(_QueryView(request))
+
+    def decode_cursor(self, request):
+        return super().decode_cursor(_QueryView(request))
+
+    def encode_cursor(self, cursor):
+        return parse_qs(urlsplit(super().encode_cursor(cursor)).query)[self.cursor_query_param][0]
+
+
+class _QueryView:
+    """A posted body seen as query parameters, for DRF's cursor pagination."""
+
+    def __init__(self, request) -> None:
+        self._request = request
+        body = request.data if isinstance(request.data, dict) else {}
+        self.query_params = {key: str(value) for key, value in body.items() if key in ("cursor", "page_size")}
+
+    def build_absolute_uri(self):
+        return self._request.build_absolute_uri()
 
 
 class ReadsApi(APIView):
@@ -50,35 +95,10 @@ class ReadsApi(APIView):
     @extend_schema(
         summary="Search reads inside your access window (audited)",
         parameters=SEARCH_PARAMETERS,
-        responses=inline_serializer(
-            "ReadPage",
-            {
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
+        responses=READ_PAGE,
     )
     def get(self, request):
-        filters = ReadFilter(request.query_params)
-        purpose = SearchPurposeForm(request.query_params)
-        if not (filters.is_valid() & purpose.is_valid()):
-            raise ValidationError({**filters.errors, **purpose.errors})
-        try:
-            result = search_reads(
-                request.user,
-                filters=filters,
-                purpose=purpose.cleaned_data["purpose"],
-                reference=purpose.cleaned_data["reference"],
-                access_request=purpose.cleaned_data["access_request"],
-                via="api",
-            )
-        except SearchNotRecorded as failure:
-            raise AuditUnavailable(str(failure)) from failure
-        paginator = NewestFirst()
-        page = paginator.paginate_queryset(result.reads, request, view=self)
-        context = {"request": request, "search_id": result.audit.pk}
-        return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)
+        return _search(request, request.query_params, NewestFirst(), self)
 
     @extend_schema(
         summary="Submit a batch of reads (all or nothing; duplicates are counted, not stored)",
@@ -152,3 +172,64 @@ def _hits_for_the_crew(user, alerts: list) -> list[dict]:
         for alert in alerts
         if hit_audience(alert.hotlist) is None
     ]
+
+
+class ReadSearchApi(APIView):
+    """The same search as GET /api/v1/reads/, its criteria in a JSON body instead of the address."""
+
+    required_permissions = {"POST": ("reads.view_read",)}
+
+    @extend_schema(
+        summary="Search reads inside your access window (audited); criteria in the body",
+        request=inline_serializer(
+            "ReadSearch",
+            {
+                "purpose": serializers.CharField(),
+                "reference": serializers.CharField(),
+                "vrm": serializers.CharField(required=False),
+                "seen_after": serializers.DateTimeField(required=False),
+                "seen_before": serializers.DateTimeField(required=False),
+                "camera": serializers.CharField(required=False, help_text="Camera codes, comma-separated."),
+                "area": serializers.CharField(required=False),
+                "min_confidence": serializers.FloatField(required=False),
+                "access_request": serializers.IntegerField(required=False),
+                "cursor": serializers.CharField(required=False, help_text="`next` or `previous` of a page."),
+                "page_size": serializers.IntegerField(required=False, max_value=MAX_PAGE_SIZE),
+            },
+        ),
+        responses=READ_PAGE,
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError({"criteria": ["Send the criteria as a JSON object."]})
+        criteria = {key: _as_text(value) for key, value in request.data.items() if value is not None}
+        return _search(request, criteria, NewestFirstFromBody(), self)
+
+
+def _as_text(value):
+    # Camera codes may come as a JSON list; everything else is read as the form reads it.
+    return ",".join(str(item) for item in value) if isinstance(value, list) else value
+
+
+def _search(request, criteria, paginator: NewestFirst, view):
+    """One audited search over the API, from query parameters or a posted body alike."""
+    filters = ReadFilter(criteria)
+    purpose = SearchPurposeForm(criteria)
+    if not (filters.is_valid() & purpose.is_valid()):
+        raise ValidationError({**filters.errors, **purpose.errors})
+    try:
+        result = search_reads(
+            request.user,
+            filters=filters,
+            purpose=purpose.cleaned_data["purpose"],
+            reference=purpose.cleaned_data["reference"],
+            access_request=purpose.cleaned_data["access_request"],
+            via="api",
+        )
+    except SearchNotRecorded as failure:
+        raise AuditUnavailable(str(failure)) from failure
+    except SearchThrottled as refused:
+        raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
+    page = paginator.paginate_queryset(result.reads, request, view=view)
+    context = {"request": request, "search_id": result.audit.pk}
+    return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)

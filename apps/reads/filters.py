@@ -1,16 +1,53 @@
-"""Search criteria for reads: one definition for the portal's search page and GET /api/v1/reads/.
+"""Search criteria for reads: one definition for the portal's search pages and the API.
 
 `ReadFilter` validates and applies the filters; `SearchPurposeForm` holds what every search
 must state (purpose and reference) and the optional access request it is made under.
+
+A search is narrow or it is refused: a plate (or a pattern with at least MIN_KNOWN_CHARACTERS
+letters and digits), or else named cameras or an area within at most NARROW_RANGE of time
+(the "who passed here then" question). Nothing returns a whole window of reads.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import django_filters
 from django import forms
 
+from apps.cameras.models import clean_code
+from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm, pattern_to_like
+
 from .models import Read
-from .plates import is_pattern, normalise_pattern, normalise_vrm, pattern_to_like
+
+MIN_KNOWN_CHARACTERS = 3
+NARROW_RANGE = timedelta(hours=24)
+TOO_BROAD = (
+    f"Give a plate, or a pattern with at least {MIN_KNOWN_CHARACTERS} known letters or digits. "
+    f"Without one, name cameras or an area and a time range of at most {NARROW_RANGE.days * 24} hours "
+    "(both 'seen after' and 'seen before')."
+)
+
+
+class CriteriaForm(forms.Form):
+    """The criteria as a whole: each field is checked by its filter, the combination here."""
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("seen_after"), data.get("seen_before")
+        if after and before and after > before:
+            raise forms.ValidationError("'Seen after' is later than 'seen before': nothing could match.")
+        if self.errors or not _too_broad(data):
+            return data
+        raise forms.ValidationError(TOO_BROAD, code="too_broad")
+
+
+def _too_broad(data: dict) -> bool:
+    vrm = data.get("vrm") or ""
+    if vrm and (not is_pattern(vrm) or known_characters(vrm) >= MIN_KNOWN_CHARACTERS):
+        return False
+    after, before = data.get("seen_after"), data.get("seen_before")
+    place = data.get("camera") or data.get("area")
+    return not (place and after and before and before - after <= NARROW_RANGE)
 
 
 class ReadFilter(django_filters.FilterSet):
@@ -39,8 +76,15 @@ class ReadFilter(django_filters.FilterSet):
         field_name="confidence",
         lookup_expr="gte",
         label="Minimum confidence",
+        min_value=0,
+        max_value=1,
         widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
     )
+
+    class Meta:
+        model = Read
+        fields: list[str] = []
+        form = CriteriaForm
 
     def __init__(self, data=None, **kwargs) -> None:
         # Its own queryset is empty on purpose: results come only from the selector, which
@@ -50,13 +94,13 @@ class ReadFilter(django_filters.FilterSet):
     def filter_vrm(self, queryset, name, value):
         if is_pattern(value):
             pattern = normalise_pattern(value)
-            if pattern.strip("*?") == "":
-                return queryset  # '*' alone asks for everything: no plate filter
-            return queryset.filter(vrm__like=pattern_to_like(pattern))
+            if pattern == "*":
+                return queryset  # any plate at all: allowed only narrowed by place and time
+            return queryset.filter(vrm__like=pattern_to_like(pattern))  # '?' is exactly one character
         return queryset.filter(vrm=normalise_vrm(value))
 
     def filter_cameras(self, queryset, name, value):
-        codes = [code.strip().upper() for code in value.split(",") if code.strip()]
+        codes = [clean_code(code) for code in value.split(",") if code.strip()]
         return queryset.filter(camera__code__in=codes) if codes else queryset
 
     @property

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from apps.core.spreadsheets import safe_row
+
 from .selectors import reads_for_national_export
 
 FORMAT, VERSION = "anpr-national-export", 1
@@ -77,7 +79,7 @@ def _write_csv(path: Path, day: date) -> tuple[str, int, int]:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         for row in reads_for_national_export(day, tuple(FIELDS.values())):
-            writer.writerow(_cells(row))
+            writer.writerow(safe_row(_cells(row)))
             rows += 1
             if rows % 10_000 == 0:
                 size += _flush(buffer, stream, digest)

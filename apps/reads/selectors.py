@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.audit.models import SearchAudit
-from apps.audit.services import search_record
+from apps.audit.models import SearchAudit, SecurityEvent
+from apps.audit.services import search_record, security_event_record
+from apps.core.plates import normalise_search
 
 from .access_window import access_grants, check_range_reachable, visible_q
 from .filters import ReadFilter
@@ -20,10 +22,32 @@ from .models import Read
 
 COUNT_CAP = 10_000
 NEWEST_FIRST = ("-seen_at", "-id")
+# Each kind of access counts against an allowance per hour: (its setting, what it counts).
+SEARCHES = ("READ_SEARCHES_PER_HOUR", "searches")
+EXPORTS = ("READ_EXPORTS_PER_HOUR", "exports")
+VIEWS = ("READ_VIEWS_PER_HOUR", "opened reads and images")
+ALLOWANCES = {
+    SearchAudit.Kind.SEARCH: SEARCHES,
+    SearchAudit.Kind.HISTORY: SEARCHES,
+    SearchAudit.Kind.EXPORT: EXPORTS,
+    SearchAudit.Kind.VIEW: VIEWS,
+    SearchAudit.Kind.IMAGE: VIEWS,
+}
+HOUR = timedelta(hours=1)
+# Searches whose results (reads, images, further pages, an export) can be opened again later.
+REOPENED = (SearchAudit.Kind.SEARCH, SearchAudit.Kind.HISTORY, SearchAudit.Kind.EXPORT)
 
 
 class SearchNotRecorded(Exception):
     """The audit row could not be written, so the search is refused."""
+
+
+class SearchThrottled(Exception):
+    """The user made as many searches (or exports, or opened reads) as an hour allows."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -41,29 +65,35 @@ def search_reads(
     access_request: int | None = None,
     kind: SearchAudit.Kind = SearchAudit.Kind.SEARCH,
     via: str = "portal",
+    count_cap: int = COUNT_CAP,
 ) -> SearchResult:
     """Reads matching valid `filters` that the user may see, newest first; audited before returning.
 
-    Refuses (PermissionDenied) an unusable access request or a range wholly outside the window.
-    If the audit row cannot be written, the search fails with it.
+    The audit row counts the results up to `count_cap` (an export's row limit: its count is
+    then exactly the rows exported). Refuses (PermissionDenied) an unusable access request or a
+    range wholly outside the window, and (SearchThrottled) a user past the hour's allowance. If
+    the audit row cannot be written, the search fails with it.
     """
     if not purpose.strip() or not reference.strip():
         raise ValueError("Every search needs a purpose and a reference.")
     now = timezone.now()
     grants = access_grants(user, access_request=access_request, now=now)
     check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
+    _check_allowance(user, kind, now, via=via)
     reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
+    asked = filters.form.cleaned_data.get("vrm") or ""
     try:
         with transaction.atomic():
-            count = reads.order_by().values("id")[: COUNT_CAP + 1].count()
+            count = reads.order_by().values("id")[: count_cap + 1].count()
             audit = search_record(
                 user=user,
                 kind=kind,
                 purpose=purpose,
                 reference=reference,
+                vrm=normalise_search(asked),
                 filters=filters.criteria,
-                result_count=min(count, COUNT_CAP),
-                result_count_capped=count > COUNT_CAP,
+                result_count=min(count, count_cap),
+                result_count_capped=count > count_cap,
                 access_request_id=access_request,
                 via=via,
             )
@@ -74,32 +104,98 @@ def search_reads(
     return SearchResult(reads=reads.select_related("camera"), audit=audit)
 
 
+def reads_of_search(user, *, search_id: int) -> tuple[QuerySet[Read], SearchAudit]:
+    """The results of the user's own earlier search, found again: its stored criteria applied to
+    what the user may see now. Raises SearchAudit.DoesNotExist when it is not theirs to reopen
+    (another's, a read opened rather than a search, or criteria no longer valid), and
+    PermissionDenied when the access request it was made under is no longer usable."""
+    search, filters = _earlier_search(user, search_id)
+    grants = access_grants(user, access_request=search.access_request_id, now=timezone.now())
+    reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST).select_related("camera")
+    return reads, search
+
+
+def search_again(
+    user, *, search_id: int, kind: SearchAudit.Kind, via: str = "portal", count_cap: int = COUNT_CAP
+) -> SearchResult:
+    """The user's own earlier search run again as `kind` (an export of its results), under its
+    purpose, reference and access request; audited like any search."""
+    search, filters = _earlier_search(user, search_id)
+    return search_reads(
+        user,
+        filters=filters,
+        purpose=search.purpose,
+        reference=search.reference,
+        access_request=search.access_request_id,
+        kind=kind,
+        via=via,
+        count_cap=count_cap,
+    )
+
+
+def _earlier_search(user, search_id: int) -> tuple[SearchAudit, ReadFilter]:
+    search = SearchAudit.objects.get(pk=search_id, user_id=user.pk, kind__in=REOPENED)
+    filters = ReadFilter(search.filters)
+    if not filters.is_valid():
+        raise SearchAudit.DoesNotExist("The search's criteria are no longer accepted; search again.")
+    return search, filters
+
+
 def read_from_search(
-    user, *, search_id: int, day: date, read_id: int, record_view: bool
+    user,
+    *,
+    search_id: int,
+    day: date,
+    read_id: int,
+    kind: SearchAudit.Kind = SearchAudit.Kind.VIEW,
+    via: str = "portal",
 ) -> tuple[Read, SearchAudit]:
-    """One read reached from the user's own earlier search, still inside what they may see.
+    """One read of the user's own earlier search, only if it still meets that search's criteria
+    and the user's access window; opening it (or one of its images: kind IMAGE) is audited first.
 
     Raises Read.DoesNotExist or SearchAudit.DoesNotExist when either is not theirs to open.
     """
-    search = SearchAudit.objects.get(pk=search_id, user_id=user.pk)
-    grants = access_grants(user, access_request=search.access_request_id, now=timezone.now())
+    _check_allowance(user, kind, timezone.now(), via=via)
+    reads, search = reads_of_search(user, search_id=search_id)
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-    read = (
-        _visible(grants)
-        .select_related("camera")
-        .get(id=read_id, seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
-    )
-    if record_view:
+    read = reads.get(id=read_id, seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
+    try:
         search_record(
             user=user,
-            kind=SearchAudit.Kind.VIEW,
+            kind=kind,
             purpose=search.purpose,
             reference=search.reference,
-            filters={"vrm": read.vrm, "read": read.id, "search": search.pk},
+            vrm=read.vrm,
+            filters={"read": read.id, "search": search.pk},
             result_count=1,
             access_request_id=search.access_request_id,
+            via=via,
         )
+    except DatabaseError as failure:
+        raise SearchNotRecorded("Opening the read could not be recorded in the audit trail.") from failure
     return read, search
+
+
+def _check_allowance(user, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:
+    """Refuse (and record the refusal) when the user used up the hour's allowance for this kind."""
+    setting, counted = ALLOWANCES[kind]
+    allowance = getattr(settings, setting)
+    same = [other for other, shared in ALLOWANCES.items() if shared == ALLOWANCES[kind]]
+    recent = SearchAudit.objects.filter(user_id=user.pk, kind__in=same, at__gte=now - HOUR)
+    if recent.count() < allowance:
+        return
+    oldest = recent.order_by("at").values_list("at", flat=True)[:1].get()
+    retry_after = max(1, int((oldest + HOUR - now).total_seconds()) + 1)
+    security_event_record(
+        kind=SecurityEvent.Kind.THROTTLED,
+        username=user.get_username(),
+        detail={"refused": kind, "allowance_per_hour": allowance, "via": via},
+    )
+    raise SearchThrottled(
+        f"You have reached the limit of {allowance} {counted} an hour. "
+        f"Try again in {retry_after // 60 + 1} minutes; if your work needs more, ask your supervisor.",
+        retry_after=retry_after,
+    )
 
 
 def _visible(grants) -> QuerySet[Read]:

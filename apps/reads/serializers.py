@@ -44,7 +44,16 @@ class ReadInputSerializer(serializers.Serializer):
     overview_image = EvidenceImageField(
         required=False, allow_null=True, allow_blank=False, trim_whitespace=False
     )
-    direction = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    direction = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$",
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={
+            "invalid": "Letters, digits, spaces, '.', '/' and '-', starting with a letter or digit."
+        },
+    )
     lane = serializers.IntegerField(min_value=0, max_value=32, required=False, allow_null=True)
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)

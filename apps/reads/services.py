@@ -15,13 +15,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.cameras.models import Camera
+from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
 from apps.hotlists.live import publish
 from apps.hotlists.matching import StoredRead, raise_alerts
 
 from .evidence import CheckedImage, store_image
 from .models import Read
 from .partitions import ensure_partitions
-from .plates import VRM_MAX_LENGTH, normalise_vrm
 
 
 @dataclass

@@ -11,52 +11,72 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.core.plates import is_pattern
+from apps.core.spreadsheets import safe_row
 
 from .access_window import AccessRequestNotUsable, OutsideAccessWindow
 from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
 from .filters import ReadFilter, SearchPurposeForm
 from .models import Read
-from .selectors import SearchNotRecorded, read_from_search, search_reads
+from .selectors import (
+    SearchNotRecorded,
+    SearchThrottled,
+    read_from_search,
+    reads_of_search,
+    search_again,
+    search_reads,
+)
 from .services import BatchRejected, ingest_reads
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 500
+IMAGES = {"plate": "plate_image", "overview": "overview_image"}
+# A search refused: outside the window, an unusable access request, too many, or not recorded.
+REFUSALS = (OutsideAccessWindow, AccessRequestNotUsable, SearchThrottled, SearchNotRecorded)
 
 
 @requires("reads.view_read")
 def search(request):
-    """The search form; with a purpose and reference given, the results (audited)."""
-    asked = bool(request.GET)
-    filters = ReadFilter(request.GET or None)
+    """The search form. Criteria are posted, never put in the address (which browsers keep and
+    servers log); the answer is the first page of results, audited before it is shown."""
+    if request.method == "POST" and "search" in request.POST:
+        return _more_results(request)
+    filters = ReadFilter(request.POST or None)
     purpose = _purpose_form(request)
-    context = {"filters": filters, "purpose": purpose, "asked": asked}
-    if asked and filters.is_valid() & purpose.is_valid():
+    context = {"filters": filters, "purpose": purpose}
+    if request.method == "POST" and filters.is_valid() & purpose.is_valid():
         try:
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.SEARCH)
-        except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
-            context["refusal"] = str(refused)
-        except SearchNotRecorded as failure:
-            return render(request, "reads/search.html", context | {"refusal": str(failure)}, status=503)
-        else:
-            page = _keyset_page(result.reads, request.GET.get("before"))
-            context |= {
-                "result": result,
-                "reads": page["reads"],
-                "next_before": page["next_before"],
-                "query": _query_without(request, "before"),
-                "show_location": may_see_locations(request.user),
-            }
-    return render(request, "reads/search.html", context)
+        except REFUSALS as refused:
+            return _refused(request, "reads/search.html", context, refused)
+        context |= _page(request, result.reads, result.audit, before=None)
+    return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
+
+
+def _more_results(request):
+    """The next page of an earlier search of the user's, its stored criteria applied again."""
+    try:
+        reads, audit = reads_of_search(request.user, search_id=int(request.POST["search"]))
+    except (ValueError, SearchAudit.DoesNotExist, PermissionDenied) as gone:
+        raise Http404("That search is not one of yours to continue; search again.") from gone
+    context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=audit)}
+    return render(
+        request, "reads/search.html", context | _page(request, reads, audit, request.POST.get("before"))
+    )
 
 
 @requires("reads.view_read")
 def read_detail(request, day: date, read_id: int):
-    read, search_audit = _read_or_404(request, day, read_id, record_view=True)
+    try:
+        read, search_audit = _read_or_404(request, day, read_id, kind=SearchAudit.Kind.VIEW)
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _refused_plain(refused)
     return render(
         request,
         "reads/read_detail.html",
@@ -71,29 +91,37 @@ def read_detail(request, day: date, read_id: int):
 
 @requires("reads.view_read")
 def read_image(request, day: date, read_id: int, kind: str):
-    read, _ = _read_or_404(request, day, read_id, record_view=False)
-    name = {"plate": read.plate_image, "overview": read.overview_image}.get(kind)
+    if kind not in IMAGES:
+        raise Http404("No such image.")
+    try:
+        read, _ = _read_or_404(request, day, read_id, kind=SearchAudit.Kind.IMAGE)
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _refused_plain(refused)
+    name = getattr(read, IMAGES[kind])
     if not name:
         raise Http404("No such image.")
-    response = FileResponse(open_image(name), content_type=content_type(name))
-    response["Cache-Control"] = "private, max-age=600"
-    return response
+    return FileResponse(open_image(name), content_type=content_type(name))
 
 
 @requires("reads.view_read", "reads.export_read")
+@require_POST
 def export(request):
-    """The search's results as CSV, up to READ_EXPORT_MAX_ROWS rows (audited as an export)."""
-    filters, purpose = ReadFilter(request.GET), SearchPurposeForm(request.GET)
-    if not (filters.is_valid() & purpose.is_valid()):
-        messages.error(request, "An export needs the same purpose, reference and filters as a search.")
-        return redirect("reads:search")
+    """An earlier search's results as CSV, up to READ_EXPORT_MAX_ROWS rows, audited as an export
+    with the number of rows it holds."""
     try:
-        result = _search(request, filters, purpose, kind=SearchAudit.Kind.EXPORT)
+        result = search_again(
+            request.user,
+            search_id=int(request.POST.get("search", "")),
+            kind=SearchAudit.Kind.EXPORT,
+            count_cap=settings.READ_EXPORT_MAX_ROWS,
+        )
+    except (ValueError, SearchAudit.DoesNotExist) as gone:
+        raise Http404("That search is not one of yours to export; search again.") from gone
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _refused_plain(refused)
     except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
         raise PermissionDenied(str(refused)) from refused
-    except SearchNotRecorded as failure:
-        return HttpResponse(str(failure), status=503, content_type="text/plain")
-    rows = _export_rows(request.user, result.reads[: settings.READ_EXPORT_MAX_ROWS])
+    rows = _export_rows(request.user, result.reads[: result.audit.result_count])
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reads-{result.audit.pk}.csv"'
     return response
@@ -102,28 +130,29 @@ def export(request):
 @requires("reads.view_read")
 def vehicle_history(request):
     """Every permitted read of one plate, as a timeline and (for those allowed) on the map."""
-    filters = ReadFilter(request.GET or None)
+    filters = ReadFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
-    vrm = request.GET.get("vrm", "")
-    if vrm and "*" not in vrm and "?" not in vrm and filters.is_valid() & purpose.is_valid():
-        try:
-            result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
-        except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
-            context["refusal"] = str(refused)
-        except SearchNotRecorded as failure:
-            return render(request, "reads/history.html", context | {"refusal": str(failure)}, status=503)
-        else:
-            reads = list(result.reads[:HISTORY_LIMIT])
-            context |= {
-                "result": result,
-                "reads": reads,
-                "show_location": may_see_locations(request.user),
-                "markers": _markers(request.user, reads),
-                "tile_url": settings.MAP_TILE_URL,
-            }
-    elif vrm:
+    if request.method != "POST":
+        return render(request, "reads/history.html", context)
+    vrm = request.POST.get("vrm", "")
+    if not vrm or is_pattern(vrm):
         context["refusal"] = "Vehicle history needs one exact plate, not a pattern."
+        return render(request, "reads/history.html", context, status=400)
+    if not filters.is_valid() & purpose.is_valid():
+        return render(request, "reads/history.html", context, status=400)
+    try:
+        result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
+    except REFUSALS as refused:
+        return _refused(request, "reads/history.html", context, refused)
+    reads = list(result.reads[:HISTORY_LIMIT])
+    context |= {
+        "result": result,
+        "reads": reads,
+        "show_location": may_see_locations(request.user),
+        "markers": _markers(request.user, reads),
+        "tile_url": settings.MAP_TILE_URL,
+    }
     return render(request, "reads/history.html", context)
 
 
@@ -149,10 +178,18 @@ def back_load(request):
     return render(request, "reads/back_load.html", context)
 
 
-def _purpose_form(request) -> SearchPurposeForm:
+def _purpose_form(request, initial=None) -> SearchPurposeForm:
     from apps.access_requests.views import usable_choices
 
-    return SearchPurposeForm(request.GET or None, access_request_choices=usable_choices(request.user))
+    if initial is not None:  # a further page of a search: its purpose, shown again
+        data = {
+            "purpose": initial.purpose,
+            "reference": initial.reference,
+            "access_request": initial.access_request_id,
+        }
+        return SearchPurposeForm(initial=data, access_request_choices=usable_choices(request.user))
+    data = request.POST if request.method == "POST" else None
+    return SearchPurposeForm(data, access_request_choices=usable_choices(request.user))
 
 
 def _search(request, filters, purpose, *, kind):
@@ -166,9 +203,22 @@ def _search(request, filters, purpose, *, kind):
     )
 
 
-def _keyset_page(reads, before: str | None) -> dict:
-    # Newest first; "before" is the (seen_at, id) of the last read shown, so pages stay stable
-    # while new reads arrive.
+def _refused(request, template: str, context: dict, refused: Exception):
+    status = {SearchThrottled: 429, SearchNotRecorded: 503}.get(type(refused), 403)
+    response = render(request, template, context | {"refusal": str(refused)}, status=status)
+    if isinstance(refused, SearchThrottled):
+        response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+def _status(request, filters, purpose) -> int:
+    # A posted search with errors is a 400, so scripts and tests can tell it from results.
+    return 400 if request.method == "POST" and (filters.errors or purpose.errors) else 200
+
+
+def _page(request, reads, audit, before: str | None) -> dict:
+    """One page of results, newest first; "before" is the (seen_at, id) of the last read shown,
+    so pages stay stable while new reads arrive."""
     if before:
         try:
             seen_at, _, read_id = before.rpartition("~")
@@ -179,23 +229,31 @@ def _keyset_page(reads, before: str | None) -> dict:
     page = list(reads[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    return {"reads": page, "next_before": f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None}
+    return {
+        "result": {"audit": audit},
+        "reads": page,
+        "next_before": f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None,
+        "show_location": may_see_locations(request.user),
+    }
 
 
-def _query_without(request, key: str) -> str:
-    query = request.GET.copy()
-    query.pop(key, None)
-    return query.urlencode()
-
-
-def _read_or_404(request, day: date, read_id: int, *, record_view: bool):
+def _read_or_404(request, day: date, read_id: int, *, kind):
     try:
         search_id = int(request.GET.get("search", ""))
-        return read_from_search(
-            request.user, search_id=search_id, day=day, read_id=read_id, record_view=record_view
-        )
-    except (ValueError, Read.DoesNotExist, SearchAudit.DoesNotExist) as missing:
+        return read_from_search(request.user, search_id=search_id, day=day, read_id=read_id, kind=kind)
+    except (ValueError, Read.DoesNotExist, SearchAudit.DoesNotExist, PermissionDenied) as missing:
         raise Http404("No such read in your searches.") from missing
+
+
+def _refused_plain(refused: Exception) -> HttpResponse:
+    """A refused image, read or export: what _refused says, as text."""
+    throttled = isinstance(refused, SearchThrottled)
+    response = HttpResponse(
+        str(refused), status=429 if throttled else 503, content_type="text/plain; charset=utf-8"
+    )
+    if throttled:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _export_rows(user, reads):
@@ -237,7 +295,7 @@ def _export_rows(user, reads):
                 read.latitude if read.latitude is not None else read.camera.latitude,
                 read.longitude if read.longitude is not None else read.camera.longitude,
             ]
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

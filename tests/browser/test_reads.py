@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
@@ -45,14 +46,20 @@ def test_an_officer_searches_with_a_pattern_and_opens_a_read(make_user, sign_in_
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("results")
     assert results.locator(".vrm").all_inner_texts() == ["BR12OWS", "BR12OWT"]
+    expect(page.locator("img.thumb").first).to_have_js_property("complete", True)
     assert page.locator("img.thumb").first.evaluate("img => img.naturalWidth") > 0  # the patch loaded
     results.get_by_role("link", name="Open").first.click()
     facts = page.get_by_test_id("read-facts").inner_text()
     assert "CAM-BR" in facts and "Browser town" in facts and "INC-77" in facts
+    expect(page.locator("img.evidence-plate")).to_have_js_property("complete", True)
     assert page.locator("img.evidence-plate").evaluate("img => img.naturalWidth") > 0
+    # Every image is an audited view of its own (nothing is cached): the thumbnail, then the read
+    # and its plate patch.
     assert list(SearchAudit.objects.order_by("id").values_list("kind", "reference")) == [
         ("search", "INC-77"),
+        ("image", "INC-77"),
         ("view", "INC-77"),
+        ("image", "INC-77"),
     ]
 
 

@@ -30,6 +30,7 @@ NAVIGATION = {
         "Back-load reads",
         "Retention and jobs",
         "Users and roles",
+        "Camera accounts",
         *MINE,
     ],
 }

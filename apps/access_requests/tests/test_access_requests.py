@@ -54,7 +54,7 @@ def file(officer, **overrides):
 
 
 def plates(api, **params):
-    response = api.get(URL, {"vrm": "*", **PURPOSE, **params})
+    response = api.get(URL, {"vrm": "O?12*", **PURPOSE, **params})
     return response.status_code, sorted(
         r["vrm"] + "@" + r["camera"]["code"] for r in response.json().get("results", [])
     )

@@ -63,6 +63,7 @@ def test_postgres_refuses_to_change_the_search_audit_too(make_user):
         kind=SearchAudit.Kind.SEARCH,
         purpose="p",
         reference="r",
+        vrm="",
         filters={},
         result_count=0,
     )
@@ -82,6 +83,7 @@ def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_
         kind=SearchAudit.Kind.SEARCH,
         purpose="Burglary suspect vehicle",
         reference="CASE-1",
+        vrm="AB12*",
         filters={"vrm": "AB12*"},
         result_count=3,
     )
@@ -90,6 +92,7 @@ def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_
         kind=SearchAudit.Kind.EXPORT,
         purpose="Missing person enquiry",
         reference="CASE-2",
+        vrm="XY99ZZZ",
         filters={"vrm": "XY99ZZZ"},
         result_count=1,
     )

@@ -24,7 +24,7 @@ ranges = st.tuples(
     st.one_of(st.none(), st.integers(min_value=-60, max_value=MINUTES_IN_RETENTION)),
     st.one_of(st.none(), st.integers(min_value=-60, max_value=MINUTES_IN_RETENTION)),
 )
-plates = st.sampled_from(["AB12CDE", "AB1*", "*", "?B12CDE", "ZZ99ZZZ", "*CD*"])
+plates = st.sampled_from(["AB12CDE", "AB1*", "?B12CDE", "ZZ99ZZZ", "*2CD*", "AB12???"])
 roles = st.sampled_from(["officer", "supervisor"])
 
 
@@ -58,6 +58,8 @@ def test_no_read_outside_the_window_ever_leaves(
             if before is not None:
                 params["seen_before"] = (now - timedelta(minutes=before)).isoformat()
             window = django_settings.READ_ACCESS_STANDARD_DAYS * 24 * 60
+            if after is not None and before is not None and after < before:
+                raise Rollback  # 'seen after' later than 'seen before': refused as asking for nothing
             returned = _returned(via, user, params, api_client_for, sign_in_client)
             oldest_allowed = timezone.now() - timedelta(minutes=window)
             assert all(seen_at >= oldest_allowed for seen_at in returned)
@@ -81,8 +83,8 @@ def _returned(via, user, params, api_client_for, sign_in_client):
         assert response.status_code in {200, 403}
         return [parse_datetime(r["seen_at"]) for r in response.json().get("results", [])]
     client = sign_in_client(user, Client())
-    response = client.get("/reads/", params)
-    assert response.status_code == 200
+    response = client.post("/reads/", params)
+    assert response.status_code in {200, 403}
     return [read.seen_at for read in response.context.get("reads") or []]
 
 

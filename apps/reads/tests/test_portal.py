@@ -45,7 +45,14 @@ def read_with_images(make_user, api_client_for, settings, tmp_path):
 
 
 def search(client, **params):
-    return client.get("/reads/", {**PURPOSE, **params})
+    return client.post("/reads/", {**PURPOSE, **params})
+
+
+def export(client, **params):
+    search(client, **params)
+    return client.post(
+        "/reads/export.csv", {"search": SearchAudit.objects.filter(kind="search").latest("pk").pk}
+    )
 
 
 def test_the_form_alone_runs_no_search(officer_client):
@@ -55,7 +62,8 @@ def test_the_form_alone_runs_no_search(officer_client):
 
 
 def test_search_without_purpose_shows_the_errors_and_runs_nothing(officer_client, read_with_images):
-    response = officer_client.get("/reads/", {"vrm": "PO12RTL"})
+    response = officer_client.post("/reads/", {"vrm": "PO12RTL"})
+    assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert not SearchAudit.objects.exists()
 
@@ -64,7 +72,7 @@ def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_wi
     response = search(officer_client, vrm="po12 rtl")
     page = response.content.decode()
     assert "PO12RTL" in page
-    audit = SearchAudit.objects.get()
+    audit = SearchAudit.objects.get(kind="search")
     detail_url = f"/reads/{read_with_images.day}/{read_with_images.id}/?search={audit.pk}"
     assert detail_url.replace("?", "?") in page.replace("&amp;", "&")
     detail = officer_client.get(detail_url).content.decode()
@@ -77,12 +85,14 @@ def test_images_are_served_only_through_the_users_own_search(
     officer_client, read_with_images, make_user, sign_in_client
 ):
     search(officer_client, vrm="PO12RTL")
-    audit = SearchAudit.objects.get()
+    audit = SearchAudit.objects.get(kind="search")
     url = f"/reads/{read_with_images.day}/{read_with_images.id}/plate/"
     response = officer_client.get(url, {"search": audit.pk})
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == image_bytes()
+    assert response["Cache-Control"] == "no-store"
+    assert SearchAudit.objects.filter(kind="image", reference=audit.reference).count() == 1
     assert officer_client.get(url).status_code == 404  # no search named
     colleague = sign_in_client(make_user("officer"), Client())
     assert colleague.get(url, {"search": audit.pk}).status_code == 404  # someone else's search
@@ -108,12 +118,13 @@ def test_a_range_wholly_outside_the_window_is_explained(officer_client):
 
 
 def test_export_is_audited_and_hides_locations_without_the_permission(officer_client, read_with_images):
-    response = officer_client.get("/reads/export.csv", {"vrm": "PO12RTL", **PURPOSE})
+    response = export(officer_client, vrm="PO12RTL")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [row["vrm"] for row in rows] == ["PO12RTL"]
     assert "latitude" not in rows[0]
-    assert SearchAudit.objects.get().kind == "export"
+    exported = SearchAudit.objects.get(kind="export")
+    assert (exported.result_count, exported.reference) == (1, PURPOSE["reference"])
 
 
 def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, read_with_images):
@@ -122,17 +133,17 @@ def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, 
     user = make_user("officer")
     user.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
     client = sign_in_client(user, Client())
-    response = client.get("/reads/export.csv", {"vrm": "PO12RTL", **PURPOSE})
+    response = export(client, vrm="PO12RTL")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert float(rows[0]["latitude"]) == read_with_images.camera.latitude
 
 
 def test_vehicle_history_is_audited_and_needs_an_exact_plate(officer_client, read_with_images):
-    page = officer_client.get("/reads/history/", {"vrm": "PO12RTL", **PURPOSE}).content.decode()
+    page = officer_client.post("/reads/history/", {"vrm": "PO12RTL", **PURPOSE}).content.decode()
     assert 'data-testid="timeline"' in page and "CAM-P" in page
     assert 'id="map"' not in page  # officers may not see locations
     assert SearchAudit.objects.get().kind == "history"
-    refused = officer_client.get("/reads/history/", {"vrm": "PO1*", **PURPOSE}).content.decode()
+    refused = officer_client.post("/reads/history/", {"vrm": "PO1*", **PURPOSE}).content.decode()
     assert "one exact plate" in refused
 
 

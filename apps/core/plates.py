@@ -21,6 +21,17 @@ def is_pattern(text: str) -> bool:
     return "*" in text or "?" in text
 
 
+def known_characters(text: str) -> int:
+    """How many letters and digits a plate or pattern pins down ('AB?*' pins 2)."""
+    return len(normalise_vrm(text))
+
+
+def normalise_search(text: str) -> str:
+    """What a plate search is for, in one form whatever was typed: 'ab12 cde' and 'AB-12-CDE' are
+    'AB12CDE'; patterns keep their * and ?."""
+    return normalise_pattern(text) if is_pattern(text) else normalise_vrm(text)
+
+
 def pattern_to_like(pattern: str) -> str:
     """'AB1*' -> 'AB1%', 'A?12' -> 'A_12'. Plates hold no % or _, so nothing needs escaping."""
     return pattern.replace("*", "%").replace("?", "_")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.reads.plates import is_pattern, normalise_pattern, normalise_vrm, pattern_to_like
+from apps.core.plates import is_pattern, normalise_pattern, normalise_vrm, pattern_to_like
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,80 @@
+"""Finding 3: reads could be enumerated. Opening a read checked only that the search id was the
+user's own and the read inside the window, not that the read matched that search's criteria;
+read ids are sequential; evidence images were served with no audit row at all."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from apps.audit.models import SearchAudit
+from apps.cameras.tests.factories import CameraFactory
+from apps.reads.models import Read
+from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reads(make_user, api_client_for, settings, tmp_path):
+    """Three reads with images, one after another (sequential ids): two plates, two cameras."""
+    settings.MEDIA_ROOT = tmp_path
+    from django.utils import timezone
+
+    CameraFactory(code="CAM-E1")
+    CameraFactory(code="CAM-E2")
+    gateway = api_client_for(make_user("camera", cameras=["CAM-E1", "CAM-E2"]))
+    now = timezone.now()
+    for n, (camera, vrm) in enumerate([("CAM-E1", "EN12UME"), ("CAM-E1", "VI12CTM"), ("CAM-E2", "EN12UME")]):
+        seen = (now - timedelta(minutes=n)).isoformat()
+        body = {
+            "camera": camera,
+            "vrm": vrm,
+            "seen_at": seen,
+            "confidence": 0.9,
+            "plate_image": b64(image_bytes()),
+        }
+        assert gateway.post("/api/v1/reads/", [body], format="json").status_code == 201
+    return {(r.camera.code, r.vrm): r for r in Read.objects.select_related("camera")}
+
+
+def test_a_search_opens_only_the_reads_that_match_it(make_user, sign_in_client, reads):
+    officer = sign_in_client(make_user("officer"), Client())
+    officer.post("/reads/", {"vrm": "EN12UME", "camera": "CAM-E1", **PURPOSE})
+    search = SearchAudit.objects.get(kind="search")
+    mine, victim, elsewhere = (
+        reads["CAM-E1", "EN12UME"],
+        reads["CAM-E1", "VI12CTM"],
+        reads["CAM-E2", "EN12UME"],
+    )
+    assert officer.get(f"/reads/{mine.day}/{mine.id}/", {"search": search.pk}).status_code == 200
+    for other in (victim, elsewhere):  # the next id along, and the same plate at a camera not searched
+        assert officer.get(f"/reads/{other.day}/{other.id}/", {"search": search.pk}).status_code == 404
+        assert officer.get(f"/reads/{other.day}/{other.id}/plate/", {"search": search.pk}).status_code == 404
+    opened = SearchAudit.objects.filter(kind__in=["view", "image"]).values_list("filters__read", flat=True)
+    assert set(opened) == {mine.id}
+
+
+def test_every_image_is_audited_before_it_is_sent(make_user, sign_in_client, reads):
+    officer = sign_in_client(make_user("officer"), Client())
+    officer.post("/reads/", {"vrm": "EN12UME", **PURPOSE})
+    search = SearchAudit.objects.get(kind="search")
+    read = reads["CAM-E1", "EN12UME"]
+    response = officer.get(f"/reads/{read.day}/{read.id}/plate/", {"search": search.pk})
+    assert b"".join(response.streaming_content) == image_bytes()
+    [row] = SearchAudit.objects.filter(kind="image")
+    assert (row.vrm, row.reference, row.filters) == (
+        "EN12UME",
+        PURPOSE["reference"],
+        {"read": read.id, "search": search.pk},
+    )
+
+
+def test_an_opened_read_is_no_key_to_others(make_user, sign_in_client, reads):
+    """The id of a read-opened row is not a search: it opens nothing."""
+    officer = sign_in_client(make_user("officer"), Client())
+    officer.post("/reads/", {"vrm": "EN12UME", **PURPOSE})
+    read = reads["CAM-E1", "EN12UME"]
+    officer.get(f"/reads/{read.day}/{read.id}/", {"search": SearchAudit.objects.get(kind="search").pk})
+    view = SearchAudit.objects.get(kind="view")
+    assert officer.get(f"/reads/{read.day}/{read.id}/", {"search": view.pk}).status_code == 404
