@@ -14,9 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import CAMERA, PORTAL_ROLES, ROLES
+from apps.accounts.tests.factories import UserFactory
 from apps.accounts.tokens import api_token_issue
 from apps.cameras.bindings import camera_account_bind
-from apps.accounts.tests.factories import UserFactory
 
 PORTAL_ROLE_NAMES = PORTAL_ROLES
 ALL_ROLE_NAMES = ROLES

@@ -48,7 +48,8 @@ def street():
             "seen_after": ago(hours=25).isoformat(),
             "seen_before": ago(minutes=0).isoformat(),
         },
-        {"seen_after": ago(hours=2).isoformat(), "seen_before": ago(minutes=0).isoformat()},  # a time but no place
+        # a time but no place
+        {"seen_after": ago(hours=2).isoformat(), "seen_before": ago(minutes=0).isoformat()},
     ],
 )
 def test_broad_searches_are_refused_with_the_rule_explained(
