@@ -5,7 +5,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.cameras.disclosure import camera_as_disclosed
+from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.cameras.models import Camera
 
 from . import services
@@ -41,6 +41,7 @@ class FactorsSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     camera = serializers.SerializerMethodField()
+    site = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
     factors = FactorsSerializer()
@@ -52,6 +53,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "camera",
+            "site",
             "kind",
             "status",
             "author",
@@ -69,6 +71,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
     def get_camera(self, assessment) -> dict:
         # The camera's position only for those the registry's disclosure rule allows.
         return camera_as_disclosed(assessment.camera, self.context["request"].user)
+
+    def get_site(self, assessment) -> dict | None:
+        """The site assessed (recorded at submission), by the same disclosure rule as the camera's."""
+        if assessment.latitude is None or not may_see_locations(self.context["request"].user):
+            return None
+        return {"latitude": assessment.latitude, "longitude": assessment.longitude}
 
 
 class AssessmentInputSerializer(serializers.ModelSerializer):

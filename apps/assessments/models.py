@@ -29,6 +29,8 @@ class Assessment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         SUPERSEDED = "superseded", "Superseded"
+        # A review moved or decommissioned the camera: the approval no longer puts it live.
+        ENDED = "ended", "Ended by review"
 
     class Level(models.TextChoices):
         LOW = "low", "Low"
@@ -47,6 +49,10 @@ class Assessment(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
+    # The site assessed, taken from the camera when the assessment is submitted: an approval puts
+    # the camera live there and nowhere else.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
 
     # The need
     need = models.TextField(help_text="The problem the camera addresses, in a few sentences.")

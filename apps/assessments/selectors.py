@@ -19,8 +19,16 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
 
 
 def approved_assessment_for(camera: Camera) -> Assessment | None:
-    """The assessment a camera is live under (None: it may not be live)."""
-    return Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).first()
+    """The approved assessment of the site the camera stands at: what it may be live under (None:
+    it may not be live, even if an approval of another site is still on record)."""
+    if camera.pk is None or camera.latitude is None or camera.longitude is None:
+        return None
+    return Assessment.objects.filter(
+        camera=camera,
+        status=Assessment.Status.APPROVED,
+        latitude=camera.latitude,
+        longitude=camera.longitude,
+    ).first()
 
 
 def awaiting_decision(user) -> QuerySet[Assessment]:

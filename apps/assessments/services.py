@@ -1,8 +1,10 @@
 """Every change to assessments and reviews. Field changes are logged by django-auditlog.
 
-The workflow: a planner drafts an assessment, submits it; an approver other than its author
-approves or rejects it with reasons. Approval supersedes the camera's earlier approved
-assessment and puts a proposed (or suspended) camera live; a camera goes live no other way.
+The workflow: a planner drafts an assessment, submits it (which records the site assessed: where
+the camera stands); an approver other than its author approves or rejects it with reasons.
+Approval supersedes the camera's earlier approved assessment and puts a proposed (or suspended)
+camera live at that site; a review that moves or decommissions the camera ends the approval.
+Whether a camera may be live is decided in one place, cameras.services, which approval passes.
 """
 
 from datetime import date, timedelta
@@ -17,6 +19,7 @@ from apps.cameras.services import camera_update
 
 from .factors import NO_CLEAR_NEED, factor_problems, shows_clear_need
 from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
+from .selectors import approved_assessment_for
 
 APPROVE = "assessments.approve_assessment"
 # What the author writes; of it, the free text (the factors and the residual risk are checked
@@ -28,10 +31,7 @@ TEXT_FIELDS = tuple(name for name in FIELDS if name not in ("factors", "residual
 @transaction.atomic
 def assessment_create(*, camera: Camera, author, risks=(), consultations=(), **fields) -> Assessment:
     """Draft an assessment for a fixed camera: a new deployment, or a change to a live one."""
-    if camera.kind != Camera.Kind.FIXED:
-        raise ValidationError({"camera": "Only fixed cameras are assessed; vehicle-mounted ones are not."})
-    if camera.status == Camera.Status.DECOMMISSIONED:
-        raise ValidationError({"camera": f"Camera {camera.code} is decommissioned."})
+    _check_assessable(camera)
     if Assessment.objects.filter(
         camera=camera, status__in=[Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]
     ).exists():
@@ -56,28 +56,35 @@ def assessment_update(*, assessment: Assessment, actor, risks=(), consultations=
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
-    """Send a complete draft for decision."""
+    """Send a complete draft for decision; it assesses the site the camera stands at now."""
+    camera = Camera.objects.select_for_update().get(pk=assessment.camera_id)
     _lock(assessment)
     if assessment.author_id != actor.pk:
         raise PermissionDenied("Only the author submits an assessment.")
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError("Only a draft can be submitted.")
+    _check_assessable(camera)
     problems = incomplete(assessment)
     if problems:
         raise ValidationError(problems)
     assessment.status, assessment.submitted_at = Assessment.Status.SUBMITTED, timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    assessment.latitude, assessment.longitude = camera.latitude, camera.longitude
+    assessment.save(update_fields=["status", "submitted_at", "latitude", "longitude", "updated_at"])
     return assessment
 
 
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Assessment:
-    """Approve: the earlier approval is superseded and the camera may be (and is) live."""
+    """Approve: the earlier approval is superseded and the camera may be (and is) live at the site
+    assessed. Refused if the camera has moved since submission, or a review has since moved it."""
+    # The camera is locked before the assessment, in the order review_record takes them.
+    camera = assessment.camera = Camera.objects.select_for_update().get(pk=assessment.camera_id)
     _decide(assessment, approver, reason, Assessment.Status.APPROVED)
-    Assessment.objects.filter(camera=assessment.camera, status=Assessment.Status.APPROVED).exclude(
+    _check_assessable(camera)
+    _check_still_the_site(assessment, camera)
+    Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).exclude(
         pk=assessment.pk
     ).update(status=Assessment.Status.SUPERSEDED)
-    camera = assessment.camera
     changes = {"review_due": next_review_due(timezone.localdate())}
     if camera.status in (Camera.Status.PROPOSED, Camera.Status.SUSPENDED):
         changes["status"] = Camera.Status.LIVE
@@ -95,9 +102,10 @@ def assessment_reject(*, assessment: Assessment, approver, reason: str) -> Asses
 def review_record(
     *, camera: Camera, reviewer, factors: dict, privacy_impact: str, outcome: str, notes: str = ""
 ) -> Review:
-    """Review a live camera: keep it (next review set), or move or decommission it."""
+    """Review a live camera: keep it (next review set), or move or decommission it, which ends the
+    approval it was live under: only a new approval puts it live again."""
     camera = Camera.objects.select_for_update().get(pk=camera.pk)
-    current = Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).first()
+    current = approved_assessment_for(camera)
     if camera.status != Camera.Status.LIVE or current is None:
         raise ValidationError("Only a live camera with an approved assessment is reviewed.")
     errors = {}
@@ -123,6 +131,9 @@ def review_record(
         notes=notes,
         next_due=next_due,
     )
+    if outcome != Review.Outcome.KEEP:
+        current.status = Assessment.Status.ENDED
+        current.save(update_fields=["status", "updated_at"])
     status = {
         Review.Outcome.KEEP: Camera.Status.LIVE,
         # A camera to be moved stops until the new site's assessment is approved.
@@ -155,6 +166,32 @@ def incomplete(assessment: Assessment) -> list[str]:
     if not assessment.consultations.exists() and not assessment.consultation_waiver.strip():
         problems.append("Record who was consulted, or why consultation would defeat the purpose.")
     return problems
+
+
+def _check_assessable(camera: Camera) -> None:
+    if camera.kind != Camera.Kind.FIXED:
+        raise ValidationError({"camera": "Only fixed cameras are assessed; vehicle-mounted ones are not."})
+    if camera.status == Camera.Status.DECOMMISSIONED:
+        raise ValidationError({"camera": f"Camera {camera.code} is decommissioned."})
+
+
+def _check_still_the_site(assessment: Assessment, camera: Camera) -> None:
+    """An approval is of the site submitted; the camera must still stand there, with no review since
+    deciding to move it."""
+    if (assessment.latitude, assessment.longitude) != (camera.latitude, camera.longitude):
+        raise ValidationError(
+            f"Camera {camera.code} has moved since this assessment was submitted, so it assesses the "
+            "old site: reject it and submit an assessment of the new site."
+        )
+    moved = Review.objects.filter(
+        camera=camera, outcome=Review.Outcome.MOVE, reviewed_at__gt=assessment.submitted_at
+    ).first()
+    if moved is not None:
+        raise ValidationError(
+            f"A review on {timezone.localtime(moved.reviewed_at):%d %b %Y} decided to move camera "
+            f"{camera.code} after this assessment was submitted: reject it and submit an assessment of "
+            "the new site."
+        )
 
 
 def _apply(assessment: Assessment, fields: dict, risks, consultations) -> None:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from apps.accounts.access import requires
-from apps.cameras.disclosure import camera_as_disclosed
+from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.cameras.models import Camera
 
 from . import services
@@ -185,6 +185,7 @@ def _record_context(request, assessment: Assessment) -> dict:
         "assessment": assessment,
         # Camera positions follow the registry's disclosure rule (approvers may not hold it).
         "camera": camera_as_disclosed(assessment.camera, request.user),
+        "site": (assessment.latitude, assessment.longitude) if may_see_locations(request.user) else None,
         "factors": factors,
         "risks": assessment.risks.all(),
         "consultations": assessment.consultations.all(),

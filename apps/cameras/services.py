@@ -1,7 +1,10 @@
-"""Every change to the camera registry. Field changes are recorded by django-auditlog."""
+"""Every change to the camera registry, through the one gate on status, kind and site that the portal,
+the API and the assessment workflow all pass. Field changes are recorded by django-auditlog."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from apps.assessments.selectors import approved_assessment_for
 
 from .models import Camera
 
@@ -17,6 +20,19 @@ EDITABLE_FIELDS = (
     "installed_on",
     "review_due",
 )
+# What the gate compares with the camera as stored.
+STATE_FIELDS = ("status", "kind", "latitude", "longitude")
+
+NOT_ASSESSED = "A fixed camera is live only under an approved deployment assessment of the site it stands at."
+LIVE_CAMERA_STAYS = (
+    "A live camera is not moved: its approved assessment is of this site. Suspend it, move it, "
+    "and have the new site assessed and approved."
+)
+LIVE_KIND_IS_FIXED = (
+    "A live camera's kind does not change: suspend it first (a fixed camera goes live again only "
+    "under an approved assessment)."
+)
+DECOMMISSIONED_IS_FINAL = "A decommissioned camera stays decommissioned; register a new camera instead."
 
 
 @transaction.atomic
@@ -24,31 +40,52 @@ def camera_create(*, code: str, actor, **fields) -> Camera:
     """Register a camera; it starts as proposed unless a status is given."""
     camera = Camera(code=code, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     camera.full_clean()
-    _check_may_go_live(camera, was=None)
+    _check_status_rules(camera, was=None)
     camera.save()
     return camera
 
 
 @transaction.atomic
 def camera_update(*, camera: Camera, actor, **fields) -> Camera:
-    """Change a camera's details (its code, which devices send, never changes)."""
-    was = Camera.objects.filter(pk=camera.pk).values_list("status", flat=True).first()
+    """Change a camera's details (its code, which devices send, never changes).
+
+    The camera is read again, locked, before the change: only the fields given change, and the
+    gate judges exactly what is saved, whatever the caller's copy held.
+    """
+    camera.refresh_from_db(from_queryset=Camera.objects.select_for_update())
+    was = {name: getattr(camera, name) for name in STATE_FIELDS}
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(camera, name, value)
     camera.full_clean()
-    _check_may_go_live(camera, was=was)
+    _check_status_rules(camera, was=was)
     camera.save()
     return camera
 
 
-def _check_may_go_live(camera: Camera, *, was: str | None) -> None:
-    """A fixed camera goes live only under an approved deployment assessment."""
-    if camera.status != Camera.Status.LIVE or was == Camera.Status.LIVE or camera.kind != Camera.Kind.FIXED:
-        return
-    from apps.assessments.selectors import approved_assessment_for
+def _check_status_rules(camera: Camera, *, was: dict | None) -> None:
+    """The one gate on a camera's status, kind and site, checked on the camera as it would be saved.
 
-    if camera.pk is None or approved_assessment_for(camera) is None:
-        raise ValidationError(
-            {"status": "A fixed camera goes live only with an approved deployment assessment."}
-        )
+    A fixed camera is live only under an approved deployment assessment of the site it stands at,
+    so moving a live camera, or putting one live at a new site, needs a new approval. A live
+    camera's kind does not change: a fixed camera relabelled vehicle-mounted would escape its
+    reviews while still on its pole. Decommissioning is final. `was`: the stored camera's
+    STATE_FIELDS, None for a new camera.
+    """
+    if was is not None:
+        if was["status"] == Camera.Status.DECOMMISSIONED and camera.status != Camera.Status.DECOMMISSIONED:
+            raise ValidationError({"status": DECOMMISSIONED_IS_FINAL})
+        if was["kind"] != camera.kind and Camera.Status.LIVE in (was["status"], camera.status):
+            raise ValidationError({"kind": LIVE_KIND_IS_FIXED})
+    live_and_fixed = camera.status == Camera.Status.LIVE and camera.kind == Camera.Kind.FIXED
+    if live_and_fixed and approved_assessment_for(camera) is None:
+        raise ValidationError(_why_not_live(camera, was))
+
+
+def _why_not_live(camera: Camera, was: dict | None) -> dict:
+    """A live camera moved: the refusal is on its position; otherwise on its status."""
+    if was is not None and was["status"] == Camera.Status.LIVE:
+        moved = [name for name in ("latitude", "longitude") if was[name] != getattr(camera, name)]
+        if moved:
+            return dict.fromkeys(moved, LIVE_CAMERA_STAYS)
+    return {"status": NOT_ASSESSED}

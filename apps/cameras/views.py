@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -56,10 +57,14 @@ def camera_map(request):
 def camera_create(request):
     form = CameraForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        camera = services.camera_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, f"Camera {camera.code} registered.")
-        return redirect("cameras:detail", code=camera.code)
-    return render(request, "cameras/camera_form.html", {"form": form})
+        try:
+            camera = services.camera_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as refused:
+            form.add_error(None, refused)  # the service's refusals name the form's fields
+        else:
+            messages.success(request, f"Camera {camera.code} registered.")
+            return redirect("cameras:detail", code=camera.code)
+    return _form_page(request, form, None)
 
 
 @requires("cameras.change_camera")
@@ -68,10 +73,22 @@ def camera_edit(request, code: str):
     form = CameraForm(request.POST or None, instance=camera)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
-        camera = services.camera_update(camera=Camera.objects.get(pk=camera.pk), actor=request.user, **data)
-        messages.success(request, f"Camera {camera.code} saved.")
-        return redirect("cameras:detail", code=camera.code)
-    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
+        try:
+            camera = services.camera_update(
+                camera=Camera.objects.get(pk=camera.pk), actor=request.user, **data
+            )
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, f"Camera {camera.code} saved.")
+            return redirect("cameras:detail", code=camera.code)
+    return _form_page(request, form, camera)
+
+
+def _form_page(request, form: CameraForm, camera: Camera | None):
+    """The form again, with its errors; a refused change answers 400 as the API does."""
+    context = {"form": form, "camera": camera}
+    return render(request, "cameras/camera_form.html", context, status=400 if form.errors else 200)
 
 
 @requires("accounts.view_user", "cameras.view_camera")

@@ -62,3 +62,14 @@ def test_officers_and_administrators_do_not_see_assessments(make_user, api_clien
     assert (
         api_client_for(make_user("supervisor")).post(URL, {"camera": "X"}, format="json").status_code == 403
     )
+
+
+def test_the_site_assessed_is_recorded_at_submission_and_disclosed_like_positions(make_user, api_client_for):
+    camera = CameraFactory(code="CAM-SITE", status=Camera.Status.PROPOSED)
+    planner = api_client_for(make_user("planner"))
+    draft = planner.post(URL, as_json(complete_case()) | {"camera": "CAM-SITE"}, format="json").json()
+    assert draft["site"] is None
+    submitted = planner.post(f"{URL}{draft['id']}/submit/").json()
+    assert submitted["site"] == {"latitude": camera.latitude, "longitude": camera.longitude}
+    for role in ("supervisor", "auditor"):
+        assert api_client_for(make_user(role)).get(f"{URL}{draft['id']}/").json()["site"] is None

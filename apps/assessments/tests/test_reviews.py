@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.assessments import services
-from apps.assessments.selectors import review_overdue, reviews_due
+from apps.assessments.selectors import approved_assessment_for, review_overdue, reviews_due
 from apps.cameras.models import Camera
 from apps.cameras.services import camera_update
 from apps.cameras.tests.factories import CameraFactory
@@ -80,7 +80,8 @@ def test_a_camera_without_a_clear_need_cannot_be_kept(make_user, live):
 
 def test_moving_a_camera_suspends_it_until_the_new_site_is_approved(make_user, live):
     planner, supervisor = make_user("planner"), make_user("supervisor")
-    services.review_record(
+    old_site = approved_assessment_for(live)
+    review = services.review_record(
         camera=live,
         reviewer=planner,
         factors=complete_case()["factors"],
@@ -88,7 +89,9 @@ def test_moving_a_camera_suspends_it_until_the_new_site_is_approved(make_user, l
         outcome="move",
     )
     live.refresh_from_db()
-    assert live.status == "suspended"
+    old_site.refresh_from_db()
+    assert (live.status, old_site.status, review.assessment) == ("suspended", "ended", old_site)
+    assert approved_assessment_for(live) is None
     with pytest.raises(ValidationError):  # a suspended camera is not reviewed, it is reassessed
         services.review_record(
             camera=live,
@@ -97,7 +100,54 @@ def test_moving_a_camera_suspends_it_until_the_new_site_is_approved(make_user, l
             privacy_impact="x",
             outcome="keep",
         )
+    camera_update(camera=live, actor=None, latitude=live.latitude + 0.002)  # 200 m north
+    with pytest.raises(ValidationError, match="approved deployment assessment"):
+        camera_update(camera=live, actor=None, status=Camera.Status.LIVE)
+    live.refresh_from_db()  # the refused change stays on this copy only
     new_site = submitted_assessment(live, planner, need="The same need, 200 m north.")
+    assert (new_site.kind, new_site.latitude, new_site.longitude) == ("new", live.latitude, live.longitude)
     services.assessment_approve(assessment=new_site, approver=supervisor, reason="New site fine.")
+    live.refresh_from_db()
+    old_site.refresh_from_db()
+    assert (live.status, old_site.status) == ("live", "ended")
+    assert approved_assessment_for(live) == new_site
+
+
+def test_decommissioning_ends_the_approval_for_good(make_user, live):
+    planner, supervisor = make_user("planner"), make_user("supervisor")
+    pending = submitted_assessment(live, planner, need="A second lane.")  # a change, still undecided
+    current = approved_assessment_for(live)
+    services.review_record(
+        camera=live,
+        reviewer=planner,
+        factors=complete_case()["factors"],
+        privacy_impact="Road closed.",
+        outcome="decommission",
+    )
+    current.refresh_from_db()
+    assert current.status == "ended"
+    with pytest.raises(ValidationError, match="decommissioned"):
+        services.assessment_approve(assessment=pending, approver=supervisor, reason="Yes.")
+    live.refresh_from_db()
+    assert live.status == "decommissioned"
+
+
+def test_an_assessment_submitted_before_a_move_is_not_approved_after_it(make_user, live):
+    planner, supervisor = make_user("planner"), make_user("supervisor")
+    pending = submitted_assessment(live, planner, need="A second lane.")
+    services.review_record(
+        camera=live,
+        reviewer=planner,
+        factors=complete_case()["factors"],
+        privacy_impact="Houses built opposite.",
+        outcome="move",
+    )
+    with pytest.raises(ValidationError, match="decided to move camera CAM-L after this assessment"):
+        services.assessment_approve(assessment=pending, approver=supervisor, reason="Yes.")
+    live.refresh_from_db()
+    assert live.status == "suspended"
+    services.assessment_reject(assessment=pending, approver=supervisor, reason="Overtaken by the review.")
+    fresh = submitted_assessment(live, planner, need="Stay here after all: the houses are screened.")
+    services.assessment_approve(assessment=fresh, approver=supervisor, reason="Screening shown.")
     live.refresh_from_db()
     assert live.status == "live"

@@ -1,15 +1,18 @@
 """The assessment workflow and its refusals: completeness, no self-approval, no live camera
-without approval, supersession, and the change log."""
+without approval of its site, supersession, and the change log."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.assessments import services
 from apps.assessments.models import Assessment
+from apps.assessments.selectors import approved_assessment_for
 from apps.cameras.models import Camera
 from apps.cameras.services import camera_create, camera_update
 from apps.cameras.tests.factories import CameraFactory
@@ -169,3 +172,57 @@ def test_every_change_is_in_the_change_log(planner, supervisor, proposed):
     assert entries.count() >= 3  # created, submitted, approved
     assert any("approved" in str(entry.changes) for entry in entries)
     assert LogEntry.objects.get_for_object(assessment.risks.get()).exists()
+
+
+def test_submission_records_the_site_and_approval_holds_to_it(planner, supervisor, proposed):
+    draft = services.assessment_create(camera=proposed, author=planner, **complete_case())
+    assert (draft.latitude, draft.longitude) == (None, None)  # a draft is of no site yet
+    camera_update(camera=proposed, actor=None, latitude=52.1, longitude=-1.2)
+    submitted = services.assessment_submit(assessment=draft, actor=planner)
+    assert (submitted.latitude, submitted.longitude) == (52.1, -1.2)
+    camera_update(camera=proposed, actor=None, latitude=52.3)
+    with pytest.raises(ValidationError, match="has moved since this assessment was submitted"):
+        services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
+    submitted.refresh_from_db()
+    proposed.refresh_from_db()
+    assert (submitted.status, proposed.status) == ("submitted", "proposed")
+    camera_update(camera=proposed, actor=None, latitude=52.1)  # back where it was assessed
+    services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
+    proposed.refresh_from_db()
+    assert proposed.status == "live"
+
+
+def test_a_camera_made_vehicle_mounted_is_neither_submitted_nor_approved(planner, supervisor, make_user):
+    draft_camera, submitted_camera = CameraFactory(status="proposed"), CameraFactory(status="proposed")
+    draft = services.assessment_create(camera=draft_camera, author=planner, **complete_case())
+    submitted = submitted_assessment(submitted_camera, planner)
+    for camera in (draft_camera, submitted_camera):
+        camera_update(camera=camera, actor=None, kind=Camera.Kind.MOBILE)
+    with pytest.raises(ValidationError, match="Only fixed cameras"):
+        services.assessment_submit(assessment=draft, actor=planner)
+    with pytest.raises(ValidationError, match="Only fixed cameras"):
+        services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_existing_approvals_take_their_cameras_site_and_reviewed_away_ones_end(planner, supervisor):
+    migration = importlib.import_module("apps.assessments.migrations.0002_assessed_site")
+    kept, moved = CameraFactory(status="proposed"), CameraFactory(status="proposed")
+    for camera in (kept, moved):
+        assessment = submitted_assessment(camera, planner)
+        services.assessment_approve(assessment=assessment, approver=supervisor, reason="Yes.")
+    services.review_record(
+        camera=moved, reviewer=planner, factors=complete_case()["factors"], privacy_impact="x", outcome="move"
+    )
+    draft = services.assessment_create(camera=moved, author=planner, **complete_case())
+    # As the rows stood before the migration: no sites recorded, and no approval ended.
+    Assessment.objects.update(latitude=None, longitude=None)
+    Assessment.objects.filter(status="ended").update(status="approved")
+    migration.record_sites(django_apps, None)
+    kept.refresh_from_db()
+    assert Assessment.objects.get(camera=kept).status == "approved"
+    assert approved_assessment_for(kept) is not None
+    assert Assessment.objects.get(camera=moved, reviews__isnull=False).status == "ended"
+    draft.refresh_from_db()
+    assert (draft.latitude, draft.longitude) == (None, None)

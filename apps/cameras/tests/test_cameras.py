@@ -1,9 +1,13 @@
-"""The camera registry: administrators change it; locations only reach holders of the permission."""
+"""The camera registry: administrators change it, within the go-live gate; locations only reach
+holders of the permission."""
 
 import pytest
 from django.test import Client
 
+from apps.assessments.services import assessment_approve
+from apps.assessments.tests.factories import submitted_assessment
 from apps.cameras.models import Camera
+from apps.cameras.services import camera_update
 from apps.cameras.tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +97,45 @@ def test_administrators_use_the_portal_forms(make_user, sign_in_client):
     camera = Camera.objects.get(code="CAM-NEW")
     assert camera.status == "suspended"
     assert not Camera.objects.filter(code="IGNORED").exists()
+
+
+@pytest.fixture
+def approved_live(make_user):
+    """A fixed camera live under an approved assessment of its site."""
+    camera = CameraFactory(code="CAM-OK", status=Camera.Status.PROPOSED)
+    assessment = submitted_assessment(camera, make_user("planner"))
+    assessment_approve(assessment=assessment, approver=make_user("supervisor"), reason="Need shown.")
+    camera.refresh_from_db()
+    return camera
+
+
+def test_the_portal_form_shows_the_gates_refusal_on_its_field(make_user, sign_in_client):
+    CameraFactory(code="CAM-PF", status=Camera.Status.PROPOSED)
+    admin = sign_in_client(make_user("administrator"), Client())
+    form = NEW | {"code": "CAM-PF", "installed_on": "", "review_due": ""}
+    response = admin.post("/cameras/CAM-PF/edit/", form | {"status": "live"})
+    assert response.status_code == 400
+    assert "approved deployment assessment" in response.context["form"].errors["status"][0]
+    assert Camera.objects.get(code="CAM-PF").status == "proposed"
+    created = admin.post("/cameras/new/", form | {"code": "CAM-PF2", "status": "live"})
+    assert created.status_code == 400
+    assert "approved deployment assessment" in created.context["form"].errors["status"][0]
+    assert not Camera.objects.filter(code="CAM-PF2").exists()
+
+
+def test_everyday_edits_pass_the_gate(approved_live):
+    camera = camera_update(camera=approved_live, actor=None, name="Renamed", road="A6", direction="north")
+    assert (camera.status, camera.name) == ("live", "Renamed")
+    # Suspended for maintenance and back, at the site its approval covers.
+    camera_update(camera=camera, actor=None, status=Camera.Status.SUSPENDED)
+    assert camera_update(camera=camera, actor=None, status=Camera.Status.LIVE).status == "live"
+    # A vehicle-mounted camera goes where its vehicle goes.
+    van = CameraFactory(kind=Camera.Kind.MOBILE, status=Camera.Status.LIVE)
+    assert camera_update(camera=van, actor=None, latitude=53.0, longitude=-1.5).latitude == 53.0
+
+
+def test_a_stale_copy_of_a_camera_does_not_write_back_its_old_fields(approved_live):
+    stale = Camera.objects.get(pk=approved_live.pk)
+    camera_update(camera=approved_live, actor=None, status=Camera.Status.SUSPENDED)
+    camera_update(camera=stale, actor=None, name="Renamed")
+    assert Camera.objects.values_list("status", "name").get(pk=stale.pk) == ("suspended", "Renamed")
