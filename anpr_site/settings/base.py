@@ -120,15 +120,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Failed sign-ins: after AXES_FAILURE_LIMIT failures a username is locked for the cool-off.
+# Failed sign-ins lock one account from one address after LOGIN_FAILURE_LIMIT failures, and one
+# address for every account after LOGIN_ADDRESS_FAILURE_LIMIT (apps/accounts/lockout.py), for
+# LOGIN_LOCKOUT_MINUTES after the failure that set the lock. A username alone is not locked:
+# anyone could lock a named supervisor out by typing wrong passwords for them.
+AXES_HANDLER = "apps.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = "apps.accounts.lockout.lockout_parameters"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# Tries refused by a lock are not counted, and a success clears that account's own failures, so
+# an address reaches 30 only by failures, not followed by a sign-in, on at least six accounts
+# within the cool-off: more than a station behind one NAT address makes by mistyping, while a
+# sprayer there gets 30 guesses per cool-off instead of five for every username it can name.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-# By username only: an IP lockout would lock out a whole station behind one NAT address,
-# and rotating user agents or cookies does not help against a per-username count.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Off: a locked-out officer who keeps trying neither extends the lock nor, through the address
+# count, locks the station (and the lockout page can say when the lock ends).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "apps.audit.services.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="ANPR back office")

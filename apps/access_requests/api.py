@@ -1,6 +1,6 @@
 """/api/v1/access-requests/: file, list, approve, refuse, revoke."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,8 +11,10 @@ from .selectors import requests_visible_to
 
 
 class AccessRequestSerializer(serializers.ModelSerializer):
+    """A request as answered; decided_by is null until a supervisor decides."""
+
     requester = serializers.CharField(source="requester.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = AccessRequest
@@ -35,15 +37,36 @@ class AccessRequestSerializer(serializers.ModelSerializer):
             "decision_reason",
             "expires_at",
         ]
-        read_only_fields = [
-            "id",
-            "requester",
-            "filed_at",
-            "status",
-            "decided_by",
-            "decided_at",
-            "decision_reason",
-            "expires_at",
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "maxItems": services.SCOPE_ITEMS_MAX})
+class ScopeField(serializers.JSONField):
+    """Plates, camera codes or areas, passed on as sent: the service checks them, for the form alike."""
+
+
+class FileSerializer(serializers.ModelSerializer):
+    """What filing a request takes; request_file checks what may be asked."""
+
+    vrms = ScopeField(required=False, default=list)
+    camera_codes = ScopeField(required=False, default=list)
+    areas = ScopeField(required=False, default=list)
+    days_needed = serializers.IntegerField(
+        help_text=f"How long access is needed for: 1 to {services.DAYS_NEEDED_MAX} days."
+    )
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "investigation_reference",
+            "offence",
+            "justification",
+            "vrms",
+            "camera_codes",
+            "areas",
+            "period_start",
+            "period_end",
+            "days_needed",
         ]
 
 
@@ -74,10 +97,11 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(AccessRequestSerializer(self.get_object()).data)
 
+    @extend_schema(request=FileSerializer, responses={201: AccessRequestSerializer}, summary="File a request")
     def create(self, request):
         if not request.user.has_perm("access_requests.add_accessrequest"):
             self.permission_denied(request, "You may not file access requests.")
-        serializer = AccessRequestSerializer(data=request.data)
+        serializer = FileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         filed = services.request_file(requester=request.user, **serializer.validated_data)
         return Response(AccessRequestSerializer(filed).data, status=status.HTTP_201_CREATED)

@@ -3,6 +3,7 @@
 from django import forms
 
 from .models import AccessRequest
+from .services import DAYS_NEEDED_MAX
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
@@ -27,7 +28,12 @@ class FileForm(forms.Form):
     areas = forms.CharField(required=False, label="Areas", help_text="Areas; empty for any area.")
     period_start = forms.DateTimeField(widget=DATETIME, label="Reads from")
     period_end = forms.DateTimeField(widget=DATETIME, label="Reads until")
-    days_needed = forms.IntegerField(min_value=1, max_value=90, initial=14, label="Access needed for (days)")
+    # The bounds are the service's to check (for the API too); the browser is only told them.
+    days_needed = forms.IntegerField(
+        initial=14,
+        label="Access needed for (days)",
+        widget=forms.NumberInput(attrs={"min": 1, "max": DAYS_NEEDED_MAX}),
+    )
 
     def clean_vrms(self):
         return _list(self.cleaned_data["vrms"])

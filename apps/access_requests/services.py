@@ -1,5 +1,6 @@
 """Every step of an access request: keyword-only, atomic, each one recorded as an event."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -8,12 +9,23 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from apps.core.plates import normalise_vrm
+from apps.cameras.models import Camera, clean_code
+from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
 
 from .models import AccessRequest, AccessRequestEvent
 
 USE = "access_requests.use_accessrequest"
 DECIDE = "access_requests.decide_accessrequest"
+DAYS_NEEDED_MAX = 90
+SCOPE_ITEMS_MAX = 100
+# A period may end "now" by the requester's clock, which may run a little ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
+# Each scope list: how an item is cleaned, and how long it may then be (as the registry holds it).
+SCOPE_RULES = {
+    "vrms": (normalise_vrm, VRM_MAX_LENGTH),
+    "camera_codes": (clean_code, Camera._meta.get_field("code").max_length),
+    "areas": (str.strip, Camera._meta.get_field("area").max_length),
+}
 
 
 @transaction.atomic
@@ -30,8 +42,13 @@ def request_file(
     camera_codes: list[str] = (),
     areas: list[str] = (),
 ) -> AccessRequest:
-    """File a request; it waits for a supervisor."""
-    _check_period(period_start, period_end)
+    """File a request; it waits for a supervisor. Form and API alike: every rule is checked here."""
+    scope = _checked(
+        days_needed=days_needed,
+        period_start=period_start,
+        period_end=period_end,
+        scope={"vrms": vrms, "camera_codes": camera_codes, "areas": areas},
+    )
     request = AccessRequest.objects.create(
         requester=requester,
         investigation_reference=investigation_reference,
@@ -40,9 +57,7 @@ def request_file(
         period_start=period_start,
         period_end=period_end,
         days_needed=days_needed,
-        vrms=sorted({normalise_vrm(v) for v in vrms if normalise_vrm(v)}),
-        camera_codes=sorted({c.strip().upper() for c in camera_codes if c.strip()}),
-        areas=sorted({a.strip() for a in areas if a.strip()}),
+        **scope,
     )
     _event(request, AccessRequestEvent.Kind.FILED, requester, scope=_scope(request))
     return request
@@ -154,13 +169,47 @@ def _close(request: AccessRequest, status: str) -> None:
 
 
 def _check_period(start: datetime, end: datetime) -> None:
-    earliest = timezone.now() - timedelta(days=settings.READ_ACCESS_EXTENDED_DAYS)
+    now = timezone.now()
+    earliest = now - timedelta(days=settings.READ_ACCESS_EXTENDED_DAYS)
     if end <= start:
         raise ValidationError({"period_end": "The period must end after it starts."})
+    if end > now + CLOCK_SKEW:
+        raise ValidationError({"period_end": "Reads cannot come from the future: end the period by now."})
     if start < earliest:
         raise ValidationError(
             {"period_start": f"Reads older than {settings.READ_ACCESS_EXTENDED_DAYS} days are not held."}
         )
+
+
+def _checked(*, days_needed, period_start: datetime, period_end: datetime, scope: dict) -> dict:
+    """The scope lists as stored; or one ValidationError naming each field that breaks a rule."""
+    errors, cleaned = {}, {}
+    for field, (clean, max_length) in SCOPE_RULES.items():
+        try:
+            cleaned[field] = _scope_list(scope[field], clean, max_length)
+        except ValidationError as invalid:
+            errors[field] = invalid.messages
+    if type(days_needed) is not int or not 1 <= days_needed <= DAYS_NEEDED_MAX:
+        errors["days_needed"] = [f"Between 1 and {DAYS_NEEDED_MAX} days."]
+    try:
+        _check_period(period_start, period_end)
+    except ValidationError as invalid:
+        errors |= invalid.message_dict
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _scope_list(items, clean: Callable[[str], str], max_length: int) -> list[str]:
+    # Sent as JSON, a scope may be anything: a string would otherwise count as its characters.
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValidationError("Give a list of texts.")
+    if len(items) > SCOPE_ITEMS_MAX:
+        raise ValidationError(f"At most {SCOPE_ITEMS_MAX}: an investigation names what it needs.")
+    cleaned = {clean(item) for item in items} - {""}
+    if any(len(item) > max_length for item in cleaned):
+        raise ValidationError(f"Each at most {max_length} characters.")
+    return sorted(cleaned)
 
 
 def _scope(request: AccessRequest) -> dict:

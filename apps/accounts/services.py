@@ -81,9 +81,19 @@ def user_reset_second_factor(*, user: User, actor: User, request: HttpRequest | 
 
 @transaction.atomic
 def user_unlock(*, user: User, actor: User, request: HttpRequest | None = None) -> None:
-    """Clear the failed sign-ins that locked the account."""
+    """Clear the account's failed sign-ins from every address, which ends its account locks."""
     removed = axes_reset(username=user.username)
     _record(user, actor, request, action="unlocked", failed_attempts_cleared=removed)
+
+
+@transaction.atomic
+def address_unlock(*, address: str, user: User, actor: User, request: HttpRequest | None = None) -> None:
+    """End an address lock met by this account: every account's failed sign-ins from the address go.
+
+    Whoever set it off there may try again, so it is a choice apart from unlocking the account.
+    """
+    removed = axes_reset(ip=address)
+    _record(user, actor, request, action="address unlocked", address=address, failed_attempts_cleared=removed)
 
 
 def second_factor_issue(*, user: User) -> str:

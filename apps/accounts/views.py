@@ -20,7 +20,7 @@ from .enrolment import totp_enrolment
 from .forms import SignInForm, TokenForm, UserCreateForm, UserRolesForm
 from .models import ApiToken, User
 from .navigation import sections_for
-from .selectors import locked_usernames, users_for_administration
+from .selectors import account_locked_from, address_locks_met, locked_usernames, users_for_administration
 
 
 @public
@@ -130,7 +130,8 @@ def user_detail(request, pk: int):
         "accounts/user_detail.html",
         {
             "subject": user,
-            "locked": user.username in locked_usernames(),
+            "locked_from": account_locked_from(username=user.username),
+            "address_locks": address_locks_met(username=user.username),
             "roles_form": UserRolesForm(initial={"roles": user.role_names}),
             "events": security_events(username=user.username)[:20],
             "tokens": tokens.tokens_of(user),
@@ -184,6 +185,13 @@ def user_action(request, pk: int, action: str):
     elif action == "unlock":
         services.user_unlock(user=user, actor=request.user, request=request)
         messages.success(request, "Account unlocked.")
+    elif action == "unlock-address":
+        address = request.POST.get("address", "")
+        if address not in address_locks_met(username=user.username):
+            messages.error(request, "That address is not locked, or this account has not tried from it.")
+            return redirect("accounts:user_detail", pk=pk)
+        services.address_unlock(address=address, user=user, actor=request.user, request=request)
+        messages.success(request, f"Address {address} unlocked for every account.")
     elif action in {"disable", "enable"}:
         services.user_set_active(user=user, active=action == "enable", actor=request.user, request=request)
         messages.success(request, f"Account {action}d.")

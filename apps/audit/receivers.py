@@ -1,10 +1,8 @@
 """Sign-in events from Django and django-axes, written to the audit trail as they happen."""
 
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.utils import timezone
 
 from .models import SecurityEvent
 from .services import security_event_record
@@ -38,12 +36,11 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 @receiver(user_locked_out, dispatch_uid="audit.lockout")
 def on_lockout(sender, request, username, ip_address, **kwargs) -> None:
-    # Axes signals again on every attempt while locked; the trail wants one row per lockout.
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    latest = (
-        SecurityEvent.objects.filter(username=username or "", at__gte=since)
-        .exclude(kind=SecurityEvent.Kind.LOGIN_FAILED)
-        .first()
+    # Sent once, as a lock begins; the lockout handler (AXES_HANDLER) notes on the request which
+    # lock it is: "account" (this username from this address) or "address" (every username).
+    security_event_record(
+        kind=SecurityEvent.Kind.LOCKOUT,
+        username=username or "",
+        request=request,
+        detail={"lock": str(getattr(request, "axes_lock", "") or "")},
     )
-    if latest is None or latest.kind != SecurityEvent.Kind.LOCKOUT:
-        security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", request=request)

@@ -25,7 +25,9 @@
     if (m.latitude === null || m.latitude === undefined) return;
     var point = [m.latitude, m.longitude];
     points.push(point);
-    var label = m.label || (m.code + (m.name ? " — " + m.name : ""));
+    // A node, not a string: Leaflet puts a string tooltip in as HTML, and names are typed by people.
+    var label = document.createElement("span");
+    label.textContent = m.label || (m.code + (m.name ? " — " + m.name : ""));
     L.circleMarker(point, { radius: 7, color: "#0b1f33", weight: 2, fillColor: m.colour || "#ffb000", fillOpacity: 0.9 })
       .bindTooltip(label, { permanent: markers.length <= 25, direction: "right" }).addTo(map);
   });

@@ -103,6 +103,28 @@ def test_unlock_a_locked_account(admin_client, client, make_user, settings):
     assert response.status_code == 302
 
 
+def test_unlock_an_address_lock_the_account_met(admin_client, make_user, settings):
+    from django.test import Client
+
+    officer = make_user("officer")
+    station = Client(REMOTE_ADDR="203.0.113.10")
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        station.post(reverse("accounts:login"), {"username": f"guess{n}", "password": "x", "code": "000000"})
+    right = {"username": officer.username, "password": "correct-horse-battery-staple"}
+    sign_in = reverse("accounts:login")
+    assert station.post(sign_in, {**right, "code": current_code(officer)}).status_code == 429
+    page = admin_client.get(reverse("accounts:user_detail", args=[officer.pk])).content.decode()
+    assert "Unlock address 203.0.113.10" in page and "Unlock account" not in page
+
+    refused = admin_client.post(action(officer.pk, "unlock-address"), {"address": "192.0.2.1"}, follow=True)
+    assert "not locked" in refused.content.decode()
+    admin_client.post(action(officer.pk, "unlock-address"), {"address": "203.0.113.10"})
+
+    assert station.post(sign_in, {**right, "code": current_code(officer)}).status_code == 302
+    [event] = SecurityEvent.objects.filter(username=officer.username, detail__action="address unlocked")
+    assert (event.actor, event.detail["address"]) == ("admin1", "203.0.113.10")
+
+
 def test_disabling_an_account_ends_its_sessions(admin_client, make_user, sign_in_client):
     from django.test import Client
 
