@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 
 from . import services
@@ -18,6 +19,7 @@ from .selectors import video_jobs_for
 
 
 @requires("recognition.add_videojob")
+@body_limit("RECOGNITION_VIDEO_MAX_BYTES")
 def video_list(request):
     form = VideoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
