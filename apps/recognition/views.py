@@ -38,7 +38,7 @@ def video_list(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if not created:
-                messages.info(request, "This video was uploaded before; here is its job.")
+                messages.info(request, "You uploaded this video before; here is its job.")
             return redirect("recognition:detail", pk=job.pk)
     jobs = video_jobs_for(request.user)[:100]
     return render(request, "recognition/video_list.html", {"form": form, "jobs": jobs})
