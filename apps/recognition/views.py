@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
+from apps.cameras.disclosure import camera_as_disclosed
 
 from . import services
 from .forms import VideoUploadForm
@@ -47,7 +48,12 @@ def video_list(request):
 @requires("recognition.view_videojob")
 def video_detail(request, pk: int):
     job = get_object_or_404(video_jobs_for(request.user), pk=pk)
-    return render(request, "recognition/video_detail.html", {"job": job, "reads_url": _reads_search_url(job)})
+    context = {
+        "job": job,
+        "camera": camera_as_disclosed(job.camera, request.user),
+        "reads_url": _reads_search_url(job),
+    }
+    return render(request, "recognition/video_detail.html", context)
 
 
 @require_POST
