@@ -1,9 +1,12 @@
-"""ASGI entry point (uvicorn): serves the portal and, later, its live event streams."""
+"""ASGI entry point (uvicorn, gunicorn's uvicorn workers): the portal, the API and live event
+streams, behind the request body limits (anpr_site/body_limits.py)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
+from .body_limits import BodyLimitMiddleware
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpr_site.settings.production")
 
-application = get_asgi_application()
+application = BodyLimitMiddleware(get_asgi_application())

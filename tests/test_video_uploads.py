@@ -1,9 +1,10 @@
 """Video uploads under bad input, beyond apps/recognition/tests' fixed cases (the fast parts;
 tests/reliability/test_fuzz_uploads.py has those that need a worker and minutes).
 
-Over real HTTP, through a uvicorn server of its own whose upload limit is small: a file over
-the limit is refused with its reason by the API and the portal form, and leaves nothing in
-the database, the media directory or the server's temporary directory; an image bomb (a few
+Over real HTTP, through a uvicorn server of its own whose upload limit is small: a file far
+over the limit is refused with 413 before its body is read, one just over it with its reason,
+by the API and the portal form, and neither leaves anything in the database, the media
+directory or the server's temporary directory; an image bomb (a few
 kilobytes of H.264 claiming 16000 x 16000 frames) is refused before anything is decoded. In
 process, hypothesis throws random and mutated bytes at the API: each answer is a job (202 or
 200) or a 400 with the reason, never a server error.
@@ -66,19 +67,30 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
     small_limit_server, uploader, footage, sign_in_client
 ):
     server = small_limit_server
-    # Past Django's in-memory threshold (2.5 MB): the upload goes through temporary files.
-    content = footage.read_bytes() * (3 * LIMIT // footage.stat().st_size + 1)
     api = VideoApi(server["base"], api_token_issue(user=uploader, actor=None)[1])
+    form = VideoForm(server["base"], uploader, sign_in_client)
     api.post(b"", **fields())  # the server's modules loaded (onnxruntime leaves a file in TMPDIR)
     temporary_files = _files_in(server["tmp"])
+
+    # Far over (past Django's in-memory threshold, 2.5 MB): refused from its Content-Length in
+    # front of Django (anpr_site/body_limits.py), before the body is read.
+    content = footage.read_bytes() * (3 * LIMIT // footage.stat().st_size + 1)
+    response = api.post(content, **fields())
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+    page = form.post(content, "big.mp4", **fields())
+    assert page.status_code == 413
+    assert page.text.startswith("Request too large.")
+
+    # Just over, within what a form may add around its file: the upload's own check, with its reason.
+    content = content[: LIMIT + 1000]
     response = api.post(content, **fields())
     assert response.status_code == 400
     assert response.json() == {
         "error": "invalid",
         "detail": {"file": [f"The file is {len(content):,} bytes; the limit is {LIMIT:,}."]},
     }
-
-    page = VideoForm(server["base"], uploader, sign_in_client).post(content, "big.mp4", **fields())
+    page = form.post(content, "big.mp4", **fields())
     assert page.status_code == 200  # the form again, with the reason
     assert f"the limit is {LIMIT:,}" in page.text
 

@@ -384,7 +384,12 @@ NATIONAL_EXPORT_TOKEN = env("NATIONAL_EXPORT_TOKEN", default="")
 ALERTS_REDIS_URL = env("ALERTS_REDIS_URL", default="")
 # A reconnecting alert page is sent what it missed, up to this many alerts.
 ALERTS_CATCH_UP_MAX = 50
-HOTLIST_IMPORT_MAX_BYTES = env.int("HOTLIST_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+# An import is checked whole before anything changes, and replace needs the whole list in one
+# file: the national list (about 500,000 entries, some 45 MB with markers and a line of
+# information) must fit, with room to grow. Each checked row holds about 630 bytes in the web
+# worker, so the row cap also bounds its memory (about 0.5 GB at 750,000).
+HOTLIST_IMPORT_MAX_BYTES = env.int("HOTLIST_IMPORT_MAX_BYTES", default=48 * 1024 * 1024)
+HOTLIST_IMPORT_MAX_ROWS = env.int("HOTLIST_IMPORT_MAX_ROWS", default=750_000)
 
 # --- Camera assessments -------------------------------------------------------------------
 

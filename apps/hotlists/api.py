@@ -9,6 +9,8 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from anpr_site.body_limits import body_limit
+
 from . import services
 from .imports import ImportRejected, checked_rows
 from .models import HotlistEntry
@@ -115,6 +117,7 @@ class EntryViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Import entries from CSV (mode=merge or replace); all rows checked first")
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], url_path="import")
+    @body_limit("HOTLIST_IMPORT_MAX_BYTES")
     def import_csv(self, request, hotlist_pk=None):
         hotlist = self.hotlist(manage=True)
         mode = request.data.get("mode", "merge")

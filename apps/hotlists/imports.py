@@ -2,6 +2,8 @@
 
 Columns: vrm, reason, action, and optionally markers (separated by ;), information,
 expires_at (ISO 8601). A file with any bad row is refused whole, with every bad row and why.
+The file is read as a stream, a row at a time, and refused once it passes
+HOTLIST_IMPORT_MAX_ROWS: only the checked rows are held, never the file's text.
 """
 
 import csv
@@ -30,18 +32,38 @@ def checked_rows(upload) -> list[dict]:
         raise ImportRejected([(0, "file", "Choose a CSV file.")])
     if upload.size > settings.HOTLIST_IMPORT_MAX_BYTES:
         raise ImportRejected([(0, "file", f"Larger than {settings.HOTLIST_IMPORT_MAX_BYTES:,} bytes.")])
+    upload.seek(0)
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
     try:
-        text = upload.read().decode("utf-8-sig")
+        return _checked(reader)
     except UnicodeDecodeError:
         raise ImportRejected([(0, "file", "Not UTF-8 text; save it as CSV (UTF-8).")]) from None
-    reader = csv.DictReader(io.StringIO(text))
+    except csv.Error as error:
+        raise ImportRejected([(reader.line_num + 1, "file", f"Not CSV that can be read: {error}.")]) from None
+    finally:
+        text.detach()  # the upload stays open: Django closes it with the request
+
+
+def _checked(reader: csv.DictReader) -> list[dict]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportRejected([(1, name, "Missing column.") for name in missing])
     rows, problems, seen = [], [], {}
     serializer = EntrySerializer()
+    most = settings.HOTLIST_IMPORT_MAX_ROWS
     for number, raw in enumerate(reader, start=2):
+        if number - 1 > most:
+            raise ImportRejected(
+                [
+                    (
+                        0,
+                        "file",
+                        f"More than {most:,} entries, the most one import takes (HOTLIST_IMPORT_MAX_ROWS).",
+                    )
+                ]
+            )
         item = {
             k.strip(): (v or "").strip() for k, v in raw.items() if k and k.strip() in REQUIRED + OPTIONAL
         }

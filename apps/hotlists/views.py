@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.reads.evidence import content_type, open_image
 
@@ -87,6 +88,7 @@ def hotlist_detail(request, pk: int):
 
 
 @requires("hotlists.view_hotlist")
+@body_limit("HOTLIST_IMPORT_MAX_BYTES")
 def hotlist_import(request, pk: int):
     hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     if not may_manage_entries(request.user, hotlist):

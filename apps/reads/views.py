@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
@@ -157,6 +158,7 @@ def vehicle_history(request):
 
 
 @requires("reads.add_read")
+@body_limit("READ_BACK_LOAD_MAX_BYTES")
 def back_load(request):
     """Upload a CSV of reads from a camera's own store; checked whole, stored all or nothing."""
     context = {"max_rows": settings.READ_BACK_LOAD_MAX_ROWS}

@@ -6,6 +6,8 @@ from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from anpr_site.body_limits import body_limit
+
 from . import services
 from .models import VideoJob
 from .selectors import video_jobs_for
@@ -78,6 +80,7 @@ class VideoJobViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": VideoUploadSerializer},
         responses={202: VideoJobSerializer, 200: VideoJobSerializer},
     )
+    @body_limit("RECOGNITION_VIDEO_MAX_BYTES")
     def create(self, request):
         upload = VideoUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)

@@ -45,8 +45,12 @@ class VideoJob(models.Model):
         ordering = ["-uploaded_at", "-id"]
         permissions = [("view_all_videojobs", "Can see every user's video jobs")]
         constraints = [
-            # The same file for the same camera and time is one job, however often it is posted.
-            models.UniqueConstraint(fields=["sha256", "camera", "recorded_at"], name="one_job_per_video")
+            # The same file for the same camera and time is one job per uploader, however often
+            # they post it; another user's copy is a job of their own.
+            models.UniqueConstraint(
+                fields=["sha256", "camera", "recorded_at", "uploaded_by"],
+                name="one_job_per_video_per_uploader",
+            )
         ]
 
     def __str__(self) -> str:

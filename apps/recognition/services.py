@@ -41,7 +41,9 @@ def video_job_create(
     latitude: float | None = None,
     longitude: float | None = None,
 ) -> tuple[VideoJob, bool]:
-    """Check an upload and queue it; the same video posted again returns the first job."""
+    """Check an upload and queue it. The same video posted again by the same user returns their
+    first job; another user's copy becomes a job of their own (a job shows its uploader, file
+    name and results), whose reads the ingest stores once however many jobs find them."""
     limit = settings.RECOGNITION_VIDEO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError({"file": f"The file is {upload.size:,} bytes; the limit is {limit:,}."})
@@ -53,7 +55,8 @@ def video_job_create(
         except VideoRejected as rejected:
             raise ValidationError({"file": str(rejected)}) from None
         digest = _sha256(path)
-    existing = VideoJob.objects.filter(sha256=digest, camera=camera, recorded_at=recorded_at).first()
+    same_video = {"sha256": digest, "camera": camera, "recorded_at": recorded_at, "uploaded_by": uploaded_by}
+    existing = VideoJob.objects.filter(**same_video).first()
     if existing and existing.file:
         return existing, False
     upload.seek(0)
@@ -75,9 +78,9 @@ def video_job_create(
     try:
         with transaction.atomic():
             job.save()
-    except IntegrityError:  # the same video, posted twice at once: the other post won
+    except IntegrityError:  # the same video, posted twice at once by this user: the other post won
         job.file.delete(save=False)
-        return VideoJob.objects.get(sha256=digest, camera=camera, recorded_at=recorded_at), False
+        return VideoJob.objects.get(**same_video), False
     _enqueue(job)
     return job, True
 

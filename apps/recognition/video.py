@@ -13,6 +13,12 @@ COMPLETE_SHARE = 0.9
 # decoding them would take gigabytes (an image bomb): larger ones are refused before
 # decoding, and the decoder itself refuses any that a stream declares later on.
 MAX_PIXELS = 7680 * 4320
+# What FFmpeg may open: the containers the upload accepts (MP4/MOV, MKV/WebM, AVI, MPEG-TS, by
+# their demuxers' names) and local files only. Some formats name further files or URLs (an
+# HLS playlist, an ffconcat list): FFmpeg would follow them and decode another local file, or
+# fetch one from the network, as if it were the footage.
+CONTAINERS = "mov,mp4,matroska,webm,avi,mpegts"
+OPEN_ONLY = {"format_whitelist": CONTAINERS, "protocol_whitelist": "file"}
 
 
 class VideoRejected(ValueError):
@@ -81,9 +87,15 @@ def frames(path: Path, *, every: int) -> Iterator[tuple[int, float, np.ndarray]]
 
 
 def _open(path: Path):
-    """The file, opened with its decoders told to refuse frames over MAX_PIXELS."""
+    """The file, opened as one of CONTAINERS, with its decoders told to refuse frames over MAX_PIXELS."""
     limit = {"max_pixels": str(MAX_PIXELS)}
-    container = av.open(str(path), options=limit)
+    try:
+        container = av.open(str(path), options=limit, container_options=OPEN_ONLY)
+    except av.error.ArgumentError:  # FFmpeg's answer to a format or protocol not on the list
+        raise VideoRejected(
+            "The file is not in an accepted container (MP4, MOV, MKV, WebM, AVI or MPEG-TS); "
+            "playlists and lists of other files are refused."
+        ) from None
     for stream in container.streams.video:
         if stream.codec_context is not None:  # None: no decoder (probe refuses the file)
             stream.codec_context.options = limit

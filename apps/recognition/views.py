@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
+from apps.cameras.disclosure import camera_as_disclosed
 
 from . import services
 from .forms import VideoUploadForm
@@ -18,6 +20,7 @@ from .selectors import video_jobs_for
 
 
 @requires("recognition.add_videojob")
+@body_limit("RECOGNITION_VIDEO_MAX_BYTES")
 def video_list(request):
     form = VideoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -36,7 +39,7 @@ def video_list(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if not created:
-                messages.info(request, "This video was uploaded before; here is its job.")
+                messages.info(request, "You uploaded this video before; here is its job.")
             return redirect("recognition:detail", pk=job.pk)
     jobs = video_jobs_for(request.user)[:100]
     return render(request, "recognition/video_list.html", {"form": form, "jobs": jobs})
@@ -45,7 +48,12 @@ def video_list(request):
 @requires("recognition.view_videojob")
 def video_detail(request, pk: int):
     job = get_object_or_404(video_jobs_for(request.user), pk=pk)
-    return render(request, "recognition/video_detail.html", {"job": job, "reads_url": _reads_search_url(job)})
+    context = {
+        "job": job,
+        "camera": camera_as_disclosed(job.camera, request.user),
+        "reads_url": _reads_search_url(job),
+    }
+    return render(request, "recognition/video_detail.html", context)
 
 
 @require_POST

@@ -117,6 +117,25 @@ def test_import_merges_or_replaces_and_the_same_file_twice_changes_nothing(admin
     assert len(logged) == 3
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        # Read as a stream, a bad byte far into the file is found where it is decoded.
+        (GOOD_CSV.encode() + b"DD44DDD,stolen,stop,,caf\xe9,\n", "Not UTF-8 text; save it as CSV (UTF-8)."),
+        (GOOD_CSV.encode() + b'EE55EEE,stolen,stop,,"' + b"x" * 200_000 + b'",\n', "field larger than"),
+    ],
+    ids=["not-utf-8", "field-too-large"],
+)
+def test_a_file_that_cannot_be_read_is_refused_whole(admin, api_client_for, content, problem):
+    hotlist = make_hotlist(admin)
+    response = api_client_for(admin).post(
+        f"/api/v1/hotlists/{hotlist.pk}/entries/import/", {"file": SimpleUploadedFile("list.csv", content)}
+    )
+    assert response.status_code == 400
+    assert problem in response.json()["detail"]["rows"][0]["problem"]
+    assert not hotlist.entries.exists()
+
+
 def test_portal_import_shows_the_problems(admin, sign_in_client):
     hotlist = make_hotlist(admin)
     client = sign_in_client(admin, Client())

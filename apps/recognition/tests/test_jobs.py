@@ -128,6 +128,34 @@ def test_the_same_video_posted_twice_is_one_job(api_client_for, officer, camera,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("same_uploader", "jobs"), [(True, 1), (False, 2)])
+def test_posts_of_one_video_at_once_are_one_job_per_uploader(
+    make_user, officer, camera, footage, monkeypatch, same_uploader, jobs
+):
+    recorded_at, store, other_post = _an_hour_ago(), services._store_upload, []
+    other_uploader = officer if same_uploader else make_user("officer")
+
+    def store_while_the_other_post_saves(job, upload):
+        store(job, upload)
+        if not other_post:  # both looked for a job before either saved one
+            other_post.append(None)
+            other_post[0], _ = services.video_job_create(
+                upload=_upload(footage),
+                camera_code="CAM-VID",
+                recorded_at=recorded_at,
+                uploaded_by=other_uploader,
+            )
+
+    monkeypatch.setattr(services, "_store_upload", store_while_the_other_post_saves)
+    job, created = services.video_job_create(
+        upload=_upload(footage), camera_code="CAM-VID", recorded_at=recorded_at, uploaded_by=officer
+    )
+    assert (job == other_post[0], created) == (same_uploader, not same_uploader)
+    assert job.uploaded_by == officer
+    assert VideoJob.objects.count() == jobs
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("content", "name", "field", "reason"),
     [

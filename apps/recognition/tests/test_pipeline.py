@@ -1,5 +1,6 @@
 """The recognition pipeline on generated footage and pictures, without the database."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.recognition import runtime
+from apps.recognition import video as video_module
 from apps.recognition.footage import recognise_video
 from apps.recognition.ocr import ALPHABET
 from apps.recognition.pictures import recognise_picture
+from apps.recognition.synthetic import Passage, make_video
 from apps.recognition.video import VideoRejected, frames, probe
 
 from .helpers import PASSAGES, short_video
@@ -100,8 +103,6 @@ def test_files_that_are_not_video_are_refused_by_content(tmp_path, content, reas
 
 
 def test_a_video_cut_short_is_refused_when_decoded(tmp_path):
-    from apps.recognition.synthetic import Passage, make_video
-
     whole = tmp_path / "whole.mp4"
     make_video(whole, [Passage("AB12CDE", 0)], size=(320, 180), faststart=True)
     cut = tmp_path / "cut.mp4"
@@ -109,6 +110,39 @@ def test_a_video_cut_short_is_refused_when_decoded(tmp_path):
     assert probe(cut).frames == probe(whole).frames  # the header still promises every frame
     with pytest.raises(VideoRejected, match="truncated"):
         list(frames(cut, every=5))
+
+
+@pytest.mark.parametrize(
+    ("container", "codec", "suffix"),
+    [
+        ("mp4", "libx264", "mp4"),
+        ("mov", "libx264", "mov"),
+        ("matroska", "libx264", "mkv"),
+        ("webm", "libvpx-vp9", "webm"),
+        ("avi", "mpeg4", "avi"),
+        ("mpegts", "libx264", "ts"),
+    ],
+)
+def test_every_accepted_container_opens(tmp_path, container, codec, suffix):
+    path = tmp_path / f"clip.{suffix}"
+    with av.open(str(path), "w", format=container) as output:
+        stream = output.add_stream(codec, rate=25)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for index in range(25):
+            frame = av.VideoFrame(64, 48, "yuv420p")
+            frame.pts = index
+            output.mux(stream.encode(frame))
+        output.mux(stream.encode(None))
+    assert (probe(path).width, probe(path).height) == (64, 48)
+
+
+def test_ffmpeg_opens_local_files_only(tmp_path):
+    # A data: URL (FFmpeg's own protocol, no file) is refused before FFmpeg reads a byte of it.
+    video = tmp_path / "clip.mp4"
+    make_video(video, [Passage("AB12CDE", 0)], size=(160, 96), seconds=0.4)
+    with pytest.raises(VideoRejected, match="not in an accepted container"):
+        video_module._open(Path(f"data:video/mp4;base64,{base64.b64encode(video.read_bytes()).decode()}"))
+    video_module._open(video).close()
 
 
 def _frame(video: Path, index: int):
