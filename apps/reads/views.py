@@ -48,6 +48,8 @@ def search(request):
     servers log); the answer is the first page of results, audited before it is shown."""
     if request.method == "POST" and "search" in request.POST:
         return _more_results(request)
+    if request.method == "POST" and "prefill" in request.POST:
+        return _prefilled(request)
     filters = ReadFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
@@ -60,13 +62,28 @@ def search(request):
     return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
 
 
+def _prefilled(request):
+    """The form filled in from another page (a video job's camera and time span), nothing searched:
+    the officer states the purpose first."""
+    given = {name: request.POST[name] for name in ReadFilter.base_filters if request.POST.get(name)}
+    filters = ReadFilter()
+    filters.form.initial = given
+    purpose = _purpose_form(request, initial={"reference": request.POST.get("reference", "")})
+    return render(request, "reads/search.html", {"filters": filters, "purpose": purpose})
+
+
 def _more_results(request):
     """The next page of an earlier search of the user's, its stored criteria applied again."""
     try:
         reads, audit = reads_of_search(request.user, search_id=int(request.POST["search"]))
     except (ValueError, SearchAudit.DoesNotExist, PermissionDenied) as gone:
         raise Http404("That search is not one of yours to continue; search again.") from gone
-    context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=audit)}
+    shown = {
+        "purpose": audit.purpose,
+        "reference": audit.reference,
+        "access_request": audit.access_request_id,
+    }
+    context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=shown)}
     return render(
         request, "reads/search.html", context | _page(request, reads, audit, request.POST.get("before"))
     )
@@ -183,13 +200,8 @@ def back_load(request):
 def _purpose_form(request, initial=None) -> SearchPurposeForm:
     from apps.access_requests.views import usable_choices
 
-    if initial is not None:  # a further page of a search: its purpose, shown again
-        data = {
-            "purpose": initial.purpose,
-            "reference": initial.reference,
-            "access_request": initial.access_request_id,
-        }
-        return SearchPurposeForm(initial=data, access_request_choices=usable_choices(request.user))
+    if initial is not None:  # shown, not yet asked: a further page of a search, or a filled-in form
+        return SearchPurposeForm(initial=initial, access_request_choices=usable_choices(request.user))
     data = request.POST if request.method == "POST" else None
     return SearchPurposeForm(data, access_request_choices=usable_choices(request.user))
 

@@ -1,12 +1,10 @@
 """Portal pages: upload a video and see your jobs; a job's page with live progress."""
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -51,7 +49,7 @@ def video_detail(request, pk: int):
     context = {
         "job": job,
         "camera": camera_as_disclosed(job.camera, request.user),
-        "reads_url": _reads_search_url(job),
+        "search_criteria": _reads_search_criteria(job),
     }
     return render(request, "recognition/video_detail.html", context)
 
@@ -69,16 +67,16 @@ def video_retry(request, pk: int):
     return redirect("recognition:detail", pk=job.pk)
 
 
-def _reads_search_url(job) -> str:
-    """The reads search, narrowed to this video's camera and time span (searched with a purpose)."""
+def _reads_search_criteria(job) -> dict:
+    """The reads search, narrowed to this video's camera and time span; posted to the search page
+    to fill its form (never in an address), where the officer gives a purpose."""
     start = timezone.localtime(job.recorded_at).replace(second=0, microsecond=0)
     end = timezone.localtime(job.recorded_at + timedelta(seconds=(job.duration or 0) + 60)).replace(
         second=0, microsecond=0
     )
-    query = {
+    return {
         "camera": job.camera.code,
         "seen_after": start.strftime("%Y-%m-%dT%H:%M"),
         "seen_before": end.strftime("%Y-%m-%dT%H:%M"),
         "reference": f"VIDEO-{job.pk}",
     }
-    return f"{reverse('reads:search')}?{urlencode(query)}"

@@ -26,6 +26,7 @@
       byId("job-reads-found").textContent = data.reads_found;
       byId("job-reads-stored").textContent = data.reads_stored;
       byId("job-reads").hidden = false;
+      byId("job-reads-link").hidden = false;
     }
     if (data.status === "failed") {
       byId("job-error").textContent = data.error;

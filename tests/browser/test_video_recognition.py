@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from apps.cameras.tests.factories import CameraFactory
 from apps.recognition.tests.helpers import PASSAGES, short_video
@@ -39,7 +40,7 @@ def test_an_officer_uploads_a_video_watches_progress_and_opens_its_reads(
     assert len(seen) >= 2  # the bar moved while the page was open, without a reload
     assert page.locator("#job-reads-found").inner_text() == "2"
 
-    page.get_by_role("link", name="Search the reads from this video").click()
+    page.get_by_role("button", name="Search the reads from this video").click()
     page.get_by_label("Purpose").fill("Reads from dash-cam footage of a pursuit")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("results")
@@ -48,4 +49,5 @@ def test_an_officer_uploads_a_video_watches_progress_and_opens_its_reads(
     facts = page.get_by_test_id("read-facts").inner_text()
     assert "CAM-DASH" in facts
     assert "Video recognition" in facts
+    expect(page.locator("img.evidence-plate")).to_have_js_property("complete", True)
     assert page.locator("img.evidence-plate").evaluate("img => img.naturalWidth") > 0
