@@ -384,6 +384,10 @@ NATIONAL_EXPORT_TOKEN = env("NATIONAL_EXPORT_TOKEN", default="")
 ALERTS_REDIS_URL = env("ALERTS_REDIS_URL", default="")
 # A reconnecting alert page is sent what it missed, up to this many alerts.
 ALERTS_CATCH_UP_MAX = 50
+# An open alert page checks this often that its holder may still see alerts (signed in, active,
+# allowed); each person may keep this many open at once.
+ALERT_STREAM_CHECK_SECONDS = env.int("ALERT_STREAM_CHECK_SECONDS", default=15)
+ALERT_STREAMS_PER_USER = env.int("ALERT_STREAMS_PER_USER", default=5)
 # An import is checked whole before anything changes, and replace needs the whole list in one
 # file: the national list (about 500,000 entries, some 45 MB with markers and a line of
 # information) must fit, with room to grow. Each checked row holds about 630 bytes in the web

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stream, views
 
 app_name = "hotlists"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("hotlists/<int:pk>/import/", views.hotlist_import, name="import"),
     path("hotlists/<int:pk>/entries/<int:entry_pk>/", views.entry_edit, name="entry_edit"),
     path("alerts/", views.alert_list, name="alerts"),
-    path("alerts/stream/", views.alert_stream, name="alert_stream"),
+    path("alerts/stream/", stream.alert_stream, name="alert_stream"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/plate/", views.alert_plate, name="alert_plate"),
 ]

@@ -1,23 +1,16 @@
 """Portal pages: hotlists and their entries, CSV import, and the live alert desk."""
 
-import asyncio
-import json
-from datetime import datetime
-
-from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.reads.evidence import content_type, open_image
 
-from . import live, services
+from . import services
 from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
 from .imports import ImportRejected, checked_rows
 from .models import Hotlist
@@ -168,63 +161,3 @@ def alert_plate(request, pk: int):
     if not alert.plate_image:
         raise Http404("No plate patch.")
     return FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
-
-
-@requires("hotlists.view_alert")
-async def alert_stream(request):
-    """Server-sent events: each new alert this user may see, as JSON, within a second of commit."""
-    user_id = request.user.pk
-    last_seen = request.headers.get("Last-Event-ID", "")
-    missed = await sync_to_async(_missed_events)(request.user, last_seen)
-    # The stream ends with the session (idle timeout); the page's reconnect then needs a sign-in.
-    ends_at = request.session.get_expiry_date()
-    # Subscribed before the answer starts: the page shows "Live" when its headers arrive, and
-    # an alert published in between would otherwise reach neither the stream nor `missed`.
-    events = _events(*await _subscribed(), user_id, missed, ends_at)
-    response = StreamingHttpResponse(events, content_type="text/event-stream")
-    response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
-    return response
-
-
-async def _subscribed():
-    """A Redis client and its subscription to the alert channel."""
-    import redis.asyncio as redis
-
-    client = redis.Redis.from_url(live.redis_url())
-    pubsub = client.pubsub()
-    await pubsub.subscribe(live.CHANNEL)
-    return client, pubsub
-
-
-async def _events(client, pubsub, user_id: int, missed: list[dict], ends_at: datetime):
-    try:
-        yield "retry: 2000\n\n"
-        for event in missed:
-            yield _sse(event)
-        while timezone.now() < ends_at:
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=15)
-            if message is None:
-                yield ": keep-alive\n\n"  # also lets the server notice a closed page
-                continue
-            event = json.loads(message["data"])
-            if live.visible_to(event, user_id):
-                yield _sse(event)
-    except asyncio.CancelledError:
-        raise
-    finally:
-        await pubsub.aclose()
-        await client.aclose()
-
-
-def _sse(event: dict) -> str:
-    shown = {k: v for k, v in event.items() if k != "audience"}
-    return f"event: alert\nid: {event['id']}\ndata: {json.dumps(shown)}\n\n"
-
-
-def _missed_events(user, last_seen: str) -> list[dict]:
-    if not last_seen.isdigit():
-        return []
-    alerts = (
-        alerts_visible_to(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
-    )
-    return [live.event_for(alert) for alert in alerts]

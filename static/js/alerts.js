@@ -12,6 +12,11 @@
 
   source.onopen = function () { status.textContent = "Live: new alerts appear here."; status.className = "live-status live-on"; };
   source.onerror = function () { status.textContent = "Reconnecting to live alerts…"; status.className = "live-status live-off"; };
+  source.addEventListener("ended", function () {
+    source.close();  // signed out, disabled or no longer allowed: the server will not send more
+    status.textContent = "Live alerts stopped: sign in again to see them.";
+    status.className = "live-status live-off";
+  });
   source.addEventListener("alert", function (message) {
     var alert = JSON.parse(message.data);
     if (seen[alert.id]) return;

@@ -9,8 +9,8 @@ from django.utils import timezone
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists import live, services
 from apps.hotlists.models import Alert
+from apps.hotlists.stream import _missed_events
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.hotlists.views import _missed_events
 from apps.reads.services import ReadInput, ingest_reads
 
 pytestmark = pytest.mark.django_db

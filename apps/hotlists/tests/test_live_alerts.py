@@ -31,6 +31,7 @@ class Stream:
         assert self.response.getheader("Content-Type").startswith("text/event-stream")
         self.events: list[dict] = []
         self.opened = threading.Event()
+        self.closed = threading.Event()  # the server ended the stream
         threading.Thread(target=self._read, daemon=True).start()
         assert self.opened.wait(10), "the stream sent nothing"
 
@@ -43,7 +44,8 @@ class Stream:
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
                 self.events += [json.loads(line[6:]) for line in lines if line.startswith(b"data: ")]
-        except (OSError, ValueError, AttributeError):
+            self.closed.set()
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
             pass  # the test closed the connection
 
     def wait_for(self, count: int, seconds: float = 10) -> list[dict]:
@@ -145,10 +147,15 @@ def test_the_stream_ends_when_the_session_would_have_expired():
     import asyncio
     from datetime import timedelta
 
-    from apps.hotlists.views import _events, _subscribed
+    from apps.hotlists.stream import _Check, _events, _subscribed
+
+    async def allowed():
+        return None
 
     async def collect():
         ended = timezone.now() - timedelta(seconds=1)
-        return [chunk async for chunk in _events(*await _subscribed(), 1, [], ended)]
+        client, pubsub = await _subscribed()
+        check = _Check(allowed, client, 1, "a-stream")
+        return [chunk async for chunk in _events(client, pubsub, 1, [], ended, check)]
 
     assert asyncio.run(collect()) == ["retry: 2000\n\n"]
