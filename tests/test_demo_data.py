@@ -18,10 +18,12 @@ def drop_demo_partitions():
     from django.db import connection
 
     from apps.reads.partitions import existing_partition_days, forget_known_partitions, partition_name
+    from conftest import as_database_owner
 
-    for day in existing_partition_days():
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP TABLE "{partition_name(day)}"')
+    with as_database_owner():  # the application's role may drop only days past retention
+        for day in existing_partition_days():
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP TABLE "{partition_name(day)}"')
     forget_known_partitions()
 
 

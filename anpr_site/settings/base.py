@@ -83,7 +83,11 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_URL: the role this process connects as. The application's processes connect as
+# DATABASE_APP_ROLE; `migrate` connects as the owner of the schema, and grants that role its
+# rights (apps/audit/database.py).
 DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="anpr_app")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

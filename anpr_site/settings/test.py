@@ -13,3 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 WORKER_FRESH_CONTENT_TYPES = True
+
+# The suite connects as the owner of the test database and acts as the application's role once
+# the database is made (conftest.py); tests/database flushes between tests as the owner.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.database"  # noqa: F405
+if env("DATABASE_ASSUME_ROLE", default=""):  # noqa: F405  (the suite's own servers and workers)
+    DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = env("DATABASE_ASSUME_ROLE")  # noqa: F405

@@ -228,11 +228,10 @@ def _event(request: AccessRequest, kind: str, actor, **detail) -> None:
 
 
 def requests_remove_expired(*, now: datetime | None = None) -> int:
-    """Remove closed requests ended more than ACCESS_REQUEST_RETENTION_DAYS ago, with their
-    events (the audit trail lets retention, and only retention, delete such old rows)."""
+    """Remove closed requests ended more than ACCESS_REQUEST_RETENTION_DAYS ago whose events have
+    left the audit trail (its own retention removes them, AUDIT_RETENTION_DAYS: the application
+    may not delete audit rows)."""
     from guardian.models import UserObjectPermission
-
-    from apps.audit.retention import allow_deleting_before
 
     cut_off = (now or timezone.now()) - timedelta(days=settings.ACCESS_REQUEST_RETENTION_DAYS)
     closed = (
@@ -245,12 +244,10 @@ def requests_remove_expired(*, now: datetime | None = None) -> int:
             decided_at__lt=cut_off,
         )
         .exclude(expires_at__gte=cut_off)
-        .exclude(events__at__gte=cut_off)
+        .exclude(pk__in=AccessRequestEvent.objects.values("access_request_id"))
     )
     with transaction.atomic():
-        allow_deleting_before(cut_off)
         ids = [str(pk) for pk in closed.values_list("pk", flat=True)]
-        AccessRequestEvent.objects.filter(access_request_id__in=ids).delete()
         UserObjectPermission.objects.filter(
             content_type__app_label="access_requests", content_type__model="accessrequest", object_pk__in=ids
         ).delete()

@@ -108,7 +108,7 @@ def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) 
     if len(added) + len(changed) + removed >= ANALYZE_AFTER:
         # Fresh statistics, or the planner may scan every entry instead of using the plate index.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE hotlists_hotlistentry")
+            cursor.execute("SELECT hotlists_analyze_entries()")  # owner-defined: ANALYZE needs the owner
     # Bulk writes bypass the change log's signals, so the import is logged on the list itself.
     LogEntry.objects.log_create(
         hotlist,

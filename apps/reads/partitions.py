@@ -2,10 +2,11 @@
 
 Ingest asks for the days a batch needs; a daily task creates the next week's. Creating a
 partition briefly locks the parent table, so it happens in its own short transaction,
-serialised by an advisory lock, and at most once per day per process.
+serialised by an advisory lock, and at most once per day per process. The application's
+database role owns no table, so the owner-defined reads_create_day_partition() creates it.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,12 +33,7 @@ def _create(days: set[date]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
         for day in sorted(days - existing_partition_days()):
-            start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-            cursor.execute(
-                f'CREATE TABLE IF NOT EXISTS "{partition_name(day)}" PARTITION OF {PARENT} '
-                "FOR VALUES FROM (%s) TO (%s)",
-                [start, start + timedelta(days=1)],
-            )
+            cursor.execute("SELECT reads_create_day_partition(%s)", [day])
         # Remember them only once committed: a rolled-back caller takes its partitions with it.
         transaction.on_commit(lambda: _known.update(days))
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .evidence import delete_unused_images
-from .partitions import existing_partition_days, forget_known_partitions, partition_name
+from .partitions import existing_partition_days, forget_known_partitions
 
 
 def expired_days(now: datetime | None = None) -> list[date]:
@@ -39,19 +39,27 @@ def remove_expired_reads(now: datetime | None = None) -> dict:
 
 
 def _remove_day(day: date) -> dict:
-    table = partition_name(day)  # made from a date: nothing from outside reaches the SQL
+    bounds = {"start": _day_end(day) - timedelta(days=1), "end": _day_end(day)}
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608
+        cursor.execute(DAY_READS, bounds)
         (reads,) = cursor.fetchone()
-        cursor.execute(
-            f"SELECT plate_image FROM \"{table}\" WHERE plate_image <> '' "  # noqa: S608
-            f"UNION SELECT overview_image FROM \"{table}\" WHERE overview_image <> ''"
-        )
+        cursor.execute(DAY_IMAGES, bounds)
         images = {name for (name,) in cursor.fetchall()}
     deleted = delete_unused_images(images, ignoring_day=day)
+    # The owner's function drops the partition, and refuses a day still inside the period.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+        cursor.execute("SELECT reads_drop_day_partition(%s)", [day])
     return {"day": day.isoformat(), "reads": reads, "images": deleted}
+
+
+# Bounded by the day, so only its own partition is read.
+DAY_READS = "SELECT count(*) FROM reads_read WHERE seen_at >= %(start)s AND seen_at < %(end)s"
+DAY_IMAGES = (
+    "SELECT plate_image FROM reads_read "
+    "WHERE seen_at >= %(start)s AND seen_at < %(end)s AND plate_image <> '' "
+    "UNION SELECT overview_image FROM reads_read "
+    "WHERE seen_at >= %(start)s AND seen_at < %(end)s AND overview_image <> ''"
+)
 
 
 def _day_end(day: date) -> datetime:

@@ -31,8 +31,8 @@ def apply_retention() -> None:
     with recorded_run("retention") as details:
         details["reads"] = remove_expired_reads()
         details["alerts"] = alerts_remove_expired()
+        details["audit"] = remove_expired_audit()  # first: access requests go once their events have
         details["access_requests"] = requests_remove_expired()
-        details["audit"] = remove_expired_audit()
         details["video_files"] = video_files_remove_expired()
 
 

@@ -4,14 +4,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from apps.access_requests import services
 from apps.access_requests.models import AccessRequest, AccessRequestEvent
 from apps.audit.models import SearchAudit
+from apps.audit.retention import remove_expired_audit
 from apps.cameras.tests.factories import CameraFactory
 from apps.reads.tests.helpers import PURPOSE, store_reads
+from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/reads/"
@@ -213,7 +216,19 @@ def test_closed_requests_are_removed_after_their_own_period_with_their_events(pe
     refused = file(people["officer"])
     services.request_refuse(access_request=refused, approver=people["supervisor"], reason="Not proportionate")
     pending = file(people["officer"], investigation_reference="OP-STILL-OPEN")
+    later = timezone.now() + timedelta(days=8 * 365)
+    assert services.requests_remove_expired(now=later) == 0  # its events are still in the audit trail
+    with as_database_owner(), connection.cursor() as cursor:  # eight years pass for its events
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE access_requests_accessrequestevent DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE access_requests_accessrequestevent SET at = at - interval '8 years' "
+            "WHERE access_request_id = %s",
+            [refused.pk],
+        )
+        cursor.execute("ALTER TABLE access_requests_accessrequestevent ENABLE TRIGGER USER")
+    assert remove_expired_audit()["access_request_events"] == 2  # filed and refused
     assert services.requests_remove_expired(now=timezone.now() + timedelta(days=365)) == 0
-    assert services.requests_remove_expired(now=timezone.now() + timedelta(days=8 * 365)) == 1
+    assert services.requests_remove_expired(now=later) == 1
     assert list(AccessRequest.objects.all()) == [pending]  # a pending request is never removed
     assert not AccessRequestEvent.objects.filter(access_request_id=refused.pk).exists()

@@ -45,12 +45,7 @@ def ingest(camera, vrm, seen_at, image=None):
     return picture.name if picture else None
 
 
-def retention_moment(today, days_kept_before_today):
-    """A `now` at which reads seen before today - days_kept... are past the 730-day period."""
-    return at(today, 0) + timedelta(days=730 - days_kept_before_today)
-
-
-def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today):
+def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today, retention_floor):
     camera = CameraFactory()
     shared = image_bytes(colour=(1, 2, 3))
     old_only = ingest(camera, "OLD1", at(today - timedelta(days=9)), image_bytes(colour=(9, 9, 9)))
@@ -59,9 +54,9 @@ def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today):
     kept_image = ingest(camera, "KEPT1", at(today - timedelta(days=2)), shared)  # same picture, still needed
     ingest(camera, "KEPT2", at(today - timedelta(days=7), 0))  # the first moment of a day inside the period
 
-    now = retention_moment(today, 7)  # the cut-off is midnight at the start of today - 7
-    assert expired_days(now) == [today - timedelta(days=9), today - timedelta(days=8)]
-    removed = remove_expired_reads(now)
+    retention_floor("reads", 7)  # the cut-off falls in today - 7, after its first moment
+    assert expired_days() == [today - timedelta(days=9), today - timedelta(days=8)]
+    removed = remove_expired_reads()
 
     assert removed["reads"] == 3 and removed["images"] == 1
     assert [(d["day"], d["reads"]) for d in removed["days"]] == [
@@ -72,34 +67,47 @@ def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today):
     assert not {today - timedelta(days=9), today - timedelta(days=8)} & existing_partition_days()
     assert not default_storage.exists(old_only)
     assert also_old == kept_image and default_storage.exists(kept_image)
-    assert remove_expired_reads(now) == {"days": [], "reads": 0, "images": 0}  # a re-run changes nothing
+    assert remove_expired_reads() == {"days": [], "reads": 0, "images": 0}  # a re-run changes nothing
 
 
-def test_a_day_still_holding_a_read_inside_the_period_is_never_dropped(today):
+def test_a_day_still_holding_a_read_inside_the_period_is_never_dropped(today, retention_floor):
     camera = CameraFactory()
     ingest(camera, "EARLY", at(today - timedelta(days=8), 1))
     ingest(camera, "LATE", at(today - timedelta(days=8), 23))
-    now = at(today - timedelta(days=8), 12) + timedelta(days=730)  # the cut-off falls inside that day
-    assert expired_days(now) == []
-    assert remove_expired_reads(now)["reads"] == 0
+    retention_floor("reads", 8)  # the cut-off falls inside that day
+    assert expired_days() == []
+    assert remove_expired_reads()["reads"] == 0
     assert Read.objects.count() == 2
 
 
-def test_an_interrupted_run_is_finished_by_the_next(today):
+def test_the_database_refuses_to_drop_a_day_inside_the_period_whoever_asks(today, retention_floor):
+    camera = CameraFactory()
+    ingest(camera, "RECENT", at(today - timedelta(days=3)))
+    retention_floor("reads", 7)
+    with pytest.raises(DatabaseError, match="inside the retention period"), connection.cursor() as cursor:
+        cursor.execute("SELECT reads_drop_day_partition(%s)", [today - timedelta(days=3)])
+    with pytest.raises(DatabaseError, match="must be owner"), connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE "reads_read_p{today - timedelta(days=3):%Y%m%d}"')
+    assert Read.objects.count() == 1
+
+
+def test_an_interrupted_run_is_finished_by_the_next(today, retention_floor):
     camera = CameraFactory()
     image = ingest(camera, "OLD", at(today - timedelta(days=9)), image_bytes(colour=(7, 7, 7)))
     default_storage.delete(image)  # as if the last run deleted the images, then died before the drop
-    removed = remove_expired_reads(retention_moment(today, 7))
+    retention_floor("reads", 7)
+    removed = remove_expired_reads()
     assert (removed["reads"], removed["images"]) == (1, 1)
     assert not Read.objects.exists()
 
 
-def test_alerts_keep_their_own_period_and_the_image_they_need(today, make_user):
+def test_alerts_keep_their_own_period_and_the_image_they_need(today, make_user, retention_floor):
     camera = CameraFactory()
     officer = make_user("officer")
     add_entry(make_hotlist(officer), "HOT1", officer)
     image = ingest(camera, "HOT1", at(today - timedelta(days=9)), image_bytes(colour=(5, 5, 5)))
-    remove_expired_reads(retention_moment(today, 7))
+    retention_floor("reads", 7)
+    remove_expired_reads()
     assert not Read.objects.exists()
     assert Alert.objects.count() == 1 and default_storage.exists(image)  # the alert's evidence stays
     assert alerts_remove_expired(now=timezone.now() + timedelta(days=729)) == {"alerts": 0, "images": 0}
@@ -108,11 +116,19 @@ def test_alerts_keep_their_own_period_and_the_image_they_need(today, make_user):
 
 
 def test_the_audit_trail_outlives_reads_and_only_retention_deletes_it(make_user):
-    SearchAudit.objects.create(kind="search", username="x", purpose="p", reference="r", result_count=0)
+    recent = SearchAudit.objects.create(
+        kind="search", username="x", purpose="p", reference="r", result_count=0
+    )
+    with connection.cursor() as cursor:  # a row written eight years ago
+        cursor.execute(
+            "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
+            "result_count, result_count_capped, via) VALUES (now() - interval '8 years', 'search', "
+            "'old', 'p', 'r', '', '{}', 0, false, 'portal')"
+        )
     with pytest.raises(DatabaseError), transaction.atomic():
         SearchAudit.objects.all().delete()
-    assert remove_expired_audit(now=timezone.now() + timedelta(days=2 * 365))["search_audit"] == 0
-    assert remove_expired_audit(now=timezone.now() + timedelta(days=8 * 365))["search_audit"] == 1
+    assert remove_expired_audit()["search_audit"] == 1  # past AUDIT_RETENTION_DAYS (seven years)
+    assert list(SearchAudit.objects.values_list("pk", flat=True)) == [recent.pk]
     with connection.cursor() as cursor:  # the permission ended with that transaction
         cursor.execute("SELECT current_setting('anpr.audit_retention_before', true)")
         assert cursor.fetchone()[0] in (None, "")

@@ -136,7 +136,10 @@ def test_roles_without_search_may_not_search(make_user, api_client_for, cameras,
 def test_if_the_audit_row_cannot_be_written_the_search_fails_closed(officer, cameras):
     from django.db import connection
 
-    with connection.cursor() as cursor:  # a real database refusal, undone with the test's transaction
+    from conftest import as_database_owner
+
+    # A real database refusal, undone with the test's transaction.
+    with as_database_owner(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_searchaudit ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
     response = officer.get(URL, {"vrm": "AB12CDE", **PURPOSE})
     assert response.status_code == 503

@@ -1,0 +1,74 @@
+"""What the application's own database role may do, set by every migrate (run as the owner).
+
+The application connects as DATABASE_APP_ROLE, which owns nothing: it reads and writes the
+ordinary tables, but of the audit trail it may only read and append (no UPDATE, DELETE or
+TRUNCATE, no triggers, and, not owning the tables, no ALTER or DROP). What it must do beyond
+that goes through functions the owner defined: create a day's read partition, drop one past
+the retention floor, remove audit rows past theirs, refresh hotlist statistics. The retention
+floors are written here from AUDIT_RETENTION_DAYS and READ_RETENTION_DAYS; the application
+may read them, never lower them.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import connections
+
+log = logging.getLogger(__name__)
+
+APPEND_ONLY_TABLES = (
+    "audit_securityevent",
+    "audit_searchaudit",
+    "audit_jobrun",
+    "access_requests_accessrequestevent",
+)
+OWNER_ONLY_TABLES = ("audit_retention_floor",)
+OWNER_FUNCTIONS = (
+    "audit_remove_expired()",
+    "reads_create_day_partition(date)",
+    "reads_drop_day_partition(date)",
+    "hotlists_analyze_entries()",
+)
+
+
+def grant_application_role(*, using: str = "default", **kwargs) -> None:
+    """post_migrate: give the application's role exactly its rights, and set the retention floors."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or "plan" not in kwargs or not _tables_exist(connection):
+        return  # not PostgreSQL; a flush (it changes no schema); or a migrate that stopped short
+    role = settings.DATABASE_APP_ROLE
+    with connection.cursor() as cursor:
+        _set_floors(cursor)
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            log.warning("No database role %r: the application would run with the owner's rights.", role)
+            return
+        for statement in _grants(connection.ops.quote_name(role)):
+            cursor.execute(statement)
+
+
+def _grants(role: str) -> list[str]:
+    append_only = ", ".join(APPEND_ONLY_TABLES)
+    owner_only = ", ".join(OWNER_ONLY_TABLES)
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {append_only} FROM {role}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {owner_only} FROM {role}",
+        *(f"GRANT EXECUTE ON FUNCTION {function} TO {role}" for function in OWNER_FUNCTIONS),
+    ]
+
+
+def _set_floors(cursor) -> None:
+    cursor.execute(
+        "INSERT INTO audit_retention_floor (name, days) VALUES ('audit', %s), ('reads', %s) "
+        "ON CONFLICT (name) DO UPDATE SET days = EXCLUDED.days",
+        [settings.AUDIT_RETENTION_DAYS, settings.READ_RETENTION_DAYS],
+    )
+
+
+def _tables_exist(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regprocedure('hotlists_analyze_entries()') IS NOT NULL")
+        return cursor.fetchone()[0]

@@ -1,0 +1,74 @@
+"""Finding 14: the application connected as the owner of the audit tables (in compose, as the
+PostgreSQL superuser): row triggers do not cover TRUNCATE, and an owner can drop or disable them.
+
+The application now connects as a role of its own that owns nothing: of the audit trail it may
+read and append, nothing more, and what it must do beyond that goes through functions the owner
+defined (apps/audit/database.py). The whole suite runs as that role; these tests try each door.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from apps.audit.database import APPEND_ONLY_TABLES
+from apps.audit.models import SearchAudit
+from apps.audit.retention import remove_expired_audit
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(statement: str, params=()) -> str:
+    """The database's refusal of `statement`, made as the application's role."""
+    with pytest.raises(DatabaseError) as refusal, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+    return str(refusal.value)
+
+
+def test_the_application_connects_as_its_own_role_which_owns_nothing():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (settings.DATABASE_APP_ROLE, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_the_application_may_not_change_or_empty_the_audit_trail(table):
+    assert "permission denied" in refused(f"UPDATE {table} SET id = id")  # noqa: S608
+    assert "permission denied" in refused(f"DELETE FROM {table}")  # noqa: S608
+    assert "permission denied" in refused(f"TRUNCATE {table}")
+    assert "must be owner" in refused(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+    assert "must be owner" in refused(f"DROP TABLE {table}")
+    trigger = f"{table.removeprefix('audit_').removeprefix('access_requests_')}_append_only"
+    assert "must be owner" in refused(f"DROP TRIGGER {trigger} ON {table}")
+    assert "permission denied" in refused(
+        f"CREATE TRIGGER sneak BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"
+    )
+
+
+def test_declaring_a_retention_cut_off_opens_no_door():
+    SearchAudit.objects.create(kind="search", username="x", purpose="p", reference="r", result_count=0)
+    later = (timezone.now().replace(year=timezone.now().year + 1)).isoformat()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('anpr.audit_retention_before', %s, false)", [later])
+    try:
+        assert "permission denied" in refused("DELETE FROM audit_searchaudit")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('anpr.audit_retention_before', '', false)")
+    assert "permission denied" in refused("UPDATE audit_retention_floor SET days = 1")
+    assert "must be owner" in refused("DROP FUNCTION audit_remove_expired()")
+    assert remove_expired_audit()["search_audit"] == 0  # the owner's function keeps what is in its period
+    assert SearchAudit.objects.count() == 1
+
+
+def test_the_application_makes_no_tables_of_its_own():
+    assert "permission denied" in refused(
+        "CREATE TABLE reads_read_p19990101 PARTITION OF reads_read "
+        "FOR VALUES FROM ('1999-01-01') TO ('1999-01-02')"
+    )
+    assert "permission denied" in refused("CREATE TABLE shadow (id int)")
