@@ -17,6 +17,17 @@ def test_compose_defines_the_whole_stack():
         assert service["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_migrations_run_as_the_owner_and_everything_else_as_the_applications_role():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    services = compose["services"]
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://anpr_owner:")
+    for name in ("web", "worker", "video-worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://anpr_app:"), name
+    assert "./postgres-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro" in services["db"]["volumes"]
+    script = (DOCKER / "postgres-roles.sh").read_text()
+    assert "CREATE ROLE anpr_app LOGIN" in script and "ALTER DATABASE anpr OWNER TO anpr_owner" in script
+
+
 def test_the_image_runs_production_settings_under_gunicorn():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert "DJANGO_SETTINGS_MODULE=anpr_site.settings.production" in dockerfile
