@@ -31,6 +31,11 @@ def approved_assessment_for(camera: Camera) -> Assessment | None:
     ).first()
 
 
+def was_assessed(camera: Camera) -> bool:
+    """Whether the camera was ever put forward as a fixed site (an assessment submitted)."""
+    return Assessment.objects.filter(camera=camera).exclude(status=Assessment.Status.DRAFT).exists()
+
+
 def awaiting_decision(user) -> QuerySet[Assessment]:
     """Submitted assessments this user may decide (never their own)."""
     if not user.has_perm("assessments.approve_assessment"):

@@ -4,7 +4,7 @@ the API and the assessment workflow all pass. Field changes are recorded by djan
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.assessments.selectors import approved_assessment_for
+from apps.assessments.selectors import approved_assessment_for, was_assessed
 
 from .models import Camera
 
@@ -33,6 +33,9 @@ LIVE_KIND_IS_FIXED = (
     "under an approved assessment)."
 )
 DECOMMISSIONED_IS_FINAL = "A decommissioned camera stays decommissioned; register a new camera instead."
+ASSESSED_STAYS_FIXED = (
+    "A camera assessed as a fixed site stays fixed; register a vehicle's camera as a new camera."
+)
 
 
 @transaction.atomic
@@ -77,6 +80,9 @@ def _check_status_rules(camera: Camera, *, was: dict | None) -> None:
             raise ValidationError({"status": DECOMMISSIONED_IS_FINAL})
         if was["kind"] != camera.kind and Camera.Status.LIVE in (was["status"], camera.status):
             raise ValidationError({"kind": LIVE_KIND_IS_FIXED})
+        # Else suspend, relabel as vehicle-mounted, and put it back live without any assessment.
+        if was["kind"] == Camera.Kind.FIXED and camera.kind == Camera.Kind.MOBILE and was_assessed(camera):
+            raise ValidationError({"kind": ASSESSED_STAYS_FIXED})
     live_and_fixed = camera.status == Camera.Status.LIVE and camera.kind == Camera.Kind.FIXED
     if live_and_fixed and approved_assessment_for(camera) is None:
         raise ValidationError(_why_not_live(camera, was))

@@ -107,3 +107,13 @@ def test_a_live_camera_does_not_change_kind(admin, live_fixed):
     refused(admin, live_fixed, {"kind": "mobile", "status": "suspended"}, "kind")
     van = CameraFactory(kind=Camera.Kind.MOBILE, status=Camera.Status.SUSPENDED)
     refused(admin, van, {"kind": "fixed", "status": "live"}, "kind")
+
+
+def test_an_assessed_fixed_camera_is_not_relabelled_vehicle_mounted_in_two_steps(admin, live_fixed):
+    """Suspend, then relabel as vehicle-mounted, then back live: no assessment would ever be asked."""
+    url = f"{URL}{live_fixed.code}/"
+    assert admin.patch(url, {"status": "suspended"}, format="json").status_code == 200
+    response = admin.patch(url, {"kind": "mobile"}, format="json")
+    assert response.status_code == 400 and "kind" in response.json()["detail"]
+    live_fixed.refresh_from_db()
+    assert (live_fixed.kind, live_fixed.status) == ("fixed", "suspended")

@@ -196,12 +196,12 @@ def test_a_camera_made_vehicle_mounted_is_neither_submitted_nor_approved(planner
     draft_camera, submitted_camera = CameraFactory(status="proposed"), CameraFactory(status="proposed")
     draft = services.assessment_create(camera=draft_camera, author=planner, **complete_case())
     submitted = submitted_assessment(submitted_camera, planner)
-    for camera in (draft_camera, submitted_camera):
-        camera_update(camera=camera, actor=None, kind=Camera.Kind.MOBILE)
+    camera_update(camera=draft_camera, actor=None, kind=Camera.Kind.MOBILE)
     with pytest.raises(ValidationError, match="Only fixed cameras"):
         services.assessment_submit(assessment=draft, actor=planner)
-    with pytest.raises(ValidationError, match="Only fixed cameras"):
-        services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
+    # Once put forward as a fixed site, a camera stays fixed (the gate), so no approval follows.
+    with pytest.raises(ValidationError, match="stays fixed"):
+        camera_update(camera=submitted_camera, actor=None, kind=Camera.Kind.MOBILE)
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
