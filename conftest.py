@@ -37,6 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connection.settings_dict.setdefault("OPTIONS", {})["assume_role"] = role
     connection.close()
     yield
+    del connection.settings_dict["OPTIONS"]["assume_role"]  # the owner drops the test database
+    connection.close()
 
 
 @contextmanager

@@ -202,13 +202,24 @@ class ReadSearchApi(APIView):
     def post(self, request):
         if not isinstance(request.data, dict):
             raise ValidationError({"criteria": ["Send the criteria as a JSON object."]})
+        wrong = [key for key, value in request.data.items() if not _is_criterion(value)]
+        if wrong:
+            raise ValidationError(
+                {key: ["Give text or a number (camera codes may be a list)."] for key in wrong}
+            )
         criteria = {key: _as_text(value) for key, value in request.data.items() if value is not None}
         return _search(request, criteria, NewestFirstFromBody(), self)
 
 
-def _as_text(value):
-    # Camera codes may come as a JSON list; everything else is read as the form reads it.
-    return ",".join(str(item) for item in value) if isinstance(value, list) else value
+def _is_criterion(value) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+def _as_text(value) -> str:
+    # The criteria are read as a form reads them, as text; camera codes may come as a JSON list.
+    return ",".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
 
 def _search(request, criteria, paginator: NewestFirst, view):

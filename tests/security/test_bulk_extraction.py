@@ -141,3 +141,15 @@ def test_an_export_is_audited_with_the_rows_it_holds(make_user, sign_in_client, 
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     export = SearchAudit.objects.get(kind="export")
     assert len(rows) == export.result_count == 3 and export.result_count_capped
+
+
+def test_criteria_of_the_wrong_type_are_refused_not_a_server_error(make_user, api_client_for):
+    api = api_client_for(make_user("officer"))
+    for body in (
+        {"seen_after": True},
+        {"vrm": {"a": 1}},
+        {"min_confidence": [1, 2]},
+        {"access_request": "x"},
+    ):
+        response = api.post(API + "search/", {"vrm": "AB12CDE", **PURPOSE, **body}, format="json")
+        assert response.status_code == 400, body
