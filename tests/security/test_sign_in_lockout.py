@@ -99,3 +99,20 @@ def test_the_victims_own_failures_still_lock_them(make_user, settings):
     [lockout] = lockouts()
     assert (lockout.username, lockout.ip_address) == (officer.username, STATION)
     assert lockout.detail["lock"] == "account"
+
+
+def test_a_forged_forwarded_address_changes_nothing(make_user, settings):
+    """The lock follows REMOTE_ADDR (what the trusted proxy sets), never a header the client writes."""
+    supervisor = make_user("supervisor")
+    attacker = browser(ATTACKER)
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(
+            SIGN_IN,
+            {"username": supervisor.username, "password": WRONG, "code": "000000"},
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+            HTTP_X_REAL_IP=f"10.1.0.{n}",
+        )
+    assert sign_in_rightly(attacker, supervisor).status_code == 429
+    assert {event.ip_address for event in SecurityEvent.objects.filter(username=supervisor.username)} == {
+        ATTACKER
+    }
