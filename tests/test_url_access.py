@@ -53,7 +53,9 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "reads:detail": ("portal", frozenset({"officer", "supervisor"})),
     "reads:image": ("portal", frozenset({"officer", "supervisor"})),
     "reads:back_load": ("portal", frozenset({"administrator"})),
-    "api:reads": ("api", frozenset({"officer", "supervisor"})),  # GET; POST is tested in apps/reads
+    # GET with a token (officers, supervisors: apps/reads/tests); a browser session is refused a
+    # search in an address (tests/security/test_search_privacy.py), as is every other role.
+    "api:reads": ("api", frozenset()),
     "api:reads-search": ("api", frozenset()),  # POST only (officers, supervisors): tests/security
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (

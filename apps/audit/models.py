@@ -43,6 +43,7 @@ class SearchAudit(models.Model):
         SEARCH = "search", "Search"
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
+        PAGE = "page", "Further page of a search"
         VIEW = "view", "Read opened"
         IMAGE = "image", "Evidence image opened"
 

@@ -110,13 +110,15 @@ async def _subscribed():
 
 async def _take_a_place(client, user_id: int, stream_id: str) -> bool:
     """Count this stream among the user's open ones, unless they hold as many as allowed. A stream
-    whose server died stops renewing its place and no longer counts after three checks."""
+    whose server died stops renewing its place and no longer counts after three checks. Taken
+    first and given back when over: streams opened at the same moment never all get in."""
     key, now = _key(user_id), time.time()
     await client.zremrangebyscore(key, 0, now - 3 * settings.ALERT_STREAM_CHECK_SECONDS)
-    if await client.zcard(key) >= settings.ALERT_STREAMS_PER_USER:
-        return False
     await client.zadd(key, {stream_id: now})
     await client.expire(key, 24 * 3600)
+    if await client.zcard(key) > settings.ALERT_STREAMS_PER_USER:
+        await client.zrem(key, stream_id)
+        return False
     return True
 
 

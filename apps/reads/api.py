@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.tokens import ApiTokenAuthentication
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
 from apps.hotlists.selectors import hit_audience
@@ -98,6 +99,12 @@ class ReadsApi(APIView):
         responses=READ_PAGE,
     )
     def get(self, request):
+        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
+            # Another site can send a browser to an address, cookies and all (SameSite=Lax).
+            raise PermissionDenied(
+                "From a browser, post the search to /api/v1/reads/search/: a search in an address "
+                "can be started by another site, and stays in history and logs."
+            )
         return _search(request, request.query_params, NewestFirst(), self)
 
     @extend_schema(
@@ -122,11 +129,14 @@ class ReadsApi(APIView):
             raise ValidationError(
                 {"items": [f"At most {settings.READ_BATCH_MAX} reads per batch; got {len(items)}."]}
             )
-        _check_bound(request.user, items)
+        # Checked before anything else is said of the batch, and again on the reads as parsed.
+        _check_bound(
+            request.user, {_camera_code(item.get("camera")) for item in items if isinstance(item, dict)}
+        )
         try:
-            result = ingest_reads(
-                items=parse_batch(items, source=Read.Source.CAMERA), source=Read.Source.CAMERA
-            )
+            reads = parse_batch(items, source=Read.Source.CAMERA)
+            _check_bound(request.user, {read.camera for read in reads})
+            result = ingest_reads(items=reads, source=Read.Source.CAMERA)
         except BatchRejected as rejected:
             raise ValidationError(
                 {"items": {str(i): fields for i, fields in rejected.errors.items()}}
@@ -141,18 +151,21 @@ class ReadsApi(APIView):
         )
 
 
-def _check_bound(user, items: list) -> None:
+def _check_bound(user, codes: set) -> None:
     """A camera or gateway account posts only for the cameras bound to it; else nothing is stored."""
-    codes = {
-        clean_code(item["camera"])
-        for item in items
-        if isinstance(item, dict) and isinstance(item.get("camera"), str)
-    }
-    refused = sorted(codes - cameras_bound_to(user))
+    refused = sorted(codes - {None} - cameras_bound_to(user))
     if refused:
         raise PermissionDenied(
             f"This account may not post reads for camera(s) {', '.join(refused)}; nothing was stored."
         )
+
+
+def _camera_code(value) -> str | None:
+    # What ReadInputSerializer's CharField makes of a value: text, or a number's text; else the
+    # item is refused by validation anyway.
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return clean_code(str(value))
 
 
 def _hits_for_the_crew(user, alerts: list) -> list[dict]:

@@ -14,13 +14,14 @@ from decimal import Decimal
 import django_filters
 from django import forms
 
-from apps.cameras.models import clean_code
+from apps.cameras.models import Camera, clean_code
 from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm, pattern_to_like
 
 from .models import Read
 
 MIN_KNOWN_CHARACTERS = 3
 NARROW_RANGE = timedelta(hours=24)
+MAX_CAMERAS = 10
 TOO_BROAD = (
     f"Give a plate, or a pattern with at least {MIN_KNOWN_CHARACTERS} known letters or digits. "
     f"Without one, name cameras or an area and a time range of at most {NARROW_RANGE.days * 24} hours "
@@ -50,6 +51,24 @@ def _too_broad(data: dict) -> bool:
     return not (place and after and before and before - after <= NARROW_RANGE)
 
 
+class CameraCodesField(forms.CharField):
+    """Camera codes separated by commas, cleaned to 'CAM-A,CAM-B': each one known, at most
+    MAX_CAMERAS (a search naming every camera is no narrower than one naming none)."""
+
+    def clean(self, value) -> str:
+        codes = sorted({clean_code(code) for code in super().clean(value).split(",") if code.strip()})
+        if len(codes) > MAX_CAMERAS:
+            raise forms.ValidationError(f"Name at most {MAX_CAMERAS} cameras in one search.")
+        known = set(Camera.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown := [code for code in codes if code not in known]:
+            raise forms.ValidationError(f"No camera {', '.join(unknown)} in the registry.")
+        return ",".join(codes)
+
+
+class CameraCodesFilter(django_filters.CharFilter):
+    field_class = CameraCodesField
+
+
 class ReadFilter(django_filters.FilterSet):
     vrm = django_filters.CharFilter(
         method="filter_vrm",
@@ -68,8 +87,10 @@ class ReadFilter(django_filters.FilterSet):
         label="Seen before",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    camera = django_filters.CharFilter(
-        method="filter_cameras", label="Cameras", help_text="Camera codes, separated by commas."
+    camera = CameraCodesFilter(
+        method="filter_cameras",
+        label="Cameras",
+        help_text=f"Camera codes, separated by commas (at most {MAX_CAMERAS}).",
     )
     area = django_filters.CharFilter(field_name="camera__area", lookup_expr="iexact", label="Area")
     min_confidence = django_filters.NumberFilter(
@@ -100,8 +121,7 @@ class ReadFilter(django_filters.FilterSet):
         return queryset.filter(vrm=normalise_vrm(value))
 
     def filter_cameras(self, queryset, name, value):
-        codes = [clean_code(code) for code in value.split(",") if code.strip()]
-        return queryset.filter(camera__code__in=codes) if codes else queryset
+        return queryset.filter(camera__code__in=value.split(","))  # cleaned: never empty here
 
     @property
     def criteria(self) -> dict:

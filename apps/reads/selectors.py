@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
@@ -29,6 +30,7 @@ VIEWS = ("READ_VIEWS_PER_HOUR", "opened reads and images")
 ALLOWANCES = {
     SearchAudit.Kind.SEARCH: SEARCHES,
     SearchAudit.Kind.HISTORY: SEARCHES,
+    SearchAudit.Kind.PAGE: SEARCHES,
     SearchAudit.Kind.EXPORT: EXPORTS,
     SearchAudit.Kind.VIEW: VIEWS,
     SearchAudit.Kind.IMAGE: VIEWS,
@@ -105,14 +107,60 @@ def search_reads(
 
 
 def reads_of_search(user, *, search_id: int) -> tuple[QuerySet[Read], SearchAudit]:
-    """The results of the user's own earlier search, found again: its stored criteria applied to
-    what the user may see now. Raises SearchAudit.DoesNotExist when it is not theirs to reopen
-    (another's, a read opened rather than a search, or criteria no longer valid), and
-    PermissionDenied when the access request it was made under is no longer usable."""
+    """The results of the user's own earlier search, found again as they stood when it was made
+    (nothing seen or received since), its stored criteria applied to what the user may see now.
+    Raises SearchAudit.DoesNotExist when it is not theirs to reopen (another's, a read opened
+    rather than a search, or criteria no longer valid), and PermissionDenied when the access
+    request it was made under is no longer usable."""
     search, filters = _earlier_search(user, search_id)
     grants = access_grants(user, access_request=search.access_request_id, now=timezone.now())
-    reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST).select_related("camera")
-    return reads, search
+    reads = filters.filter_queryset(_visible(grants)).filter(
+        seen_at__lte=search.at, received_at__lte=search.at
+    )
+    return reads.order_by(*NEWEST_FIRST).select_related("camera"), search
+
+
+def search_page(
+    user, *, search_id: int, before: str | None, size: int, via: str = "portal"
+) -> tuple[list[Read], str | None, SearchAudit]:
+    """A further page of the user's own earlier search (after the read `before` names), audited
+    like a search and counted against the same allowance: (reads, the next page's `before`, the
+    search)."""
+    _check_allowance(user, SearchAudit.Kind.PAGE, timezone.now(), via=via)
+    reads, search = reads_of_search(user, search_id=search_id)
+    page, next_before = keyset_page(reads, before, size)
+    try:
+        search_record(
+            user=user,
+            kind=SearchAudit.Kind.PAGE,
+            purpose=search.purpose,
+            reference=search.reference,
+            vrm=search.vrm,
+            filters={"search": search.pk, "before": before or ""},
+            result_count=len(page),
+            access_request_id=search.access_request_id,
+            via=via,
+        )
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The page could not be recorded in the audit trail, so it was not shown."
+        ) from failure
+    return page, next_before, search
+
+
+def keyset_page(reads: QuerySet[Read], before: str | None, size: int) -> tuple[list[Read], str | None]:
+    """Newest first; `before` is the "seen_at~id" of the last read shown, so pages stay stable
+    while new reads arrive. Returns the page and the next page's `before` (None: the last)."""
+    if before:
+        try:
+            seen_at, _, read_id = before.rpartition("~")
+            moment = parse_datetime(seen_at)
+            reads = reads.filter(Q(seen_at__lt=moment) | Q(seen_at=moment, id__lt=int(read_id)))
+        except (TypeError, ValueError):
+            pass
+    page = list(reads[: size + 1])
+    more, page = len(page) > size, page[:size]
+    return page, f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None
 
 
 def search_again(

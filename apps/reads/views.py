@@ -7,10 +7,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from anpr_site.body_limits import body_limit
@@ -28,9 +26,10 @@ from .models import Read
 from .selectors import (
     SearchNotRecorded,
     SearchThrottled,
+    keyset_page,
     read_from_search,
-    reads_of_search,
     search_again,
+    search_page,
     search_reads,
 )
 from .services import BatchRejected, ingest_reads
@@ -58,7 +57,8 @@ def search(request):
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.SEARCH)
         except REFUSALS as refused:
             return _refused(request, "reads/search.html", context, refused)
-        context |= _page(request, result.reads, result.audit, before=None)
+        page, next_before = keyset_page(result.reads, None, PAGE_SIZE)
+        context |= _results(request, page, next_before, result.audit)
     return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
 
 
@@ -73,20 +73,30 @@ def _prefilled(request):
 
 
 def _more_results(request):
-    """The next page of an earlier search of the user's, its stored criteria applied again."""
+    """The next page of an earlier search of the user's, as it stood when made (audited)."""
     try:
-        reads, audit = reads_of_search(request.user, search_id=int(request.POST["search"]))
+        page, next_before, audit = search_page(
+            request.user,
+            search_id=int(request.POST["search"]),
+            before=request.POST.get("before"),
+            size=PAGE_SIZE,
+        )
     except (ValueError, SearchAudit.DoesNotExist, PermissionDenied) as gone:
         raise Http404("That search is not one of yours to continue; search again.") from gone
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _refused(
+            request,
+            "reads/search.html",
+            {"filters": ReadFilter(), "purpose": _purpose_form(request)},
+            refused,
+        )
     shown = {
         "purpose": audit.purpose,
         "reference": audit.reference,
         "access_request": audit.access_request_id,
     }
     context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=shown)}
-    return render(
-        request, "reads/search.html", context | _page(request, reads, audit, request.POST.get("before"))
-    )
+    return render(request, "reads/search.html", context | _results(request, page, next_before, audit))
 
 
 @requires("reads.view_read")
@@ -230,23 +240,11 @@ def _status(request, filters, purpose) -> int:
     return 400 if request.method == "POST" and (filters.errors or purpose.errors) else 200
 
 
-def _page(request, reads, audit, before: str | None) -> dict:
-    """One page of results, newest first; "before" is the (seen_at, id) of the last read shown,
-    so pages stay stable while new reads arrive."""
-    if before:
-        try:
-            seen_at, _, read_id = before.rpartition("~")
-            moment = parse_datetime(seen_at)
-            reads = reads.filter(Q(seen_at__lt=moment) | Q(seen_at=moment, id__lt=int(read_id)))
-        except (TypeError, ValueError):
-            pass
-    page = list(reads[: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+def _results(request, page: list, next_before: str | None, audit) -> dict:
     return {
         "result": {"audit": audit},
         "reads": page,
-        "next_before": f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None,
+        "next_before": next_before,
         "show_location": may_see_locations(request.user),
     }
 

@@ -70,3 +70,28 @@ def test_a_person_holds_only_so_many_streams(quick_server, make_user, sign_in_cl
                 time.sleep(0.5)
     finally:
         second.close()
+
+
+def test_streams_opened_at_the_same_moment_still_keep_to_the_limit(quick_server, make_user, sign_in_client):
+    import threading
+
+    session = session_of(make_user("officer"), sign_in_client)
+    parts = urlsplit(quick_server)
+    statuses, connections = [], []
+
+    def open_one():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request("GET", "/alerts/stream/", headers={"Cookie": f"sessionid={session}"})
+        statuses.append(connection.getresponse().status)
+        connections.append(connection)
+
+    threads = [threading.Thread(target=open_one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    try:
+        assert statuses.count(200) <= 2 and len(statuses) == 8
+    finally:
+        for connection in connections:
+            connection.close()

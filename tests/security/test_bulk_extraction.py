@@ -153,3 +153,52 @@ def test_criteria_of_the_wrong_type_are_refused_not_a_server_error(make_user, ap
     ):
         response = api.post(API + "search/", {"vrm": "AB12CDE", **PURPOSE, **body}, format="json")
         assert response.status_code == 400, body
+
+
+@pytest.mark.parametrize(
+    "cameras", [",", " , ", ["", ""], ",".join(f"CAM-{n}" for n in range(11)), "CAM-NOWHERE"]
+)
+def test_naming_no_camera_or_every_camera_is_no_narrowing(make_user, api_client_for, street, cameras):
+    for n in range(11):
+        CameraFactory(code=f"CAM-{n}")
+    day = {"seen_after": ago(hours=23).isoformat(), "seen_before": ago(minutes=-1).isoformat()}
+    api = api_client_for(make_user("officer"))
+    body = {"vrm": "*", "camera": cameras, **day, **PURPOSE}
+    assert api.post(API + "search/", body, format="json").status_code == 400
+    if isinstance(cameras, str):
+        assert api.get(API, body).status_code == 400
+    assert not SearchAudit.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # each request its own transaction, as served: a read's
+# received_at is its own transaction's start
+def test_a_search_reopened_is_as_it_stood_and_each_further_page_is_audited_and_counted(
+    make_user, sign_in_client, settings
+):
+    CameraFactory(code="CAM-F")
+    now = timezone.now()
+    ingest_reads(
+        items=[
+            ReadInput(camera="CAM-F", vrm="FR12ZEN", seen_at=now - timedelta(minutes=n), confidence=0.9)
+            for n in range(1, 52)
+        ],
+        source="upload",
+    )
+    officer = make_user("officer", username="pc-pager")
+    browser = sign_in_client(officer, Client())
+    first = browser.post("/reads/", {"vrm": "FR12ZEN", **PURPOSE})
+    search = SearchAudit.objects.get(kind="search")
+    ingest_reads(
+        items=[ReadInput(camera="CAM-F", vrm="FR12ZEN", seen_at=now, confidence=0.9)], source="upload"
+    )
+    again = browser.post("/reads/", {"search": search.pk})  # the first page again: nothing new in it
+    assert [r.id for r in again.context["reads"]] == [r.id for r in first.context["reads"]]
+    second = browser.post("/reads/", {"search": search.pk, "before": first.context["next_before"]})
+    assert len(second.context["reads"]) == 1 and second.context["next_before"] is None
+    pages = SearchAudit.objects.filter(kind="page").order_by("pk")
+    assert [(row.username, row.reference, row.result_count) for row in pages] == [
+        ("pc-pager", PURPOSE["reference"], 50),
+        ("pc-pager", PURPOSE["reference"], 1),
+    ]
+    settings.READ_SEARCHES_PER_HOUR = 3  # one search and two pages so far
+    assert browser.post("/reads/", {"search": search.pk}).status_code == 429

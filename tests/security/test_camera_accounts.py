@@ -92,3 +92,21 @@ def test_binding_is_for_administrators_and_audited(make_user, api_client_for, ca
     assert (event.actor, event.detail["before"], event.detail["after"]) == ("admin-bind", [], ["CAM-MINE"])
     unknown = admin.put(f"/api/v1/camera-accounts/{gateway.pk}/", {"cameras": ["NOPE"]}, format="json")
     assert unknown.status_code == 400 and "NOPE" in str(unknown.json())
+
+
+def test_a_code_sent_as_a_number_is_checked_like_any_other(make_user, api_client_for):
+    CameraFactory(code="CAM-MINE")
+    CameraFactory(code="12345")
+    gateway = api_client_for(make_user("camera", cameras=["CAM-MINE"]))
+    response = gateway.post(URL, [read(12345)], format="json")
+    assert response.status_code == 403 and "12345" in response.json()["detail"]
+    assert Read.objects.count() == 0
+
+
+def test_the_command_gives_staff_no_long_lived_token(make_user):
+    from django.core.management import CommandError, call_command
+
+    officer = make_user("officer", username="pc-long")
+    with pytest.raises(CommandError, match="working day"):
+        call_command("create_api_token", "pc-long", "--days", "3650")
+    assert not officer.auth_token_set.exists()

@@ -118,3 +118,12 @@ def test_the_servers_access_log_records_no_query_string(make_user, api_client_fo
     text = log.read_text()
     assert '"GET /api/v1/reads/ HTTP/1.1" 200' in text
     assert "SE12CRT" not in text and "OP-HUSH" not in text and "Secret" not in text
+
+
+def test_a_browser_session_cannot_search_by_address(make_user, sign_in_client, read):
+    """Another site could send a signed-in browser to GET /api/v1/reads/?... (SameSite=Lax lets the
+    cookie go on a top-level navigation): the search would run, audited in the officer's name."""
+    browser = sign_in_client(make_user("officer"), Client())
+    response = browser.get("/api/v1/reads/", {"vrm": "PR12VCY", **PURPOSE})
+    assert response.status_code == 403 and "post the search" in response.json()["detail"]
+    assert not SearchAudit.objects.exists()

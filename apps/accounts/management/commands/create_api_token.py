@@ -50,6 +50,10 @@ class Command(BaseCommand):
             raise CommandError(f"{username!r} is disabled; enable the account first.")
         if days is not None and days < 1:
             raise CommandError("--days must be 1 or more.")
+        if days is not None and user.has_portal_access:
+            raise CommandError(
+                "A member of staff's token lasts a working day (STAFF_TOKEN_HOURS); --days is for machines."
+            )
         if cameras is not None or in_vehicle:
             codes = [code for code in (cameras or "").split(",") if code.strip()]
             try:
