@@ -217,6 +217,7 @@ def start_asgi_server(*, log_to=None, **env) -> tuple[subprocess.Popen, str]:
             str(port),
             "--lifespan",
             "off",
+            "--no-proxy-headers",  # as make run: no forwarded address is believed
             "--log-level",
             "info" if log_to else "warning",
             "--timeout-graceful-shutdown",

@@ -4,16 +4,22 @@ Django's ASGI handler spools a request's whole body to disk before any view runs
 checked by a view comes after a 50 GB upload has filled the disk. Here each request's limit is
 found first, by resolving its path as Django will: a view that takes files declares the setting
 holding the largest it accepts with `@body_limit(...)` (the form around the file may add
-FORM_ALLOWANCE); every other view takes DATA_UPLOAD_MAX_MEMORY_SIZE. A Content-Length over the
-limit is answered 413 before a byte of the body is read; a chunked body is counted as it arrives
-and cut off with 413 where it passes the limit. The views keep their own, exact checks of the
-file, whose messages say more.
+FORM_ALLOWANCE); every other view takes DATA_UPLOAD_MAX_MEMORY_SIZE. A declared limit is
+granted only to a caller who is signed in (a live session with its second factor) or sends a
+valid API token, checked before the body is read: an anonymous caller could otherwise fill the
+disk with video-sized bodies that are refused only once they have arrived. A Content-Length over
+the limit is answered 413 before a byte of the body is read; a chunked body is counted as it
+arrives and cut off with 413 where it passes the limit. The views keep their own, exact checks
+of the file, whose messages say more.
 """
 
 import json
 from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from importlib import import_module
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import get_script_prefix
 from django.urls import Resolver404, resolve
@@ -59,6 +65,8 @@ class BodyLimitMiddleware:
             return
         path = _path_info(scope)
         limit = limit_for(path, scope["method"])
+        if limit > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not await sync_to_async(_known_caller)(scope):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             # Not a byte read, so the server never invites the body (no 100 Continue).
@@ -114,6 +122,29 @@ def _declared_setting(path: str, method: str) -> str | None:
         handler = getattr(view, "actions", {}).get("post", "post")
         setting = getattr(getattr(view_class, handler, None), "body_limit_setting", None)
     return setting
+
+
+def _known_caller(scope: Scope) -> bool:
+    """Whether the request carries a valid API token or a signed-in session with its second
+    factor (who may do what is still the view's to decide)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from apps.accounts.tokens import ApiTokenAuthentication
+
+    headers = dict(scope["headers"])
+    scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
+    if scheme.lower() == b"token" and token:
+        try:
+            ApiTokenAuthentication().authenticate_credentials(token.strip())
+        except AuthenticationFailed:
+            return False
+        return True
+    cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
+    if settings.SESSION_COOKIE_NAME not in cookies:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(cookies[settings.SESSION_COOKIE_NAME].value)
+    return bool(session.get("_auth_user_id") and session.get(DEVICE_ID_SESSION_KEY))
 
 
 def _path_info(scope: Scope) -> str:

@@ -16,6 +16,10 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # under make bench-load, "Connection reset by peer").
 keepalive = 75
 graceful_timeout = 10
+# Whose X-Forwarded-For to believe: only the TLS proxy's address (FORWARDED_ALLOW_IPS). By
+# default no one's, so a client cannot choose the address its sign-in failures are counted
+# against. Behind a proxy, name it, or every client looks like the proxy to the lockout.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" for none
 # Paths only: a query string may carry search criteria, and a referrer may hold one too
 # (anpr_site/access_log.py does the same for the uvicorn workers' own access lines).

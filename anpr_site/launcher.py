@@ -82,7 +82,9 @@ def run_stack(env: dict[str, str], owner_url: str) -> int:
     )
     manager = Manager()
     processes = {
-        "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port} --lifespan off",
+        # No proxy in front: no forwarded address is believed (the lockout counts by address).
+        "web": f"{PYTHON} -m uvicorn anpr_site.asgi:application --host {host} --port {port} --lifespan off "
+        "--no-proxy-headers",
         "worker": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 2 --queues default",
         # Recognition has a worker of its own: one video at a time, using every core.
         "video": f"{PYTHON} -m celery -A anpr_site worker -l INFO --concurrency 1 --queues video -n video@%h",
@@ -100,14 +102,20 @@ def database_roles(admin_url: str) -> tuple[str, str]:
     """Make (or bring up to date) the owner's and the application's roles, and hand the database
     and everything in it to the owner; return the URLs of the two roles."""
     import psycopg
+    from psycopg import sql
 
     url = urlsplit(admin_url)
-    name, password = url.path.lstrip("/"), _role_password()
+    name = url.path.lstrip("/")
+    passwords = {role: _role_password(role) for role in (OWNER, APP)}
+    # Exactly these rights, whatever a role of that name held before.
+    limits = "NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS"
     with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
-        for role, rights in ((OWNER, "LOGIN CREATEDB"), (APP, "LOGIN")):
+        for role, rights in ((OWNER, f"LOGIN CREATEDB {limits}"), (APP, f"LOGIN NOCREATEDB {limits}")):
             exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
-            verb = "ALTER" if exists else "CREATE"
-            admin.execute(f"{verb} ROLE {role} {rights} PASSWORD '{password}'")
+            statement = sql.SQL("{} ROLE {} " + rights + " PASSWORD {}").format(
+                sql.SQL("ALTER" if exists else "CREATE"), sql.Identifier(role), sql.Literal(passwords[role])
+            )
+            admin.execute(statement)
         # The owner may act as the application's role: the tests do, to meet exactly its rights.
         admin.execute(f"GRANT {APP} TO {OWNER}")
         owners = dict(
@@ -124,7 +132,7 @@ def database_roles(admin_url: str) -> tuple[str, str]:
             admin.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER}')
     with psycopg.connect(_conninfo(url, name), autocommit=True) as admin:
         _hand_over_objects(admin)
-    return _as(url, OWNER, password), _as(url, APP, password)
+    return _as(url, OWNER, passwords[OWNER]), _as(url, APP, passwords[APP])
 
 
 def _hand_over_objects(admin) -> None:
@@ -151,11 +159,11 @@ def _hand_over_objects(admin) -> None:
         admin.execute(f"ALTER FUNCTION {function} OWNER TO {OWNER}")
 
 
-def _role_password() -> str:
-    """One password for both roles of this checkout's database, made once, kept in var/."""
+def _role_password(role: str) -> str:
+    """The role's password for this checkout's database, made once, kept in var/ (mode 600)."""
     import secrets
 
-    path = VAR / "database-password"
+    path = VAR / f"database-password-{role}"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)

@@ -28,6 +28,24 @@ def test_migrations_run_as_the_owner_and_everything_else_as_the_applications_rol
     assert "CREATE ROLE anpr_app LOGIN" in script and "ALTER DATABASE anpr OWNER TO anpr_owner" in script
 
 
+def test_no_application_service_holds_the_owners_or_superusers_password():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    shared = (DOCKER / "anpr.env.example").read_text()
+    assert "POSTGRES_PASSWORD" not in shared and "ANPR_OWNER_PASSWORD" not in shared
+    for name in ("web", "worker", "video-worker", "beat"):
+        environment = str(compose["services"][name]["environment"])
+        assert "ANPR_OWNER_PASSWORD" not in environment and "POSTGRES_PASSWORD" not in environment, name
+    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_gunicorn_believes_no_forwarded_address_unless_told(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    config = runpy.run_path(str(DOCKER.parent / "anpr_site" / "gunicorn.conf.py"))
+    assert config["forwarded_allow_ips"] == ""
+
+
 def test_the_image_runs_production_settings_under_gunicorn():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert "DJANGO_SETTINGS_MODULE=anpr_site.settings.production" in dockerfile

@@ -5,8 +5,8 @@ ordinary tables, but of the audit trail it may only read and append (no UPDATE, 
 TRUNCATE, no triggers, and, not owning the tables, no ALTER or DROP). What it must do beyond
 that goes through functions the owner defined: create a day's read partition, drop one past
 the retention floor, remove audit rows past theirs, refresh hotlist statistics. The retention
-floors are written here from AUDIT_RETENTION_DAYS and READ_RETENTION_DAYS; the application
-may read them, never lower them.
+floors are written here from AUDIT_RETENTION_DAYS and READ_RETENTION_DAYS, and only ever raised;
+the application may read them, never lower them.
 """
 
 import logging
@@ -16,13 +16,18 @@ from django.db import connections
 
 log = logging.getLogger(__name__)
 
+# Each carries an append-only trigger (named *_append_only); a test keeps the two in step.
 APPEND_ONLY_TABLES = (
     "audit_securityevent",
     "audit_searchaudit",
     "audit_jobrun",
     "access_requests_accessrequestevent",
+    "auditlog_logentry",  # the change log (django-auditlog)
+    "django_admin_log",
 )
-OWNER_ONLY_TABLES = ("audit_retention_floor",)
+# Read, never written, by the application: the floors, and which migrations have run (a row
+# written there would make migrate skip a migration).
+OWNER_ONLY_TABLES = ("audit_retention_floor", "django_migrations")
 OWNER_FUNCTIONS = (
     "audit_remove_expired()",
     "reads_create_day_partition(date)",
@@ -51,9 +56,13 @@ def _grants(role: str) -> list[str]:
     append_only = ", ".join(APPEND_ONLY_TABLES)
     owner_only = ", ".join(OWNER_ONLY_TABLES)
     return [
+        # Nobody but the owner makes objects in the schema (older PostgreSQL let everyone).
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
-        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        # USAGE (nextval) but not UPDATE: no setval to make audit ids collide.
+        f"REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA public FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {append_only} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {owner_only} FROM {role}",
         *(f"GRANT EXECUTE ON FUNCTION {function} TO {role}" for function in OWNER_FUNCTIONS),
@@ -61,9 +70,11 @@ def _grants(role: str) -> list[str]:
 
 
 def _set_floors(cursor) -> None:
+    # Only ever raised: a shorter period in some deployment's settings is no way to empty the
+    # trail. Lowering one is a deliberate act by the owner, by hand.
     cursor.execute(
         "INSERT INTO audit_retention_floor (name, days) VALUES ('audit', %s), ('reads', %s) "
-        "ON CONFLICT (name) DO UPDATE SET days = EXCLUDED.days",
+        "ON CONFLICT (name) DO UPDATE SET days = GREATEST(audit_retention_floor.days, EXCLUDED.days)",
         [settings.AUDIT_RETENTION_DAYS, settings.READ_RETENTION_DAYS],
     )
 

@@ -12,7 +12,6 @@ class CameraForm(forms.ModelForm):
         fields = ["code", *EDITABLE_FIELDS]
         widgets = {
             "installed_on": forms.DateInput(attrs={"type": "date"}),
-            "review_due": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:

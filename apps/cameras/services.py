@@ -18,8 +18,9 @@ EDITABLE_FIELDS = (
     "latitude",
     "longitude",
     "installed_on",
-    "review_due",
 )
+# Set only by the assessment workflow (approval, reviews): no one postpones a review by editing.
+SET_BY_ASSESSMENTS = ("review_due",)
 # What the gate compares with the camera as stored.
 STATE_FIELDS = ("status", "kind", "latitude", "longitude")
 
@@ -58,7 +59,7 @@ def camera_update(*, camera: Camera, actor, **fields) -> Camera:
     camera.refresh_from_db(from_queryset=Camera.objects.select_for_update())
     was = {name: getattr(camera, name) for name in STATE_FIELDS}
     for name, value in fields.items():
-        if name in EDITABLE_FIELDS:
+        if name in EDITABLE_FIELDS + SET_BY_ASSESSMENTS:
             setattr(camera, name, value)
     camera.full_clean()
     _check_status_rules(camera, was=was)

@@ -26,6 +26,10 @@ class ImportRejected(Exception):
         self.problems = problems
 
 
+MAX_PROBLEMS = 500
+STOPPED = f"Checking stopped after {MAX_PROBLEMS} problems; mend those and import again."
+
+
 def checked_rows(upload) -> list[dict]:
     """The file's rows, validated, or ImportRejected listing every problem."""
     if upload is None:
@@ -74,12 +78,14 @@ def _checked(reader: csv.DictReader) -> list[dict]:
             problems += [
                 (number, field, " ".join(map(str, messages))) for field, messages in invalid.detail.items()
             ]
-            continue
-        if row["vrm"] in seen:
-            problems.append((number, "vrm", f"{row['vrm']} is already on row {seen[row['vrm']]}."))
-            continue
-        seen[row["vrm"]] = number
-        rows.append(row)
+        else:
+            if row["vrm"] in seen:
+                problems.append((number, "vrm", f"{row['vrm']} is already on row {seen[row['vrm']]}."))
+            else:
+                seen[row["vrm"]] = number
+                rows.append(row)
+        if len(problems) >= MAX_PROBLEMS:  # enough to mend the file by; not a million of them
+            raise ImportRejected([*problems, (0, "file", STOPPED)])
     if problems:
         raise ImportRejected(problems)
     if not rows:

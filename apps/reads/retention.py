@@ -20,7 +20,7 @@ from .partitions import existing_partition_days, forget_known_partitions
 
 def expired_days(now: datetime | None = None) -> list[date]:
     """Day partitions whose every moment is older than the retention period, oldest first."""
-    cut_off = (now or timezone.now()) - timedelta(days=settings.READ_RETENTION_DAYS)
+    cut_off = (now or timezone.now()) - timedelta(days=retention_days())
     return sorted(day for day in existing_partition_days() if _day_end(day) <= cut_off)
 
 
@@ -36,6 +36,15 @@ def remove_expired_reads(now: datetime | None = None) -> dict:
         "reads": sum(d["reads"] for d in removed),
         "images": sum(d["images"] for d in removed),
     }
+
+
+def retention_days() -> int:
+    """READ_RETENTION_DAYS, or the database's floor where that is longer: a day the database would
+    refuse to drop keeps its images too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT days FROM audit_retention_floor WHERE name = 'reads'")
+        row = cursor.fetchone()
+    return max(settings.READ_RETENTION_DAYS, row[0] if row else 0)
 
 
 def _remove_day(day: date) -> dict:

@@ -43,7 +43,12 @@ def test_the_application_may_not_change_or_empty_the_audit_trail(table):
     assert "permission denied" in refused(f"TRUNCATE {table}")
     assert "must be owner" in refused(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
     assert "must be owner" in refused(f"DROP TABLE {table}")
-    trigger = f"{table.removeprefix('audit_').removeprefix('access_requests_')}_append_only"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE '%%append_only'",
+            [table],
+        )
+        (trigger,) = cursor.fetchone()
     assert "must be owner" in refused(f"DROP TRIGGER {trigger} ON {table}")
     assert "permission denied" in refused(
         f"CREATE TRIGGER sneak BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"
@@ -72,3 +77,61 @@ def test_the_application_makes_no_tables_of_its_own():
         "FOR VALUES FROM ('1999-01-01') TO ('1999-01-02')"
     )
     assert "permission denied" in refused("CREATE TABLE shadow (id int)")
+
+
+def test_every_append_only_table_is_guarded_and_every_guarded_table_listed():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE '%%append_only' AND NOT t.tgisinternal"
+        )
+        guarded = {name for (name,) in cursor.fetchall()}
+    assert guarded == set(APPEND_ONLY_TABLES)
+
+
+@pytest.mark.parametrize("table", ["django_migrations", "audit_retention_floor"])
+def test_the_application_cannot_write_what_decides_its_own_limits(table):
+    assert "permission denied" in refused(f"DELETE FROM {table}")  # noqa: S608
+
+
+def test_no_audit_id_can_be_forced_to_collide():
+    assert "permission denied" in refused("SELECT setval('audit_searchaudit_id_seq', 1)")
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "make_date(-2026, 1, 1)",  # a date BC prints the same digits as its AD twin
+        "'infinity'::date",
+        "current_date + 400",
+        "current_date - 5000",
+    ],
+)
+def test_the_partition_functions_take_only_days_of_plausible_reads(day):
+    assert "no reads are held" in refused(f"SELECT reads_create_day_partition({day})")
+    if "make_date" in day or "infinity" in day:
+        message = refused(f"SELECT reads_drop_day_partition({day})")
+        assert "no reads are held" in message or "inside the retention period" in message
+
+
+def test_a_bc_twin_cannot_drop_todays_reads():
+    from apps.cameras.tests.factories import CameraFactory
+    from apps.reads.models import Read
+    from apps.reads.services import ReadInput, ingest_reads
+
+    camera = CameraFactory()
+    now = timezone.now()
+    ingest_reads(
+        items=[ReadInput(camera=camera.code, vrm="BC12TWN", seen_at=now, confidence=0.9)], source="upload"
+    )
+    today = now.astimezone(__import__("datetime").UTC).date()
+    assert "no reads are held" in refused(
+        "SELECT reads_drop_day_partition(make_date(%s, %s, %s))", [-today.year, today.month, today.day]
+    )
+    assert Read.objects.count() == 1
+
+
+def test_nothing_but_the_owner_makes_objects_in_the_schema():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')")
+        assert cursor.fetchone()[0] is False

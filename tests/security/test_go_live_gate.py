@@ -117,3 +117,13 @@ def test_an_assessed_fixed_camera_is_not_relabelled_vehicle_mounted_in_two_steps
     assert response.status_code == 400 and "kind" in response.json()["detail"]
     live_fixed.refresh_from_db()
     assert (live_fixed.kind, live_fixed.status) == ("fixed", "suspended")
+
+
+def test_a_review_is_not_postponed_by_editing_the_camera(admin, live_fixed):
+    due = live_fixed.review_due
+    response = admin.patch(
+        f"{URL}{live_fixed.code}/", {"review_due": "2099-01-01", "name": "Renamed"}, format="json"
+    )
+    assert response.status_code == 200
+    live_fixed.refresh_from_db()
+    assert (live_fixed.review_due, live_fixed.name) == (due, "Renamed")

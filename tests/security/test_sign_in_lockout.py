@@ -116,3 +116,39 @@ def test_a_forged_forwarded_address_changes_nothing(make_user, settings):
     assert {event.ip_address for event in SecurityEvent.objects.filter(username=supervisor.username)} == {
         ATTACKER
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_believes_no_forwarded_address(make_user, settings):
+    """Through uvicorn as make run starts it (and gunicorn as production does, FORWARDED_ALLOW_IPS
+    unset): failures with a new X-Forwarded-For each time still count against the one address."""
+    import re
+
+    import requests
+
+    from conftest import start_asgi_server
+
+    supervisor = make_user("supervisor")
+    server, base = start_asgi_server()
+    try:
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            browser = requests.Session()
+            page = browser.get(base + SIGN_IN, timeout=10).text
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            form = {
+                "username": supervisor.username,
+                "password": WRONG,
+                "code": "000000",
+                "csrfmiddlewaretoken": token,
+            }
+            browser.post(base + SIGN_IN, data=form, headers={"X-Forwarded-For": f"203.0.113.{n}"}, timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    addresses = set(
+        SecurityEvent.objects.filter(username=supervisor.username).values_list("ip_address", flat=True)
+    )
+    assert addresses == {"127.0.0.1"}
+    assert SecurityEvent.objects.filter(
+        username=supervisor.username, kind=SecurityEvent.Kind.LOCKOUT
+    ).exists()

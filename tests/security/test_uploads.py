@@ -69,10 +69,28 @@ def limited_server(django_db_setup, django_db_blocker, tmp_path_factory):
     server.wait(timeout=30)
 
 
+@pytest.fixture
+def signed_in(make_user, sign_in_client):
+    """Headers of a caller the limits of uploads are for: a token for the API, a session for pages."""
+    from django.test import Client
+
+    user = make_user("officer", "administrator")
+    token = api_token_issue(user=user, actor=None)[1]
+    session = sign_in_client(user, Client()).cookies["sessionid"].value
+    return lambda path: (
+        {"Authorization": f"Token {token}"}
+        if path.startswith("/api/")
+        else {"Cookie": f"sessionid={session}"}
+    )
+
+
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("path", "limit", "kind"), ADDRESSES)
-def test_a_body_claiming_more_than_the_limit_is_refused_before_it_is_sent(limited_server, path, limit, kind):
+def test_a_body_claiming_more_than_the_limit_is_refused_before_it_is_sent(
+    limited_server, signed_in, path, limit, kind
+):
     # Headers only: the old server waited for the 50 GB to arrive (and spooled them to disk).
-    with _raw_request(limited_server["base"], path, {"Content-Length": str(HUGE)}) as sock:
+    with _raw_request(limited_server["base"], path, {"Content-Length": str(HUGE), **signed_in(path)}) as sock:
         status, headers, body = _answer(sock, timeout=5)
     assert status == 413
     assert headers["connection"] == "close"
@@ -86,8 +104,32 @@ def test_a_body_claiming_more_than_the_limit_is_refused_before_it_is_sent(limite
     else:
         assert headers["content-type"] == "text/plain; charset=utf-8"
     # One byte over its own limit is refused as well; its own limit is not the default's.
-    with _raw_request(limited_server["base"], path, {"Content-Length": str(limit + 1)}) as sock:
+    with _raw_request(
+        limited_server["base"], path, {"Content-Length": str(limit + 1), **signed_in(path)}
+    ) as sock:
         assert _answer(sock, timeout=5)[0] == 413
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "limit", "kind"), ADDRESSES[:-1])
+def test_an_anonymous_caller_gets_no_upload_sized_limit(
+    limited_server, make_user, sign_in_client, path, limit, kind
+):
+    """Else anyone could fill the disk with bodies refused only once they had arrived (a 401)."""
+    from django.test import Client
+
+    password_only = Client()
+    password_only.force_login(make_user("officer"))  # no second factor: not yet signed in
+    for headers in (
+        {},
+        {"Authorization": "Token anpr_not-a-token"},
+        {"Cookie": f"sessionid={password_only.cookies['sessionid'].value}"},
+    ):
+        with _raw_request(
+            limited_server["base"], path, {"Content-Length": str(REQUEST_LIMIT + 1), **headers}
+        ) as sock:
+            status, _, body = _answer(sock, timeout=5)
+        assert status == 413 and f"{REQUEST_LIMIT:,} bytes" in body, (path, headers)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -113,9 +155,14 @@ def test_each_address_takes_bodies_up_to_its_own_limit(limited_server, make_user
     assert "not a video" in video.json()["detail"]["file"][0]
 
 
-def test_a_chunked_body_is_cut_off_where_it_passes_the_limit(limited_server):
+@pytest.mark.django_db(transaction=True)
+def test_a_chunked_body_is_cut_off_where_it_passes_the_limit(limited_server, signed_in):
     chunk = b"x" * 65536
-    headers = {"Transfer-Encoding": "chunked", "Content-Type": "multipart/form-data; boundary=b"}
+    headers = {
+        "Transfer-Encoding": "chunked",
+        "Content-Type": "multipart/form-data; boundary=b",
+        **signed_in("/api/v1/videos/"),
+    }
     sent = 0
     with _raw_request(limited_server["base"], "/api/v1/videos/", headers) as sock:
         # A body of no stated length, sent until the server answers (at most 20 times the limit).
@@ -281,3 +328,13 @@ def _post_video(api, name: str, content: bytes, camera: str):
 
 def _csv(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("list.csv", text.encode(), content_type="text/csv")
+
+
+def test_a_file_of_nothing_but_bad_rows_is_not_checked_to_the_end():
+    from apps.hotlists.imports import MAX_PROBLEMS
+
+    bad = "vrm,reason,action\n" + "AB12CDE,not-a-reason,stop\n" * 100_000
+    with pytest.raises(ImportRejected) as rejected:
+        checked_rows(SimpleUploadedFile("bad.csv", bad.encode()))
+    assert len(rejected.value.problems) == MAX_PROBLEMS + 1
+    assert "stopped after" in rejected.value.problems[-1][2]
