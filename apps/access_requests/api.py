@@ -9,6 +9,19 @@ from . import services
 from .models import AccessRequest
 from .selectors import requests_visible_to
 
+# What a requester states when filing; the answer repeats it with the decision.
+FILED = (
+    "investigation_reference",
+    "offence",
+    "justification",
+    "vrms",
+    "camera_codes",
+    "areas",
+    "period_start",
+    "period_end",
+    "days_needed",
+)
+
 
 class AccessRequestSerializer(serializers.ModelSerializer):
     """A request as answered; decided_by is null until a supervisor decides."""
@@ -22,15 +35,7 @@ class AccessRequestSerializer(serializers.ModelSerializer):
             "id",
             "requester",
             "filed_at",
-            "investigation_reference",
-            "offence",
-            "justification",
-            "vrms",
-            "camera_codes",
-            "areas",
-            "period_start",
-            "period_end",
-            "days_needed",
+            *FILED,
             "status",
             "decided_by",
             "decided_at",
@@ -57,17 +62,7 @@ class FileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccessRequest
-        fields = [
-            "investigation_reference",
-            "offence",
-            "justification",
-            "vrms",
-            "camera_codes",
-            "areas",
-            "period_start",
-            "period_end",
-            "days_needed",
-        ]
+        fields = list(FILED)
 
 
 class DecisionSerializer(serializers.Serializer):

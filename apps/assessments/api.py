@@ -79,8 +79,18 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return {"latitude": assessment.latitude, "longitude": assessment.longitude}
 
 
+class CameraCodeField(serializers.SlugRelatedField):
+    """A camera by its code. Text holding a NUL is no code, and PostgreSQL cannot even compare it
+    (looking it up would be a 500): it is refused as an unknown camera."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value="(text with a NUL)")
+        return super().to_internal_value(data)
+
+
 class AssessmentInputSerializer(serializers.ModelSerializer):
-    camera = serializers.SlugRelatedField(slug_field="code", queryset=Camera.objects.all())
+    camera = CameraCodeField(slug_field="code", queryset=Camera.objects.all())
     factors = FactorsSerializer(required=False)
     risks = RiskSerializer(many=True, required=False)
     consultations = ConsultationSerializer(many=True, required=False)

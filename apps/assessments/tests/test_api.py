@@ -73,3 +73,10 @@ def test_the_site_assessed_is_recorded_at_submission_and_disclosed_like_position
     assert submitted["site"] == {"latitude": camera.latitude, "longitude": camera.longitude}
     for role in ("supervisor", "auditor"):
         assert api_client_for(make_user(role)).get(f"{URL}{draft['id']}/").json()["site"] is None
+
+
+def test_a_camera_code_holding_a_nul_is_an_unknown_camera_not_an_error(make_user, api_client_for):
+    response = api_client_for(make_user("planner")).post(
+        "/api/v1/assessments/", {"camera": "CAM\x00X"}, format="json"
+    )
+    assert response.status_code == 400 and "camera" in response.json()["detail"]
