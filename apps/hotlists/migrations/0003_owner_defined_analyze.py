@@ -5,9 +5,9 @@ from django.db import migrations
 
 ANALYZE = """
 CREATE FUNCTION hotlists_analyze_entries() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    ANALYZE hotlists_hotlistentry;
+    ANALYZE public.hotlists_hotlistentry;
 END;
 $$;
 REVOKE ALL ON FUNCTION hotlists_analyze_entries() FROM PUBLIC;
