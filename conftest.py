@@ -75,6 +75,13 @@ def retention_floor(settings):
             cursor.execute("UPDATE audit_retention_floor SET days = %s WHERE name = %s", [days, name])
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings, tmp_path):
+    """Each test's audit checkpoints in a directory of its own, as each starts with empty chains."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return settings.AUDIT_CHECKPOINT_DIR
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("officer", "auditor", username=...) -> a user holding those roles;

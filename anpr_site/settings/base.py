@@ -169,6 +169,9 @@ READ_RETENTION_DAYS = env.int("READ_RETENTION_DAYS", default=730)
 ALERT_RETENTION_DAYS = env.int("ALERT_RETENTION_DAYS", default=730)
 ACCESS_REQUEST_RETENTION_DAYS = env.int("ACCESS_REQUEST_RETENTION_DAYS", default=7 * 365)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
+# The audit chains' daily checkpoints (apps/audit/chain.py): somewhere the database's own users
+# cannot write, ideally write-once storage; one directory per database.
+AUDIT_CHECKPOINT_DIR = env.path("AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints")
 
 # --- API ---------------------------------------------------------------------------------
 
@@ -257,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-lost-video-jobs": {
         "task": "apps.recognition.tasks.requeue_lost_video_jobs",
         "schedule": timedelta(seconds=env.int("VIDEO_REQUEUE_CHECK_SECONDS", default=300)),
+    },
+    "audit-verify": {
+        "task": "apps.audit.tasks.verify_audit_chains",
+        "schedule": crontab(hour=env.int("AUDIT_VERIFY_HOUR", default=3), minute=45),
     },
     "assessment-review-reminders": {
         "task": "apps.assessments.tasks.remind_reviews_due",

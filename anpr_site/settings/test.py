@@ -1,6 +1,8 @@
 """The test suite: real PostgreSQL and Redis, fast password hashing, demo data allowed."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
@@ -20,3 +22,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     DATABASES["default"]["ENGINE"] = "tests.database"  # noqa: F405
 if env("DATABASE_ASSUME_ROLE", default=""):  # noqa: F405  (the suite's own servers and workers)
     DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = env("DATABASE_ASSUME_ROLE")  # noqa: F405
+# Each test run's audit checkpoints apart from any other's (conftest.py gives each test its own).
+AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="anpr-test-checkpoints-"))

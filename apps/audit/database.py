@@ -16,18 +16,19 @@ from django.db import connections
 
 log = logging.getLogger(__name__)
 
-# Each carries an append-only trigger (named *_append_only); a test keeps the two in step.
-APPEND_ONLY_TABLES = (
-    "audit_securityevent",
-    "audit_searchaudit",
-    "audit_jobrun",
-    "access_requests_accessrequestevent",
-    "auditlog_logentry",  # the change log (django-auditlog)
-    "django_admin_log",
-)
-# Read, never written, by the application: the floors, and which migrations have run (a row
-# written there would make migrate skip a migration).
-OWNER_ONLY_TABLES = ("audit_retention_floor", "django_migrations")
+# Each carries an append-only trigger (named *_append_only) and is hash-chained (apps/audit/chain.py);
+# a test keeps the list in step with both. Each with the column saying when a row was written.
+APPEND_ONLY_TABLES = {
+    "audit_securityevent": "at",
+    "audit_searchaudit": "at",
+    "audit_jobrun": "at",
+    "access_requests_accessrequestevent": "at",
+    "auditlog_logentry": "timestamp",  # the change log (django-auditlog)
+    "django_admin_log": "action_time",
+}
+# Read, never written, by the application: the floors, the heads of the audit chains, and which
+# migrations have run (a row written there would make migrate skip a migration).
+OWNER_ONLY_TABLES = ("audit_retention_floor", "audit_auditchain", "django_migrations")
 OWNER_FUNCTIONS = (
     "audit_remove_expired()",
     "reads_create_day_partition(date)",
@@ -81,5 +82,8 @@ def _set_floors(cursor) -> None:
 
 def _tables_exist(connection) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regprocedure('hotlists_analyze_entries()') IS NOT NULL")
+        cursor.execute(
+            "SELECT to_regprocedure('hotlists_analyze_entries()') IS NOT NULL "
+            "AND to_regclass('audit_auditchain') IS NOT NULL"
+        )
         return cursor.fetchone()[0]

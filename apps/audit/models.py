@@ -98,3 +98,20 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.job}: {self.get_outcome_display()}"
+
+
+class AuditChain(models.Model):
+    """The head of one append-only table's hash chain (apps/audit/chain.py), kept by the database.
+
+    Written only by the owner's trigger as each row is appended, and by audit retention, which
+    moves the anchor past the rows it removed; the application's role may read it, never write.
+    """
+
+    name = models.CharField(max_length=63, primary_key=True, help_text="The table chained.")
+    head_seq = models.BigIntegerField(help_text="The last row's place in the chain.")
+    head_hash = models.CharField(max_length=64)
+    anchor_seq = models.BigIntegerField(default=0, help_text="The last row removed by retention.")
+    anchor_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.head_seq} rows chained"

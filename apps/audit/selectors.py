@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import SearchAudit, SecurityEvent
+from .models import JobRun, SearchAudit, SecurityEvent
 
 
 def security_events(*, username: str | None = None) -> QuerySet[SecurityEvent]:
@@ -15,3 +15,8 @@ def security_events(*, username: str | None = None) -> QuerySet[SecurityEvent]:
 
 def search_audits() -> QuerySet[SearchAudit]:
     return SearchAudit.objects.all()
+
+
+def last_chain_verification() -> JobRun | None:
+    """The latest run of the daily chain verification (apps/audit/tasks.py), whatever its outcome."""
+    return JobRun.objects.filter(job="audit-verify").first()
