@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load reliability
+.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
@@ -55,6 +55,10 @@ bench-recognition: install
 ## bench-retention: dropping a day partition of 1M reads against deleting the same rows
 bench-retention: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.retention $(ARGS)
+
+## bench-audit: what the audit hash chain costs a search, from 1 to 32 at once; audit_verify's speed
+bench-audit: install
+	$(PY) -m anpr_site.launcher python -m benchmarks.audit_chain $(ARGS)
 
 ## bench-load: officers searching over 10M reads while 500 reads/s stream in (locust)
 bench-load: install

@@ -135,3 +135,18 @@ def test_nothing_but_the_owner_makes_objects_in_the_schema():
     with connection.cursor() as cursor:
         cursor.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')")
         assert cursor.fetchone()[0] is False
+
+
+def test_the_chain_trigger_cannot_be_borrowed_or_dropped():
+    # A temporary table of the application's own, posing as an audit table, gets no chain link.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE audit_searchaudit (id int) ON COMMIT DROP")
+        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+            cursor.execute(
+                "CREATE TRIGGER borrowed BEFORE INSERT ON pg_temp.audit_searchaudit "
+                "FOR EACH ROW EXECUTE FUNCTION audit_chain_link()"
+            )
+        cursor.execute("DROP TABLE pg_temp.audit_searchaudit")
+    assert "must be owner" in refused("DROP TRIGGER audit_chain_link ON public.audit_searchaudit")
+    assert "must be owner" in refused("ALTER TABLE public.audit_searchaudit DISABLE TRIGGER audit_chain_link")
+    assert "permission denied" in refused("UPDATE audit_auditchain SET head_seq = 0")

@@ -12,7 +12,10 @@ removed, so what is left verifies from there.
 
 from django.db import migrations, models
 
-# (table, the column saying when a row was written): the append-only tables, as they stand.
+from apps.audit.chain_sql import chain_table
+
+# (table, the column saying when a row was written, its name in retention's record): the
+# append-only tables as they stand; tables added later chain themselves (apps/audit/chain_sql.py).
 CHAINED = (
     ("audit_searchaudit", "at", "search_audit"),
     ("audit_securityevent", "at", "security_events"),
@@ -21,13 +24,14 @@ CHAINED = (
     ("auditlog_logentry", "timestamp", "change_log"),
     ("django_admin_log", "action_time", "admin_log"),
 )
-TABLES = ", ".join(f"('{table}', '{written}', '{label}')" for table, written, label in CHAINED)
 
-# The one formula; apps/audit/chain.py computes the same in Python to check it.
+# The one formula; apps/audit/chain.py computes the same in Python to check it. NULLs are left
+# out, so a column added later (it must be nullable) leaves the hashes of older rows as they were.
 HASH = """
 CREATE FUNCTION audit_chain_hash(prev text, content jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
-    SELECT encode(sha256(convert_to(prev || (content - 'prev_hash' - 'row_hash')::text, 'UTF8')), 'hex')
+    SELECT encode(sha256(convert_to(
+        prev || (jsonb_strip_nulls(content) - 'prev_hash' - 'row_hash')::text, 'UTF8')), 'hex')
 $$;
 """
 
@@ -43,9 +47,7 @@ BEGIN
     END IF;
     SELECT * INTO head FROM public.audit_auditchain WHERE name = TG_TABLE_NAME FOR UPDATE;
     IF NOT FOUND THEN
-        INSERT INTO public.audit_auditchain (name, head_seq, head_hash, anchor_seq, anchor_hash)
-        VALUES (TG_TABLE_NAME, 0, repeat('0', 64), 0, repeat('0', 64)) ON CONFLICT DO NOTHING;
-        SELECT * INTO head FROM public.audit_auditchain WHERE name = TG_TABLE_NAME FOR UPDATE;
+        RAISE EXCEPTION '% has no chain head (apps/audit/chain_sql.py makes one)', TG_TABLE_NAME;
     END IF;
     NEW.chain_seq := head.head_seq + 1;
     NEW.prev_hash := head.head_hash;
@@ -58,68 +60,14 @@ $$;
 REVOKE ALL ON FUNCTION audit_chain_link() FROM PUBLIC;
 """
 
-# Rows written before the chain existed, chained in the order they were written, once.
-CHAIN_EXISTING = f"""
-DO $$
-DECLARE
-    t record;
-    r record;
-    n bigint;
-    prev text;
-    content jsonb;
-BEGIN
-    PERFORM set_config('TimeZone', 'UTC', true);
-    PERFORM set_config('extra_float_digits', '1', true);
-    FOR t IN SELECT * FROM (VALUES {TABLES}) AS v(name, written, label) LOOP
-        EXECUTE format('ALTER TABLE public.%I ADD COLUMN chain_seq bigint, '
-                       'ADD COLUMN prev_hash char(64), ADD COLUMN row_hash char(64)', t.name);
-        EXECUTE format('ALTER TABLE public.%I DISABLE TRIGGER USER', t.name);
-        n := 0;
-        prev := repeat('0', 64);
-        FOR r IN EXECUTE format('SELECT id FROM public.%I ORDER BY %I, id', t.name, t.written) LOOP
-            n := n + 1;
-            EXECUTE format('UPDATE public.%I SET chain_seq = $1, prev_hash = $2 WHERE id = $3', t.name)
-                USING n, prev, r.id;
-            EXECUTE format('SELECT to_jsonb(x) FROM public.%I x WHERE id = $1', t.name)
-                INTO content USING r.id;
-            prev := public.audit_chain_hash(prev, content);
-            EXECUTE format('UPDATE public.%I SET row_hash = $1 WHERE id = $2', t.name) USING prev, r.id;
-        END LOOP;
-        EXECUTE format('ALTER TABLE public.%I ENABLE TRIGGER USER', t.name);
-        INSERT INTO public.audit_auditchain (name, head_seq, head_hash, anchor_seq, anchor_hash)
-        VALUES (t.name, n, prev, 0, repeat('0', 64));
-        EXECUTE format('ALTER TABLE public.%I ALTER COLUMN chain_seq SET NOT NULL, '
-                       'ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN row_hash SET NOT NULL', t.name);
-        EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (chain_seq)', t.name || '_chain_seq', t.name);
-        EXECUTE format('CREATE TRIGGER audit_chain_link BEFORE INSERT ON public.%I '
-                       'FOR EACH ROW EXECUTE FUNCTION public.audit_chain_link()', t.name);
-    END LOOP;
-END;
-$$;
-"""
-
-UNCHAIN = f"""
-DO $$
-DECLARE
-    t record;
-BEGIN
-    FOR t IN SELECT * FROM (VALUES {TABLES}) AS v(name, written, label) LOOP
-        EXECUTE format('DROP TRIGGER audit_chain_link ON public.%I', t.name);
-        EXECUTE format('ALTER TABLE public.%I DROP COLUMN chain_seq, DROP COLUMN prev_hash, '
-                       'DROP COLUMN row_hash', t.name);
-    END LOOP;
-END;
-$$;
-"""
-
 # As before (0009), but only a run of each chain's oldest rows goes, and the anchor follows it.
-REMOVE_EXPIRED = f"""
+REMOVE_EXPIRED = """
 CREATE OR REPLACE FUNCTION audit_remove_expired() RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     floor_days integer := (SELECT days FROM public.audit_retention_floor WHERE name = 'audit');
     cut_off timestamptz;
-    removed jsonb := '{{}}';
+    removed jsonb := '{}';
     t record;
     n bigint;
     last_seq bigint;
@@ -130,8 +78,7 @@ BEGIN
     END IF;
     cut_off := now() - make_interval(days => floor_days);
     PERFORM set_config('anpr.audit_retention_before', cut_off::text, true);
-    FOR t IN SELECT * FROM (VALUES {TABLES}) AS v(name, written, label) LOOP
-        PERFORM 1 FROM public.audit_auditchain WHERE name = t.name FOR UPDATE;
+    FOR t IN SELECT name, written, label FROM public.audit_auditchain ORDER BY name FOR UPDATE LOOP
         -- Up to the oldest row still inside the period (all of them when none is).
         EXECUTE format(
             'WITH gone AS (DELETE FROM public.%1$I WHERE chain_seq < coalesce('
@@ -175,10 +122,12 @@ class Migration(migrations.Migration):
                     models.BigIntegerField(default=0, help_text="The last row removed by retention."),
                 ),
                 ("anchor_hash", models.CharField(max_length=64)),
+                ("written", models.CharField(help_text="The table's time column.", max_length=63)),
+                ("label", models.CharField(help_text="Its name in retention's record.", max_length=63)),
             ],
         ),
         migrations.RunSQL(HASH, "DROP FUNCTION audit_chain_hash(text, jsonb);"),
         migrations.RunSQL(LINK, "DROP FUNCTION audit_chain_link();"),
-        migrations.RunSQL(CHAIN_EXISTING, UNCHAIN),
+        *(chain_table(table, written, label) for table, written, label in CHAINED),
         migrations.RunSQL(REMOVE_EXPIRED, migrations.RunSQL.noop),
     ]
