@@ -31,11 +31,15 @@ JOIN reads_camera_ids c ON c.slot = n %% c.slots
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reads", type=int, default=200_000)
     parser.add_argument("--searches", type=int, default=200, help="per thread count, per table")
     parser.add_argument("--threads", default="1,8,32")
-    parser.add_argument("--audit-rows", type=int, default=500_000, help="sign-in events for audit_verify to walk")
+    parser.add_argument(
+        "--audit-rows", type=int, default=500_000, help="sign-in events for audit_verify to walk"
+    )
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -68,7 +72,10 @@ def main() -> int:
         added = _fill_events(cursor, args.audit_rows)
         if added:
             elapsed = time.perf_counter() - started
-            print(f"appended {added:,} sign-in events in one statement: {added / elapsed:,.0f} rows/s", flush=True)
+            print(
+                f"appended {added:,} sign-in events in one statement: {added / elapsed:,.0f} rows/s",
+                flush=True,
+            )
     started = time.perf_counter()
     verification = verify_chains()
     elapsed = time.perf_counter() - started
@@ -118,11 +125,14 @@ def _fill_events(cursor, rows: int) -> int:
 
 
 def _fill(cursor, rows: int) -> None:
-    cursor.execute("SELECT count(*) FROM reads_read WHERE vrm LIKE 'AC%%' AND seen_at > now() - interval '1 day'")
+    cursor.execute(
+        "SELECT count(*) FROM reads_read WHERE vrm LIKE 'AC%%' AND seen_at > now() - interval '1 day'"
+    )
     if cursor.fetchone()[0] >= rows:
         return
     cursor.execute(
-        "CREATE TEMPORARY TABLE reads_camera_ids AS SELECT id, (row_number() OVER (ORDER BY id)) - 1 AS slot, "
+        "CREATE TEMPORARY TABLE reads_camera_ids AS "
+        "SELECT id, (row_number() OVER (ORDER BY id)) - 1 AS slot, "
         "count(*) OVER () AS slots FROM cameras_camera WHERE code LIKE 'BENCH-%%'"
     )
     cursor.execute(FILL, {"rows": rows})

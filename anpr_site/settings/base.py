@@ -173,6 +173,40 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
 # cannot write, ideally write-once storage; one directory per database.
 AUDIT_CHECKPOINT_DIR = env.path("AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints")
 
+# --- Why a search is made --------------------------------------------------------------
+
+# Every search names one of these purposes (code, label); `other` asks for a description too.
+# A force sets its own as SEARCH_PURPOSES="code=Label;code=Label" (`other` is always kept).
+SEARCH_PURPOSES = [
+    tuple(item.split("=", 1))
+    for item in env.str(
+        "SEARCH_PURPOSES",
+        default=";".join(
+            (
+                "violence=Violence against the person",
+                "sexual-offence=Sexual offence",
+                "robbery-burglary=Robbery or burglary",
+                "vehicle-crime=Vehicle crime",
+                "drugs=Drugs offence",
+                "fraud=Fraud or economic crime",
+                "organised-crime=Serious and organised crime",
+                "terrorism=Counter-terrorism",
+                "road-traffic=Road traffic offence or collision",
+                "missing-person=Missing or vulnerable person",
+                "intelligence=Intelligence development",
+                "hotlist-alert=Responding to a hotlist alert",
+            )
+        ),
+    ).split(";")
+    if "=" in item
+]
+SEARCH_PURPOSES += [("other", "Other (described)")] if "other" not in dict(SEARCH_PURPOSES) else []
+# A search's reference (crime, incident or case number) must match this force's pattern.
+SEARCH_REFERENCE_PATTERN = env.str("SEARCH_REFERENCE_PATTERN", default=r"^[A-Za-z0-9/-]{3,40}$")
+SEARCH_REFERENCE_RULE = env.str(
+    "SEARCH_REFERENCE_RULE", default="3 to 40 letters, digits, hyphens and slashes"
+)
+
 # --- API ---------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {

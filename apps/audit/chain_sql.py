@@ -31,6 +31,7 @@ def _chain(table: str, written: str, label: str, guard: bool) -> str:
         if guard
         else ""
     )
+    # Names come from migrations, never from input.
     return f"""
 ALTER TABLE public.{table} ADD COLUMN chain_seq bigint, ADD COLUMN prev_hash char(64),
     ADD COLUMN row_hash char(64);
@@ -62,7 +63,7 @@ CREATE UNIQUE INDEX {table}_chain_seq ON public.{table} (chain_seq);
 CREATE TRIGGER audit_chain_link BEFORE INSERT ON public.{table}
     FOR EACH ROW EXECUTE FUNCTION public.audit_chain_link();
 {guard_sql}
-"""
+"""  # noqa: S608
 
 
 def _unchain(table: str, guard: bool) -> str:
@@ -72,4 +73,4 @@ def _unchain(table: str, guard: bool) -> str:
 DROP TRIGGER audit_chain_link ON public.{table};
 ALTER TABLE public.{table} DROP COLUMN chain_seq, DROP COLUMN prev_hash, DROP COLUMN row_hash;
 DELETE FROM public.audit_auditchain WHERE name = '{table}';
-"""
+"""  # noqa: S608

@@ -86,7 +86,8 @@ def test_the_application_cannot_choose_a_rows_place_or_hash():
         cursor.execute(
             "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
             "result_count, result_count_capped, via, chain_seq, prev_hash, row_hash) VALUES "
-            "(now(), 'search', 'x', 'p', 'r', '', '{}', 0, false, 'api', 99, repeat('a', 64), repeat('b', 64)) "
+            "(now(), 'search', 'x', 'p', 'r', '', '{}', 0, false, 'api', 99, "
+            "repeat('a', 64), repeat('b', 64)) "
             "RETURNING chain_seq, prev_hash <> repeat('a', 64), row_hash <> repeat('b', 64)"
         )
         assert cursor.fetchone() == (2, True, True)
@@ -259,9 +260,12 @@ def test_the_chain_head_is_the_owners_alone():
         "DELETE FROM audit_auditchain",
         "INSERT INTO audit_auditchain VALUES ('audit_searchaudit', 0, '', 0, '')",
     ):
-        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        with (
+            pytest.raises(DatabaseError, match="permission denied"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
 
 
 def test_every_append_only_table_is_chained():
