@@ -165,7 +165,9 @@ ANONYMOUS_USER_NAME = None
 READ_ACCESS_STANDARD_DAYS = env.int("READ_ACCESS_STANDARD_DAYS", default=90)
 READ_ACCESS_EXTENDED_DAYS = env.int("READ_ACCESS_EXTENDED_DAYS", default=730)
 READ_RETENTION_DAYS = env.int("READ_RETENTION_DAYS", default=730)
-# Other records keep their own periods; the audit trail outlives the reads it is about.
+# Other records keep their own periods; the audit trail outlives the reads it is about. An alert
+# goes by its read's seen_at after the shorter of its own period and the reads' (never outliving
+# its read).
 ALERT_RETENTION_DAYS = env.int("ALERT_RETENTION_DAYS", default=730)
 ACCESS_REQUEST_RETENTION_DAYS = env.int("ACCESS_REQUEST_RETENTION_DAYS", default=7 * 365)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
@@ -433,6 +435,9 @@ ALERTS_CATCH_UP_MAX = 50
 # allowed); each person may keep this many open at once.
 ALERT_STREAM_CHECK_SECONDS = env.int("ALERT_STREAM_CHECK_SECONDS", default=15)
 ALERT_STREAMS_PER_USER = env.int("ALERT_STREAMS_PER_USER", default=5)
+# A read already older than this when it arrives (a back-load, last month's video) rings no
+# live desk: its alerts are historic hits, shown to the list's owners on Historic hits.
+ALERT_LIVE_MAX_AGE_MINUTES = env.int("ALERT_LIVE_MAX_AGE_MINUTES", default=60)
 # An import is checked whole before anything changes, and replace needs the whole list in one
 # file: the national list (about 500,000 entries, some 45 MB with markers and a line of
 # information) must fit, with room to grow. Each checked row holds about 630 bytes in the web

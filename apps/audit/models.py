@@ -34,7 +34,8 @@ class SecurityEvent(models.Model):
 
 
 class SearchAudit(models.Model):
-    """One search, export, vehicle history or read opened: who, why, what they asked, how many found.
+    """One search, export, vehicle history, read opened or alert opened or listed: who, why, what
+    they asked, how many found.
 
     Written before any result leaves; the read table's retention never touches it.
     """
@@ -46,6 +47,8 @@ class SearchAudit(models.Model):
         PAGE = "page", "Further page of a search"
         VIEW = "view", "Read opened"
         IMAGE = "image", "Evidence image opened"
+        ALERT = "alert", "Alert opened"
+        ALERTS = "alerts", "Alerts listed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -63,7 +66,7 @@ class SearchAudit(models.Model):
     access_request_id = models.BigIntegerField(null=True, db_index=True)
     result_count = models.IntegerField()
     result_count_capped = models.BooleanField(default=False, help_text="At least result_count results.")
-    via = models.CharField(max_length=10, default="portal", help_text="portal or api")
+    via = models.CharField(max_length=10, default="portal", help_text="portal, api or stream")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,20 +1,33 @@
-"""/api/v1/hotlists/, their entries (and CSV import), and /api/v1/alerts/."""
+"""/api/v1/hotlists/, their entries (and CSV import), /api/v1/alerts/ (the live desk) and
+/api/v1/alerts/historic/ (historic hits on one's own lists)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from anpr_site.body_limits import body_limit
+from apps.reads.api import AuditUnavailable
+from apps.reads.selectors import SearchNotRecorded
 
 from . import services
 from .imports import ImportRejected, checked_rows
-from .models import HotlistEntry
-from .selectors import alerts_visible_to, entries_of, hotlists_visible_to, may_manage_entries
+from .models import Alert, HotlistEntry
+from .selectors import (
+    DESK,
+    HISTORIC,
+    alert_open,
+    alerts_listed,
+    desk_alerts,
+    entries_of,
+    historic_hits,
+    hotlists_visible_to,
+    may_manage_entries,
+)
 from .serializers import AlertSerializer, EntrySerializer, HotlistSerializer, OutcomeSerializer
 
 
@@ -26,6 +39,11 @@ class EntryPages(PageNumberPagination):
 
 class NewestAlertsFirst(CursorPagination):
     ordering = ("-created_at", "-id")
+    page_size = 50
+
+
+class LatestSeenFirst(CursorPagination):
+    ordering = ("-read_seen_at", "-id")
     page_size = 50
 
 
@@ -141,17 +159,33 @@ class EntryViewSet(viewsets.GenericViewSet):
 
 
 class AlertViewSet(viewsets.GenericViewSet):
+    """The live desk's alerts, and historic hits; each inside the caller's access window. Every
+    alert returned on its own (retrieve, acknowledge, outcome) is audited as opened first."""
+
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = AlertSerializer
     pagination_class = NewestAlertsFirst
     required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}
 
     def get_queryset(self):
-        return alerts_visible_to(self.request.user).select_related("acknowledged_by", "outcome_by")
+        return desk_alerts(self.request.user).select_related("acknowledged_by", "outcome_by")
+
+    def get_object(self):
+        try:
+            return alert_open(self.request.user, alert_id=int(self.kwargs["pk"]), via="api")
+        except Alert.DoesNotExist as missing:
+            raise NotFound() from missing
+        except SearchNotRecorded as failure:
+            raise AuditUnavailable(str(failure)) from failure
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(AlertSerializer(page, many=True).data)
+        return self._listed(self.get_queryset(), self.paginator, DESK)
+
+    @extend_schema(summary="Historic hits on lists you own (reads that arrived late), latest seen first")
+    @action(detail=False, methods=["get"])
+    def historic(self, request):
+        alerts = historic_hits(request.user).select_related("acknowledged_by", "outcome_by")
+        return self._listed(alerts, LatestSeenFirst(), HISTORIC)
 
     def retrieve(self, request, pk=None):
         return Response(AlertSerializer(self.get_object()).data)
@@ -175,3 +209,18 @@ class AlertViewSet(viewsets.GenericViewSet):
             actor=request.user,
         )
         return Response(AlertSerializer(alert).data)
+
+    def _listed(self, alerts, paginator: CursorPagination, listing: str) -> Response:
+        page = paginator.paginate_queryset(alerts, self.request, view=self)
+        cursor = self.request.query_params.get(paginator.cursor_query_param)
+        try:
+            alerts_listed(
+                self.request.user,
+                alerts=page,
+                listing=listing,
+                further={"cursor": cursor} if cursor else {},
+                via="api",
+            )
+        except SearchNotRecorded as failure:
+            raise AuditUnavailable(str(failure)) from failure
+        return paginator.get_paginated_response(AlertSerializer(page, many=True).data)

@@ -3,6 +3,9 @@
 Each officer's page holds a server-sent event stream (GET /alerts/stream/). A covert list's
 alert goes only to that list's owners. A page that reconnects sends Last-Event-ID and first
 receives the alerts it missed, from the database, so a dropped connection loses nothing.
+
+Only alerts that ring the desk are sent (`ringing`): a historic hit, whose read arrived already
+older than ALERT_LIVE_MAX_AGE_MINUTES, is neither streamed nor told back to a patrol car.
 """
 
 import json
@@ -11,6 +14,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from apps.reads.access_window import standard_grant
 
 from .models import Alert
 from .selectors import hit_audience
@@ -22,6 +29,7 @@ log = logging.getLogger(__name__)
 def publish(alerts: list[Alert]) -> None:
     """Tell every open alert page (after commit). A Redis failure is logged, never raised:
     the alerts are stored, and pages catch up from the database when they reconnect."""
+    alerts = ringing(alerts)
     if not alerts:
         return
     try:
@@ -32,6 +40,11 @@ def publish(alerts: list[Alert]) -> None:
             client.publish(CHANNEL, json.dumps(event_for(alert)))
     except Exception:
         log.exception("could not publish %d live alert(s)", len(alerts))
+
+
+def ringing(alerts: list[Alert]) -> list[Alert]:
+    """The alerts that ring the live desk (stream, patrol car's reply): all but historic hits."""
+    return [alert for alert in alerts if not alert.historic]
 
 
 def event_for(alert: Alert) -> dict:
@@ -57,7 +70,12 @@ def event_for(alert: Alert) -> dict:
 
 
 def visible_to(event: dict, user_id: int) -> bool:
-    return event["audience"] is None or user_id in event["audience"]
+    """Whether this user's stream may carry the event: the list's audience, and the read inside
+    the standard access window (a live read always is; the check keeps the stream to the rule
+    whatever ALERT_LIVE_MAX_AGE_MINUTES is set to)."""
+    if event["audience"] is not None and user_id not in event["audience"]:
+        return False
+    return parse_datetime(event["seen_at"]) >= standard_grant(timezone.now()).start
 
 
 def _as_list(audience: frozenset[int] | None) -> list[int] | None:

@@ -4,12 +4,17 @@ A read matches an entry exactly (same normalised plate) or as a look-alike (same
 confusable characters are folded: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G). Look-alike alerts
 rank one priority lower. Called by reads.services.ingest_reads inside its transaction, only
 for reads just stored, so each read raises each alert once.
+
+A read that arrives already older than ALERT_LIVE_MAX_AGE_MINUTES (a back-load, last month's
+video) raises historic alerts: the vehicle is long gone, so nobody on the street can act and the
+live desk is not rung; the list's owners find them on Historic hits.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,11 +47,16 @@ def raise_alerts(reads: list[StoredRead]) -> list[Alert]:
     by_key: dict[str, list[HotlistEntry]] = defaultdict(list)
     for entry in entries:
         by_key[entry.lookalike].append(entry)
-    alerts = [_alert(read, entry) for read in reads for entry in by_key.get(lookalike_key(read.vrm), [])]
+    live_since = now - timedelta(minutes=settings.ALERT_LIVE_MAX_AGE_MINUTES)
+    alerts = [
+        _alert(read, entry, historic=read.seen_at < live_since)
+        for read in reads
+        for entry in by_key.get(lookalike_key(read.vrm), [])
+    ]
     return Alert.objects.bulk_create(alerts)
 
 
-def _alert(read: StoredRead, entry: HotlistEntry) -> Alert:
+def _alert(read: StoredRead, entry: HotlistEntry, *, historic: bool) -> Alert:
     exact = entry.vrm == read.vrm
     return Alert(
         read_id=read.id,
@@ -63,4 +73,5 @@ def _alert(read: StoredRead, entry: HotlistEntry) -> Alert:
         information=entry.information,
         match=Alert.Match.EXACT if exact else Alert.Match.LOOKALIKE,
         priority=entry.hotlist.priority + (0 if exact else 1),
+        historic=historic,
     )

@@ -102,6 +102,10 @@ class Alert(models.Model):
     match = models.CharField(max_length=10, choices=Match.choices)
     priority = models.PositiveSmallIntegerField(help_text="1 is most urgent; look-alikes rank one lower.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    historic = models.BooleanField(
+        default=False,
+        help_text="Its read arrived over ALERT_LIVE_MAX_AGE_MINUTES old: not sent live; owners only.",
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -3,11 +3,32 @@
 Covert lists and their hits: owners only, decided by the list's flag as it is now (a list made
 covert hides its earlier hits too). `alerts_visible_to` and `hit_audience` are that one rule,
 used by the pages, the API, the live stream and its catch-up, and the ingest reply.
+
+Alerts are read data. An alert is seen only while its read (`read_seen_at`) is inside the
+user's standard access window (apps/reads/access_window.py); an older one only through an
+audited search of reads. Historic hits (the read arrived long after it was seen) are shown to
+the list's owners only. Opening an alert, and listing alerts beyond the live desk's first page,
+is audited (SearchAudit) before anything leaves: `alert_open` and `alerts_listed`.
 """
 
+from datetime import datetime
+
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.audit.models import SearchAudit
+from apps.audit.services import search_record
+from apps.reads.access_window import access_grants, visible_q
+from apps.reads.selectors import SearchNotRecorded
 
 from .models import Alert, Hotlist, HotlistEntry
+
+# What an audit row of an alert says it was for, in the search purposes' and references' terms
+# (SEARCH_PURPOSES, SEARCH_REFERENCE_PATTERN): the alert's own number, or the list it was on.
+ALERT_PURPOSE = "hotlist-alert"
+DESK = "ALERT-DESK"
+HISTORIC = "HISTORIC-HITS"
 
 MANAGE_ALL = "hotlists.change_hotlist"
 
@@ -30,12 +51,68 @@ def entries_of(hotlist: Hotlist, *, vrm: str = "") -> QuerySet[HotlistEntry]:
     return entries.filter(vrm__startswith=vrm.upper()) if vrm else entries
 
 
-def alerts_visible_to(user) -> QuerySet[Alert]:
+def alerts_visible_to(user, *, now: datetime | None = None) -> QuerySet[Alert]:
+    """Every alert this user may see: its read inside their standard access window, and a covert
+    list's hits or a historic hit only when they own the list."""
     if not user.has_perm("hotlists.view_alert"):
         return Alert.objects.none()
+    # The standard window only: an access request reaches older reads through a search naming it.
+    window = visible_q(
+        access_grants(user, access_request=None, now=now or timezone.now()), seen_at="read_seen_at"
+    )
     owned = Hotlist.objects.filter(owners=user).values("pk")
-    return Alert.objects.filter(Q(hotlist__covert=False) | Q(hotlist__in=owned)).select_related(
-        "hotlist", "camera"
+    return (
+        Alert.objects.filter(window)
+        .filter(Q(hotlist__in=owned) | Q(hotlist__covert=False, historic=False))
+        .select_related("hotlist", "camera")
+    )
+
+
+def desk_alerts(user) -> QuerySet[Alert]:
+    """The live alert desk: alerts raised as their read arrived, newest first."""
+    return alerts_visible_to(user).filter(historic=False)
+
+
+def historic_hits(user) -> QuerySet[Alert]:
+    """Hits on the user's own lists by reads that arrived late, most recently seen first."""
+    return alerts_visible_to(user).filter(historic=True).order_by("-read_seen_at", "-id")
+
+
+def alert_open(user, *, alert_id: int, via: str) -> Alert:
+    """One alert the user may see, its opening audited first (raises Alert.DoesNotExist, or
+    SearchNotRecorded when the audit row cannot be written: nothing is then shown)."""
+    alert = alerts_visible_to(user).get(pk=alert_id)
+    _record(
+        user,
+        kind=SearchAudit.Kind.ALERT,
+        reference=f"ALERT-{alert.pk}",
+        vrm=alert.vrm,
+        filters={"alert": alert.pk},
+        result_count=1,
+        via=via,
+    )
+    return alert
+
+
+def alerts_listed(user, *, alerts: list[Alert], listing: str, further: dict, via: str) -> None:
+    """Audit a list of alerts (DESK or HISTORIC) about to be shown; `further` says which page
+    (a page number, a cursor, the last alert a reconnecting stream saw), empty for the first.
+
+    The live desk's first page is not audited: it is what the stream already pushes to every
+    officer on duty, and pages (and API clients in patrol cars) poll it every few seconds, so a
+    row each time would bury the trail and say nothing an opened alert's row does not. Paging
+    back through the desk, and every look at historic hits, is a look into the past: audited.
+    Raises SearchNotRecorded when the row cannot be written."""
+    if listing == DESK and not further:
+        return
+    _record(
+        user,
+        kind=SearchAudit.Kind.ALERTS,
+        reference=listing,
+        vrm="",
+        filters={"alerts": [alert.pk for alert in alerts], **further},
+        result_count=len(alerts),
+        via=via,
     )
 
 
@@ -53,3 +130,23 @@ def read_quality(camera) -> dict:
     total = outcomes.count()
     false = outcomes.filter(outcome=Alert.Outcome.FALSE_READ).count()
     return {"outcomes": total, "false_reads": false, "false_rate": false / total if total else None}
+
+
+def _record(
+    user, *, kind: SearchAudit.Kind, reference: str, vrm: str, filters: dict, result_count: int, via: str
+):
+    # Its own transaction: if the row cannot be written, the alert is not shown.
+    try:
+        with transaction.atomic():
+            search_record(
+                user=user,
+                kind=kind,
+                purpose=ALERT_PURPOSE,
+                reference=reference,
+                vrm=vrm,
+                filters=filters,
+                result_count=result_count,
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded("Opening alerts could not be recorded in the audit trail.") from failure

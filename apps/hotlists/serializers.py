@@ -67,6 +67,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "area",
             "read_seen_at",
             "created_at",
+            "historic",
             "acknowledged_by",
             "acknowledged_at",
             "outcome",

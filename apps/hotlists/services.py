@@ -154,9 +154,15 @@ def _entry_fields(fields: dict, *, complete: bool = False) -> dict:
 
 
 def alerts_remove_expired(*, now: datetime | None = None) -> dict:
-    """Remove alerts older than ALERT_RETENTION_DAYS, and the plate images only they still kept."""
-    cut_off = (now or timezone.now()) - timedelta(days=settings.ALERT_RETENTION_DAYS)
-    expired = Alert.objects.filter(created_at__lt=cut_off)
+    """Remove alerts whose read was seen longer ago than the shorter of ALERT_RETENTION_DAYS and
+    READ_RETENTION_DAYS, and the plate images only they still kept.
+
+    By the read's seen_at, never the alert's creation: an alert is read data, and one raised
+    today by a back-loaded read seen two years ago must go when that read goes, not two years on.
+    """
+    days = min(settings.ALERT_RETENTION_DAYS, settings.READ_RETENTION_DAYS)
+    cut_off = (now or timezone.now()) - timedelta(days=days)
+    expired = Alert.objects.filter(read_seen_at__lt=cut_off)
     images = set(expired.exclude(plate_image="").values_list("plate_image", flat=True))
     with transaction.atomic():
         removed = expired.delete()[0]

@@ -2,11 +2,16 @@
 may see them.
 
 GET /alerts/stream/ sends the alerts the page missed (Last-Event-ID), then each new one this user
-may see, within a second of commit. Every ALERT_STREAM_CHECK_SECONDS the stream checks that its
-session still exists (not signed out, not ended by an administrator), that the account is still
-active and still allowed to see alerts; when any of that fails it sends `ended` and closes, so a
-signed-out, disabled or re-roled officer's open page stops at once rather than at the session's
-end. A person may hold at most ALERT_STREAMS_PER_USER streams open (tabs, screens).
+may see, within a second of commit. Both keep to the selectors' rules: the live desk only (no
+historic hit), the read inside the user's access window. A catch-up that sends anything is
+audited (`alerts_listed`, via "stream") before it is sent; the live events themselves are not, as
+each is pushed to every officer on duty the moment it is raised (see `alerts_listed`).
+
+Every ALERT_STREAM_CHECK_SECONDS the stream checks that its session still exists (not signed out,
+not ended by an administrator), that the account is still active and still allowed to see alerts;
+when any of that fails it sends `ended` and closes, so a signed-out, disabled or re-roled
+officer's open page stops at once rather than at the session's end. A person may hold at most
+ALERT_STREAMS_PER_USER streams open (tabs, screens).
 """
 
 import asyncio
@@ -22,9 +27,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from apps.accounts.access import requires
+from apps.reads.selectors import SearchNotRecorded
 
 from . import live
-from .selectors import alerts_visible_to
+from .selectors import DESK, alerts_listed, desk_alerts
 
 OPEN_STREAMS = "anpr:alert-streams:{user_id}"
 
@@ -38,14 +44,17 @@ async def alert_stream(request):
     client, pubsub = await _subscribed()
     stream_id = uuid.uuid4().hex
     if not await _take_a_place(client, user_id, stream_id):
-        await pubsub.aclose()
-        await client.aclose()
+        await _give_up(client, pubsub, user_id, stream_id)
         return HttpResponse(
             f"At most {settings.ALERT_STREAMS_PER_USER} alert pages may be open at once; close one.",
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-    missed = await sync_to_async(_missed_events)(request.user, request.headers.get("Last-Event-ID", ""))
+    try:
+        missed = await sync_to_async(_missed_events)(request.user, request.headers.get("Last-Event-ID", ""))
+    except SearchNotRecorded as failure:
+        await _give_up(client, pubsub, user_id, stream_id)
+        return HttpResponse(str(failure), status=503, content_type="text/plain; charset=utf-8")
     still_allowed = sync_to_async(_still_allowed)
     check = _Check(lambda: still_allowed(request.session, session_key, user_id), client, user_id, stream_id)
     # The stream also ends with the session (idle timeout); the page's reconnect then needs a sign-in.
@@ -122,6 +131,13 @@ async def _take_a_place(client, user_id: int, stream_id: str) -> bool:
     return True
 
 
+async def _give_up(client, pubsub, user_id: int, stream_id: str) -> None:
+    """Close a stream that will not start, freeing its place."""
+    await client.zrem(_key(user_id), stream_id)
+    await pubsub.aclose()
+    await client.aclose()
+
+
 def _key(user_id: int) -> str:
     return OPEN_STREAMS.format(user_id=user_id)
 
@@ -146,7 +162,9 @@ def _sse(event: dict) -> str:
 def _missed_events(user, last_seen: str) -> list[dict]:
     if not last_seen.isdigit():
         return []
-    alerts = (
-        alerts_visible_to(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
+    alerts = list(
+        desk_alerts(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
     )
+    if alerts:
+        alerts_listed(user, alerts=alerts, listing=DESK, further={"after": int(last_seen)}, via="stream")
     return [live.event_for(alert) for alert in alerts]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hotlists/<int:pk>/entries/<int:entry_pk>/", views.entry_edit, name="entry_edit"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/stream/", stream.alert_stream, name="alert_stream"),
+    path("alerts/historic/", views.historic_alerts, name="historic_alerts"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/plate/", views.alert_plate, name="alert_plate"),
 ]

@@ -1,22 +1,30 @@
-"""Portal pages: hotlists and their entries, CSV import, and the live alert desk."""
+"""Portal pages: hotlists and their entries, CSV import, the live alert desk and historic hits."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.reads.evidence import content_type, open_image
+from apps.reads.selectors import SearchNotRecorded
 
 from . import services
 from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
 from .imports import ImportRejected, checked_rows
-from .models import Hotlist
+from .models import Alert, Hotlist
 from .selectors import (
+    DESK,
+    HISTORIC,
+    alert_open,
+    alerts_listed,
     alerts_visible_to,
+    desk_alerts,
     entries_of,
+    historic_hits,
     hotlists_visible_to,
     may_manage_entries,
 )
@@ -129,17 +137,22 @@ def entry_edit(request, pk: int, entry_pk: int):
 
 @requires("hotlists.view_alert")
 def alert_list(request):
-    page = Paginator(alerts_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "hotlists/alert_list.html", {"page": page, "query": ""})
+    return _alert_page(request, desk_alerts(request.user), DESK, "hotlists/alert_list.html")
+
+
+@requires("hotlists.view_alert")
+def historic_alerts(request):
+    return _alert_page(request, historic_hits(request.user), HISTORIC, "hotlists/historic_alerts.html")
 
 
 @requires("hotlists.view_alert")
 def alert_detail(request, pk: int):
-    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("hotlists.change_alert"):
             raise PermissionDenied("You may not record outcomes.")
+        # Nothing of the alert leaves on these redirects: the page they lead to is audited.
+        alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
         if "acknowledge" in request.POST:
             services.alert_acknowledge(alert=alert, actor=request.user)
             return redirect("hotlists:alert_detail", pk=pk)
@@ -152,12 +165,41 @@ def alert_detail(request, pk: int):
             )
             messages.success(request, "Outcome recorded.")
             return redirect("hotlists:alert_detail", pk=pk)
+    try:
+        alert = alert_open(request.user, alert_id=pk, via="portal")
+    except Alert.DoesNotExist as missing:
+        raise Http404("No such alert.") from missing
+    except SearchNotRecorded as failure:
+        return _not_recorded(failure)
     return render(request, "hotlists/alert_detail.html", {"alert": alert, "form": form})
 
 
 @requires("hotlists.view_alert")
 def alert_plate(request, pk: int):
+    # Within the window like the alert, but not audited on its own: the desk shows each alert's
+    # patch beside its plate, and a row per thumbnail would flood the trail with what the list
+    # already says.
     alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
     if not alert.plate_image:
         raise Http404("No plate patch.")
     return FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
+
+
+def _alert_page(request, alerts, listing: str, template: str):
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    further = {"page": page.number} if page.number > 1 else {}
+    try:
+        alerts_listed(
+            request.user, alerts=list(page.object_list), listing=listing, further=further, via="portal"
+        )
+    except SearchNotRecorded as failure:
+        return _not_recorded(failure)
+    limits = {
+        "window_days": settings.READ_ACCESS_STANDARD_DAYS,
+        "live_max_age": settings.ALERT_LIVE_MAX_AGE_MINUTES,
+    }
+    return render(request, template, {"page": page, "query": ""} | limits)
+
+
+def _not_recorded(failure: SearchNotRecorded) -> HttpResponse:
+    return HttpResponse(str(failure), status=503, content_type="text/plain; charset=utf-8")

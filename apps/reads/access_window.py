@@ -3,6 +3,9 @@
 Everyone may see reads up to READ_ACCESS_STANDARD_DAYS old. Older reads, up to
 READ_ACCESS_EXTENDED_DAYS, only through an approved, unexpired access request that the
 user holds, and only within that request's scope and period (apps.access_requests).
+
+What is derived from a read (a hotlist alert) is read data too: it is held to the same window
+by the moment its read was seen (`visible_q(grants, seen_at="read_seen_at")`).
 """
 
 import operator
@@ -35,10 +38,11 @@ class Grant:
     areas: frozenset[str] | None = None
     access_request_id: int | None = None
 
-    def as_q(self) -> Q:
-        q = Q(seen_at__gte=self.start)
+    def as_q(self, seen_at: str = "seen_at") -> Q:
+        """The grant as a filter; `seen_at` names the field holding the read's moment."""
+        q = Q(**{f"{seen_at}__gte": self.start})
         if self.end is not None:
-            q &= Q(seen_at__lte=self.end)
+            q &= Q(**{f"{seen_at}__lte": self.end})
         if self.vrms is not None:
             q &= Q(vrm__in=self.vrms)
         scope = Q()
@@ -51,7 +55,7 @@ class Grant:
 
 def access_grants(user, *, access_request: int | None, now: datetime) -> list[Grant]:
     """What this user may see now: the standard window, plus one approved request's grant if named."""
-    grants = [Grant(start=now - timedelta(days=settings.READ_ACCESS_STANDARD_DAYS))]
+    grants = [standard_grant(now)]
     if access_request is not None:
         extended = _extended_grant(user, access_request, now)
         floor = now - timedelta(days=settings.READ_ACCESS_EXTENDED_DAYS)
@@ -59,8 +63,13 @@ def access_grants(user, *, access_request: int | None, now: datetime) -> list[Gr
     return grants
 
 
-def visible_q(grants: list[Grant]) -> Q:
-    return reduce(operator.or_, (grant.as_q() for grant in grants))
+def standard_grant(now: datetime) -> Grant:
+    """What everyone may see without an access request: reads of the last READ_ACCESS_STANDARD_DAYS."""
+    return Grant(start=now - timedelta(days=settings.READ_ACCESS_STANDARD_DAYS))
+
+
+def visible_q(grants: list[Grant], *, seen_at: str = "seen_at") -> Q:
+    return reduce(operator.or_, (grant.as_q(seen_at) for grant in grants))
 
 
 def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> None:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from apps.accounts.tokens import ApiTokenAuthentication
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
+from apps.hotlists.live import ringing
 from apps.hotlists.selectors import hit_audience
 
 from .batches import parse_batch
@@ -170,7 +171,8 @@ def _camera_code(value) -> str | None:
 
 def _hits_for_the_crew(user, alerts: list) -> list[dict]:
     """Hits are told back only to an in-vehicle unit, whose crew can act on them, and never a covert
-    list's: to any other camera the reply is a plain receipt, so a token is no hotlist lookup."""
+    list's nor a historic one's (a backlog read long after the vehicle passed): to any other camera
+    the reply is a plain receipt, so a token is no hotlist lookup."""
     if not is_in_vehicle_unit(user):
         return []
     return [
@@ -182,7 +184,7 @@ def _hits_for_the_crew(user, alerts: list) -> list[dict]:
             "priority": alert.priority,
             "action": alert.action,
         }
-        for alert in alerts
+        for alert in ringing(alerts)
         if hit_audience(alert.hotlist) is None
     ]
 
