@@ -18,13 +18,13 @@ from django.db import migrations
 GENESIS = "repeat('0', 64)"
 
 
-def chain_table(table: str, written: str, label: str, *, guard: bool = False) -> migrations.RunSQL:
-    """Chain `table` (its time column `written`; `label` names it in retention's record).
-    `guard` also gives it the append-only trigger, for a table that has none yet."""
-    return migrations.RunSQL(_chain(table, written, label, guard), _unchain(table, guard))
+def chain_table(table: str, written: str, *, guard: bool = False) -> migrations.RunSQL:
+    """Chain `table`, whose rows say when they were written in column `written`. `guard` also
+    gives it the append-only trigger, for a table that has none yet."""
+    return migrations.RunSQL(_chain(table, written, guard), _unchain(table, guard))
 
 
-def _chain(table: str, written: str, label: str, guard: bool) -> str:
+def _chain(table: str, written: str, guard: bool) -> str:
     guard_sql = (
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON public.{table} "
         "FOR EACH ROW EXECUTE FUNCTION public.audit_refuse_change();"
@@ -52,8 +52,8 @@ BEGIN
         prev := public.audit_chain_hash(prev, content);
         UPDATE public.{table} SET row_hash = prev WHERE id = r.id;
     END LOOP;
-    INSERT INTO public.audit_auditchain (name, written, label, head_seq, head_hash, anchor_seq, anchor_hash)
-    VALUES ('{table}', '{written}', '{label}', n, prev, 0, {GENESIS});
+    INSERT INTO public.audit_auditchain (name, written, head_seq, head_hash, anchor_seq, anchor_hash)
+    VALUES ('{table}', '{written}', n, prev, 0, {GENESIS});
 END;
 $$;
 ALTER TABLE public.{table} ENABLE TRIGGER USER;

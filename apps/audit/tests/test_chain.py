@@ -197,7 +197,7 @@ def test_retention_removes_the_oldest_rows_and_moves_the_anchor(retention_floor)
     old = [backdated_search(40), backdated_search(35)]
     recent = backdated_search(1)
     straggler = backdated_search(50)  # old, but after a row still inside the period: it waits
-    assert remove_expired_audit()["search_audit"] == 2
+    assert remove_expired_audit()["audit_searchaudit"] == 2
     assert list(SearchAudit.objects.order_by("id").values_list("id", flat=True)) == [recent, straggler]
     chain = AuditChain.objects.get(name="audit_searchaudit")
     assert (chain.anchor_seq, chain.head_seq) == (2, 4)
