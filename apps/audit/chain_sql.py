@@ -2,10 +2,11 @@
 
 A table joins the trail in two steps: a migration of its own app runs `chain_table(...)`, and its
 name goes into apps/audit/database.APPEND_ONLY_TABLES (a test holds the two in step). From then
-on the owner's trigger `audit_chain_link()` (migration audit 0010) gives each row appended its
-place, link and hash; `audit_remove_expired()` removes only the oldest run of it past the audit
-retention period; `audit_verify` walks it. Rows already in the table are chained in the order
-they were written.
+on a row appended by anyone but the owner is stamped with the database's clock, whatever time it
+was sent with (`audit_written_now()`); the owner's trigger `audit_chain_link()` (both in migration
+audit 0010) gives it its place, link and hash; `audit_remove_expired()` removes only the
+oldest run of it past the audit retention period; `audit_verify` walks it. Rows already in the
+table are chained in the order they were written.
 
 Never drop or rename a column of a chained table, and add only nullable ones: a row's hash covers
 its content as JSON, NULLs left out, so only a new column that is NULL in old rows leaves their
@@ -60,6 +61,9 @@ ALTER TABLE public.{table} ENABLE TRIGGER USER;
 ALTER TABLE public.{table} ALTER COLUMN chain_seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL,
     ALTER COLUMN row_hash SET NOT NULL;
 CREATE UNIQUE INDEX {table}_chain_seq ON public.{table} (chain_seq);
+-- Row triggers fire in the order of their names: the time is set before the row is hashed.
+CREATE TRIGGER audit_at_now BEFORE INSERT ON public.{table}
+    FOR EACH ROW EXECUTE FUNCTION public.audit_written_now('{written}');
 CREATE TRIGGER audit_chain_link BEFORE INSERT ON public.{table}
     FOR EACH ROW EXECUTE FUNCTION public.audit_chain_link();
 {guard_sql}
@@ -71,6 +75,7 @@ def _unchain(table: str, guard: bool) -> str:
     return f"""
 {unguard}
 DROP TRIGGER audit_chain_link ON public.{table};
+DROP TRIGGER audit_at_now ON public.{table};
 ALTER TABLE public.{table} DROP COLUMN chain_seq, DROP COLUMN prev_hash, DROP COLUMN row_hash;
 DELETE FROM public.audit_auditchain WHERE name = '{table}';
 """  # noqa: S608

@@ -35,6 +35,20 @@ LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
 $$;
 """
 
+# Not the owner's (SECURITY INVOKER): it asks whether whoever appends the row owns the table.
+WRITTEN_NOW = """
+CREATE FUNCTION audit_written_now() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- Only the owner (migrations, tests replaying the past) may write a time other than now.
+    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+        NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp()));
+    END IF;
+    RETURN NEW;
+END;
+$$;
+"""
+
 LINK = """
 CREATE FUNCTION audit_chain_link() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
@@ -130,6 +144,7 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunSQL(HASH, "DROP FUNCTION audit_chain_hash(text, jsonb);"),
+        migrations.RunSQL(WRITTEN_NOW, "DROP FUNCTION audit_written_now();"),
         migrations.RunSQL(LINK, "DROP FUNCTION audit_chain_link();"),
         *(chain_table(table, written) for table, written in CHAINED),
         migrations.RunSQL(REMOVE_EXPIRED, migrations.RunSQL.noop),

@@ -20,6 +20,7 @@ from apps.reads.partitions import existing_partition_days
 from apps.reads.retention import expired_days, remove_expired_reads
 from apps.reads.services import ReadInput, ingest_reads
 from apps.reads.tasks import apply_retention
+from conftest import as_database_owner
 
 from .helpers import image_bytes
 
@@ -116,7 +117,7 @@ def test_alerts_keep_their_own_period_and_the_image_they_need(today, make_user, 
 
 
 def test_the_audit_trail_outlives_reads_and_only_retention_deletes_it(make_user):
-    with connection.cursor() as cursor:  # a row written eight years ago
+    with as_database_owner(), connection.cursor() as cursor:  # a row written eight years ago
         cursor.execute(
             "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
             "result_count, result_count_capped, via) VALUES (now() - interval '8 years', 'search', "
