@@ -2,10 +2,11 @@
 
 A table joins the trail in two steps: a migration of its own app runs `chain_table(...)`, and its
 name goes into apps/audit/database.APPEND_ONLY_TABLES (a test holds the two in step). From then
-on the owner's trigger `audit_chain_link()` (migration audit 0010) gives each row appended its
-place, link and hash; `audit_remove_expired()` removes only the oldest run of it past the audit
-retention period; `audit_verify` walks it. Rows already in the table are chained in the order
-they were written.
+on a row appended by anyone but the owner is stamped with the database's clock, whatever time it
+was sent with (`audit_written_now()`); the owner's trigger `audit_chain_link()` (both in migration
+audit 0010) gives it its place, link and hash; `audit_remove_expired()` removes only the
+oldest run of it past the audit retention period; `audit_verify` walks it. Rows already in the
+table are chained in the order they were written.
 
 Never drop or rename a column of a chained table, and add only nullable ones: a row's hash covers
 its content as JSON, NULLs left out, so only a new column that is NULL in old rows leaves their
@@ -18,13 +19,13 @@ from django.db import migrations
 GENESIS = "repeat('0', 64)"
 
 
-def chain_table(table: str, written: str, label: str, *, guard: bool = False) -> migrations.RunSQL:
-    """Chain `table` (its time column `written`; `label` names it in retention's record).
-    `guard` also gives it the append-only trigger, for a table that has none yet."""
-    return migrations.RunSQL(_chain(table, written, label, guard), _unchain(table, guard))
+def chain_table(table: str, written: str, *, guard: bool = False) -> migrations.RunSQL:
+    """Chain `table`, whose rows say when they were written in column `written`. `guard` also
+    gives it the append-only trigger, for a table that has none yet."""
+    return migrations.RunSQL(_chain(table, written, guard), _unchain(table, guard))
 
 
-def _chain(table: str, written: str, label: str, guard: bool) -> str:
+def _chain(table: str, written: str, guard: bool) -> str:
     guard_sql = (
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON public.{table} "
         "FOR EACH ROW EXECUTE FUNCTION public.audit_refuse_change();"
@@ -52,14 +53,17 @@ BEGIN
         prev := public.audit_chain_hash(prev, content);
         UPDATE public.{table} SET row_hash = prev WHERE id = r.id;
     END LOOP;
-    INSERT INTO public.audit_auditchain (name, written, label, head_seq, head_hash, anchor_seq, anchor_hash)
-    VALUES ('{table}', '{written}', '{label}', n, prev, 0, {GENESIS});
+    INSERT INTO public.audit_auditchain (name, written, head_seq, head_hash, anchor_seq, anchor_hash)
+    VALUES ('{table}', '{written}', n, prev, 0, {GENESIS});
 END;
 $$;
 ALTER TABLE public.{table} ENABLE TRIGGER USER;
 ALTER TABLE public.{table} ALTER COLUMN chain_seq SET NOT NULL, ALTER COLUMN prev_hash SET NOT NULL,
     ALTER COLUMN row_hash SET NOT NULL;
 CREATE UNIQUE INDEX {table}_chain_seq ON public.{table} (chain_seq);
+-- Row triggers fire in the order of their names: the time is set before the row is hashed.
+CREATE TRIGGER audit_at_now BEFORE INSERT ON public.{table}
+    FOR EACH ROW EXECUTE FUNCTION public.audit_written_now('{written}');
 CREATE TRIGGER audit_chain_link BEFORE INSERT ON public.{table}
     FOR EACH ROW EXECUTE FUNCTION public.audit_chain_link();
 {guard_sql}
@@ -71,6 +75,7 @@ def _unchain(table: str, guard: bool) -> str:
     return f"""
 {unguard}
 DROP TRIGGER audit_chain_link ON public.{table};
+DROP TRIGGER audit_at_now ON public.{table};
 ALTER TABLE public.{table} DROP COLUMN chain_seq, DROP COLUMN prev_hash, DROP COLUMN row_hash;
 DELETE FROM public.audit_auditchain WHERE name = '{table}';
 """  # noqa: S608

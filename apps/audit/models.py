@@ -116,7 +116,6 @@ class AuditChain(models.Model):
     anchor_seq = models.BigIntegerField(default=0, help_text="The last row removed by retention.")
     anchor_hash = models.CharField(max_length=64)
     written = models.CharField(max_length=63, help_text="The table's time column.")
-    label = models.CharField(max_length=63, help_text="Its name in retention's record.")
 
     def __str__(self) -> str:
         return f"{self.name}: {self.head_seq} rows chained"

@@ -67,7 +67,8 @@ def test_declaring_a_retention_cut_off_opens_no_door():
             cursor.execute("SELECT set_config('anpr.audit_retention_before', '', false)")
     assert "permission denied" in refused("UPDATE audit_retention_floor SET days = 1")
     assert "must be owner" in refused("DROP FUNCTION audit_remove_expired()")
-    assert remove_expired_audit()["search_audit"] == 0  # the owner's function keeps what is in its period
+    # The owner's function keeps what is in its period.
+    assert remove_expired_audit()["audit_searchaudit"] == 0
     assert SearchAudit.objects.count() == 1
 
 

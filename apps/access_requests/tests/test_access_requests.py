@@ -227,7 +227,7 @@ def test_closed_requests_are_removed_after_their_own_period_with_their_events(pe
             [refused.pk],
         )
         cursor.execute("ALTER TABLE access_requests_accessrequestevent ENABLE TRIGGER USER")
-    assert remove_expired_audit()["access_request_events"] == 2  # filed and refused
+    assert remove_expired_audit()["access_requests_accessrequestevent"] == 2  # filed and refused
     assert services.requests_remove_expired(now=timezone.now() + timedelta(days=365)) == 0
     assert services.requests_remove_expired(now=later) == 1
     assert list(AccessRequest.objects.all()) == [pending]  # a pending request is never removed

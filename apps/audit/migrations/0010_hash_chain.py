@@ -14,15 +14,15 @@ from django.db import migrations, models
 
 from apps.audit.chain_sql import chain_table
 
-# (table, the column saying when a row was written, its name in retention's record): the
-# append-only tables as they stand; tables added later chain themselves (apps/audit/chain_sql.py).
+# (table, the column saying when a row was written): the append-only tables as they stand;
+# tables added later chain themselves (apps/audit/chain_sql.py).
 CHAINED = (
-    ("audit_searchaudit", "at", "search_audit"),
-    ("audit_securityevent", "at", "security_events"),
-    ("audit_jobrun", "at", "job_runs"),
-    ("access_requests_accessrequestevent", "at", "access_request_events"),
-    ("auditlog_logentry", "timestamp", "change_log"),
-    ("django_admin_log", "action_time", "admin_log"),
+    ("audit_searchaudit", "at"),
+    ("audit_securityevent", "at"),
+    ("audit_jobrun", "at"),
+    ("access_requests_accessrequestevent", "at"),
+    ("auditlog_logentry", "timestamp"),
+    ("django_admin_log", "action_time"),
 )
 
 # The one formula; apps/audit/chain.py computes the same in Python to check it. NULLs are left
@@ -32,6 +32,20 @@ CREATE FUNCTION audit_chain_hash(prev text, content jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
     SELECT encode(sha256(convert_to(
         prev || (jsonb_strip_nulls(content) - 'prev_hash' - 'row_hash')::text, 'UTF8')), 'hex')
+$$;
+"""
+
+# Not the owner's (SECURITY INVOKER): it asks whether whoever appends the row owns the table.
+WRITTEN_NOW = """
+CREATE FUNCTION audit_written_now() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- Only the owner (migrations, tests replaying the past) may write a time other than now.
+    IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
+        NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp()));
+    END IF;
+    RETURN NEW;
+END;
 $$;
 """
 
@@ -46,8 +60,12 @@ BEGIN
         RAISE EXCEPTION 'audit_chain_link() chains the audit tables only';
     END IF;
     SELECT * INTO head FROM public.audit_auditchain WHERE name = TG_TABLE_NAME FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION '% has no chain head (apps/audit/chain_sql.py makes one)', TG_TABLE_NAME;
+    IF NOT FOUND THEN  -- chain_table() made one; only emptying the whole table (TRUNCATE) loses it
+        INSERT INTO public.audit_auditchain (name, written, head_seq, head_hash, anchor_seq, anchor_hash)
+        SELECT TG_TABLE_NAME, k, 0, repeat('0', 64), 0, repeat('0', 64)
+        FROM unnest(ARRAY['at', 'timestamp', 'action_time']) AS k WHERE to_jsonb(NEW) ? k LIMIT 1
+        ON CONFLICT DO NOTHING;
+        SELECT * INTO head FROM public.audit_auditchain WHERE name = TG_TABLE_NAME FOR UPDATE;
     END IF;
     NEW.chain_seq := head.head_seq + 1;
     NEW.prev_hash := head.head_hash;
@@ -78,7 +96,7 @@ BEGIN
     END IF;
     cut_off := now() - make_interval(days => floor_days);
     PERFORM set_config('anpr.audit_retention_before', cut_off::text, true);
-    FOR t IN SELECT name, written, label FROM public.audit_auditchain ORDER BY name FOR UPDATE LOOP
+    FOR t IN SELECT name, written FROM public.audit_auditchain ORDER BY name FOR UPDATE LOOP
         -- Up to the oldest row still inside the period (all of them when none is).
         EXECUTE format(
             'WITH gone AS (DELETE FROM public.%1$I WHERE chain_seq < coalesce('
@@ -90,7 +108,7 @@ BEGIN
             UPDATE public.audit_auditchain SET anchor_seq = last_seq, anchor_hash = last_hash
             WHERE name = t.name;
         END IF;
-        removed := removed || jsonb_build_object(t.label, n);
+        removed := removed || jsonb_build_object(t.name, n);
     END LOOP;
     PERFORM set_config('anpr.audit_retention_before', '', true);
     RETURN removed;
@@ -123,11 +141,11 @@ class Migration(migrations.Migration):
                 ),
                 ("anchor_hash", models.CharField(max_length=64)),
                 ("written", models.CharField(help_text="The table's time column.", max_length=63)),
-                ("label", models.CharField(help_text="Its name in retention's record.", max_length=63)),
             ],
         ),
         migrations.RunSQL(HASH, "DROP FUNCTION audit_chain_hash(text, jsonb);"),
+        migrations.RunSQL(WRITTEN_NOW, "DROP FUNCTION audit_written_now();"),
         migrations.RunSQL(LINK, "DROP FUNCTION audit_chain_link();"),
-        *(chain_table(table, written, label) for table, written, label in CHAINED),
+        *(chain_table(table, written) for table, written in CHAINED),
         migrations.RunSQL(REMOVE_EXPIRED, migrations.RunSQL.noop),
     ]

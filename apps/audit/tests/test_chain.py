@@ -80,17 +80,24 @@ def test_every_kind_of_audit_row_is_chained_and_verifies():
         assert [seq for (seq,) in cursor.fetchall()] == [1, 2, 3]
 
 
-def test_the_application_cannot_choose_a_rows_place_or_hash():
+def test_the_application_cannot_choose_a_rows_place_hash_or_time():
     searched(1)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
             "result_count, result_count_capped, via, chain_seq, prev_hash, row_hash) VALUES "
-            "(now(), 'search', 'x', 'p', 'r', '', '{}', 0, false, 'api', 99, "
+            "(now() - interval '3 years', 'search', 'x', 'p', 'r', '', '{}', 0, false, 'api', 99, "
             "repeat('a', 64), repeat('b', 64)) "
-            "RETURNING chain_seq, prev_hash <> repeat('a', 64), row_hash <> repeat('b', 64)"
+            "RETURNING chain_seq, prev_hash <> repeat('a', 64), row_hash <> repeat('b', 64), "
+            "at > clock_timestamp() - interval '1 minute'"
         )
-        assert cursor.fetchone() == (2, True, True)
+        assert cursor.fetchone() == (2, True, True, True)
+    assert verify_chains().intact
+
+
+def test_the_owner_may_replay_the_past():
+    backdated_search(400)
+    assert SearchAudit.objects.get().at < timezone.now() - timedelta(days=399)
     assert verify_chains().intact
 
 
@@ -180,8 +187,9 @@ def test_checkpoints_are_new_read_only_files_and_an_unreadable_one_fails(audit_c
 
 
 def backdated_search(days: int) -> int:
-    """A search row written `days` ago (through the chain, as any insert is)."""
-    with connection.cursor() as cursor:
+    """A search row written `days` ago (through the chain, as any insert is): only the owner
+    may give a row a time other than now."""
+    with as_database_owner(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
             "result_count, result_count_capped, via) VALUES "
@@ -197,7 +205,7 @@ def test_retention_removes_the_oldest_rows_and_moves_the_anchor(retention_floor)
     old = [backdated_search(40), backdated_search(35)]
     recent = backdated_search(1)
     straggler = backdated_search(50)  # old, but after a row still inside the period: it waits
-    assert remove_expired_audit()["search_audit"] == 2
+    assert remove_expired_audit()["audit_searchaudit"] == 2
     assert list(SearchAudit.objects.order_by("id").values_list("id", flat=True)) == [recent, straggler]
     chain = AuditChain.objects.get(name="audit_searchaudit")
     assert (chain.anchor_seq, chain.head_seq) == (2, 4)

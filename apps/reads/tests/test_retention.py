@@ -20,6 +20,7 @@ from apps.reads.partitions import existing_partition_days
 from apps.reads.retention import expired_days, remove_expired_reads
 from apps.reads.services import ReadInput, ingest_reads
 from apps.reads.tasks import apply_retention
+from conftest import as_database_owner
 
 from .helpers import image_bytes
 
@@ -117,18 +118,18 @@ def test_an_alert_keeps_the_image_it_needs_and_goes_with_its_read(today, make_us
 
 
 def test_the_audit_trail_outlives_reads_and_only_retention_deletes_it(make_user):
-    recent = SearchAudit.objects.create(
-        kind="search", username="x", purpose="p", reference="r", result_count=0
-    )
-    with connection.cursor() as cursor:  # a row written eight years ago
+    with as_database_owner(), connection.cursor() as cursor:  # a row written eight years ago
         cursor.execute(
             "INSERT INTO audit_searchaudit (at, kind, username, purpose, reference, vrm, filters, "
             "result_count, result_count_capped, via) VALUES (now() - interval '8 years', 'search', "
             "'old', 'p', 'r', '', '{}', 0, false, 'portal')"
         )
+    recent = SearchAudit.objects.create(
+        kind="search", username="x", purpose="p", reference="r", result_count=0
+    )
     with pytest.raises(DatabaseError), transaction.atomic():
         SearchAudit.objects.all().delete()
-    assert remove_expired_audit()["search_audit"] == 1  # past AUDIT_RETENTION_DAYS (seven years)
+    assert remove_expired_audit()["audit_searchaudit"] == 1  # past AUDIT_RETENTION_DAYS (seven years)
     assert list(SearchAudit.objects.values_list("pk", flat=True)) == [recent.pk]
     with connection.cursor() as cursor:  # the permission ended with that transaction
         cursor.execute("SELECT current_setting('anpr.audit_retention_before', true)")
