@@ -61,6 +61,8 @@ SECRETS = {
     "read_vrm": "RD12OWN",
     "video": "owners-dashcam.mp4",
     "assessment": "A need only assessment readers see",
+    "old_vrm": "OL91DAY",  # an alert raised live, its read now past the standard window
+    "historic_vrm": "HS12TRC",  # a historic hit on the owner's open list: the owner's alone
 }
 POSITION = {"road": "Secret Lane", "name": "Hidden mast", "latitude": "53.1234"}
 
@@ -145,8 +147,17 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
             {"pk": "open", "entry_pk": "open_entry"}, ok=ADMIN, forbidden=frozenset({"officer", "supervisor"})
         ),
     ),
-    "hotlists:alert_detail": (Case({"pk": "covert_alert"}),),
-    "hotlists:alert_plate": (Case({"pk": "covert_alert"}),),
+    # A covert list's hit, an alert whose read is past the window, another's historic hit.
+    "hotlists:alert_detail": (
+        Case({"pk": "covert_alert"}),
+        Case({"pk": "old_alert"}),
+        Case({"pk": "historic_alert"}),
+    ),
+    "hotlists:alert_plate": (
+        Case({"pk": "covert_alert"}),
+        Case({"pk": "old_alert"}),
+        Case({"pk": "historic_alert"}),
+    ),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
     "recognition:detail": (Case({"pk": "video"}),),
     "recognition:retry": (Case({"pk": "video"}, method="post"),),
@@ -183,8 +194,16 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
             data=csv_file,
         ),
     ),
-    "api:alerts-detail": (Case({"pk": "covert_alert"}),),
-    "api:alerts-acknowledge": (Case({"pk": "covert_alert"}, method="post"),),
+    "api:alerts-detail": (
+        Case({"pk": "covert_alert"}),
+        Case({"pk": "old_alert"}),
+        Case({"pk": "historic_alert"}),
+    ),
+    "api:alerts-acknowledge": (
+        Case({"pk": "covert_alert"}, method="post"),
+        Case({"pk": "old_alert"}, method="post"),
+        Case({"pk": "historic_alert"}, method="post"),
+    ),
     "api:alerts-outcome": (
         Case({"pk": "covert_alert"}, method="post", data=lambda: {"outcome": "no_action", "notes": ""}),
     ),
@@ -255,6 +274,17 @@ def test_objects_of_others_are_refused_without_a_trace(world, name, number):
             assert response.json() == missing.json(), where  # the same words as for no object at all
 
 
+@pytest.mark.parametrize("name", ["hotlists:historic_alerts", "api:alerts-historic"])
+def test_historic_hits_are_listed_to_their_lists_owners_only(world, name):
+    """The owner's historic hit is in no other caller's list, whatever their role."""
+    for role in CALLERS:
+        response = world.send(role, name, Case({}))
+        where = (role, name, response.status_code)
+        assert not _secrets_in(response), where
+        if role in {"officer", "supervisor"}:
+            assert response.status_code == 200, where
+
+
 @dataclass
 class World:
     """Objects belonging to their owners, and one caller of each role who owns none of them."""
@@ -312,9 +342,32 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     covert_entry = add_entry(covert, SECRETS["covert_vrm"], owner, information=SECRETS["covert"])
     open_list = make_hotlist(owner, name="Open list")
     open_entry = add_entry(open_list, "OP12ENN", owner)
+    add_entry(open_list, SECRETS["old_vrm"], owner)
+    add_entry(open_list, SECRETS["historic_vrm"], owner)
     now = timezone.now()
     [covert_alert] = ingest_reads(
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
+        source="camera",
+    ).alerts
+    settings.ALERT_LIVE_MAX_AGE_MINUTES = 200 * 24 * 60  # as if raised live, 91 days ago
+    [old_alert] = ingest_reads(
+        items=[
+            ReadInput(
+                camera=camera.code, vrm=SECRETS["old_vrm"], seen_at=now - timedelta(days=91), confidence=0.9
+            )
+        ],
+        source="upload",
+    ).alerts
+    settings.ALERT_LIVE_MAX_AGE_MINUTES = 60
+    [historic_alert] = ingest_reads(
+        items=[
+            ReadInput(
+                camera=camera.code,
+                vrm=SECRETS["historic_vrm"],
+                seen_at=now - timedelta(hours=2),
+                confidence=0.9,
+            )
+        ],
         source="camera",
     ).alerts
     machine = make_user("camera", cameras=[camera])
@@ -388,6 +441,8 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "open": open_list.pk,
         "open_entry": open_entry.pk,
         "covert_alert": covert_alert.pk,
+        "old_alert": old_alert.pk,
+        "historic_alert": historic_alert.pk,
         "read": read.id,
         "read_day": read.day,
         "search": search.pk,

@@ -75,12 +75,14 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "hotlists:alert_detail": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:alert_plate": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:alert_stream": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:historic_alerts": ("portal", frozenset({"officer", "supervisor"})),  # own lists' hits only
     "api:hotlists-list": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlists-detail": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlist-entries-list": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlist-entries-detail": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlist-entries-import-csv": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:alerts-list": ("api", frozenset({"officer", "supervisor"})),
+    "api:alerts-historic": ("api", frozenset({"officer", "supervisor"})),  # own lists' hits only
     "api:alerts-detail": ("api", frozenset({"officer", "supervisor"})),
     "api:alerts-acknowledge": ("api", frozenset({"officer", "supervisor"})),
     "api:alerts-outcome": ("api", frozenset({"officer", "supervisor"})),

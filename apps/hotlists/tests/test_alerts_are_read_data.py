@@ -218,3 +218,25 @@ def test_an_alert_goes_with_its_read_whenever_it_was_raised(alerts, settings):
     settings.ALERT_RETENTION_DAYS = 30
     assert alerts_remove_expired()["alerts"] == 1  # the 89-day one
     assert sorted(Alert.objects.values_list("vrm", flat=True)) == ["LATE2HR", "NEW0DAY"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_read_rings_no_open_alert_page(asgi_server, make_user, sign_in_client):
+    from apps.accounts.tokens import api_token_issue
+
+    from .test_live_alerts import Stream, post_reads, session_of
+
+    CameraFactory(code="CAM-L", area="Live town")
+    owner = make_user("officer")
+    add_entry(make_hotlist(owner, name="Stolen"), "LATE2HR", owner)
+    add_entry(make_hotlist(owner, name="Wanted"), "LV12ALT", owner)
+    token = api_token_issue(user=make_user("camera", cameras=["CAM-L"]), actor=None)[1]
+    stream = Stream(asgi_server, session_of(owner, sign_in_client))
+    try:
+        post_reads(asgi_server, token, "LATE2HR", seen_at=timezone.now() - timedelta(hours=2))
+        post_reads(asgi_server, token, "LV12ALT")  # sent after the late one: it arrives first
+        assert [event["vrm"] for event in stream.wait_for(1)] == ["LV12ALT"]
+        assert [event["vrm"] for event in stream.wait_for(2, seconds=1)] == ["LV12ALT"]
+    finally:
+        stream.close()
+    assert Alert.objects.get(vrm="LATE2HR").historic

@@ -66,13 +66,11 @@ def session_of(user, sign_in_client) -> str:
     return sign_in_client(user, Client()).cookies["sessionid"].value
 
 
-def post_reads(base, token, *vrms):
+def post_reads(base, token, *vrms, seen_at=None):
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=15)
-    body = [
-        {"camera": "CAM-L", "vrm": vrm, "seen_at": timezone.now().isoformat(), "confidence": 0.95}
-        for vrm in vrms
-    ]
+    moment = (seen_at or timezone.now()).isoformat()
+    body = [{"camera": "CAM-L", "vrm": vrm, "seen_at": moment, "confidence": 0.95} for vrm in vrms]
     connection.request(
         "POST",
         "/api/v1/reads/",
