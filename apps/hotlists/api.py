@@ -179,13 +179,16 @@ class AlertViewSet(viewsets.GenericViewSet):
             raise AuditUnavailable(str(failure)) from failure
 
     def list(self, request):
-        return self._listed(self.get_queryset(), self.paginator, DESK)
+        return self._listed(self.get_queryset(), DESK)
 
-    @extend_schema(summary="Historic hits on lists you own (reads that arrived late), latest seen first")
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=AlertSerializer(many=True),
+        summary="Historic hits on lists you own (reads that arrived late), latest seen first",
+    )
+    @action(detail=False, methods=["get"], pagination_class=LatestSeenFirst)
     def historic(self, request):
         alerts = historic_hits(request.user).select_related("acknowledged_by", "outcome_by")
-        return self._listed(alerts, LatestSeenFirst(), HISTORIC)
+        return self._listed(alerts, HISTORIC)
 
     def retrieve(self, request, pk=None):
         return Response(AlertSerializer(self.get_object()).data)
@@ -210,7 +213,8 @@ class AlertViewSet(viewsets.GenericViewSet):
         )
         return Response(AlertSerializer(alert).data)
 
-    def _listed(self, alerts, paginator: CursorPagination, listing: str) -> Response:
+    def _listed(self, alerts, listing: str) -> Response:
+        paginator = self.paginator
         page = paginator.paginate_queryset(alerts, self.request, view=self)
         cursor = self.request.query_params.get(paginator.cursor_query_param)
         try:
