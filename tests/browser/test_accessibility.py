@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES_BY_ROLE = {
     "administrator": ["/", "/accounts/users/", "/accounts/users/new/", "/accounts/me/"],
     "auditor": ["/", "/audit/security-events/"],
-    "officer": ["/", "/videos/"],
+    "officer": ["/", "/videos/", "/alerts/historic/"],
     "planner": ["/assessments/", "/assessments/new/", "/assessments/reviews/"],
 }
 
