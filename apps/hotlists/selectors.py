@@ -134,7 +134,7 @@ def read_quality(camera) -> dict:
 
 def _record(
     user, *, kind: SearchAudit.Kind, reference: str, vrm: str, filters: dict, result_count: int, via: str
-):
+) -> None:
     # Its own transaction: if the row cannot be written, the alert is not shown.
     try:
         with transaction.atomic():
