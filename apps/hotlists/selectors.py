@@ -5,7 +5,11 @@ covert hides its earlier hits too). `alerts_visible_to` and `hit_audience` are t
 used by the pages, the API, the live stream and its catch-up, and the ingest reply.
 """
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
+
+from apps.core.months import count_per_month
 
 from .models import Alert, Hotlist, HotlistEntry
 
@@ -53,3 +57,15 @@ def read_quality(camera) -> dict:
     total = outcomes.count()
     false = outcomes.filter(outcome=Alert.Outcome.FALSE_READ).count()
     return {"outcomes": total, "false_reads": false, "false_rate": false / total if total else None}
+
+
+def alerts_per_month(since: datetime) -> dict[str, dict]:
+    """Hits since a moment per UTC month of the hit, covert lists' included (counts only): every
+    hit, those acted on (an outcome recorded), and per outcome."""
+    alerts = Alert.objects.filter(created_at__gte=since)
+    acted_on = alerts.exclude(outcome="")
+    return {
+        "hits": count_per_month(alerts, "created_at"),
+        "acted_on": count_per_month(acted_on, "created_at"),
+        "outcomes": count_per_month(acted_on, "created_at", by="outcome"),
+    }
