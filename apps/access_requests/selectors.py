@@ -86,7 +86,7 @@ def decisions_unseen(user) -> QuerySet[AccessRequest]:
 
 
 Step = AccessRequestEvent.Kind
-PUBLISHED_STEPS = (Step.FILED, Step.APPROVED, Step.REFUSED)
+PUBLISHED_STEPS = (Step.FILED.value, Step.APPROVED.value, Step.REFUSED.value)
 
 
 def request_steps_per_month(since: datetime) -> dict:
