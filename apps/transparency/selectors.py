@@ -32,16 +32,31 @@ from apps.reads.retention import RETENTION_JOB, retention_days
 from apps.reads.selectors import oldest_read_held, reads_per_month
 
 CACHE_KEY = "transparency-report:v1"
+PREVIOUS_KEY = "transparency-report:v1:previous"  # kept with no expiry, served while recounting
+COUNTING_KEY = "transparency-report:v1:counting"
+COUNTING_SECONDS = 300  # a count that died is retried after this
 MONTHS = 12  # whole months before the current one
 OTHER_PURPOSE = "other"
 
 
 def transparency_report() -> dict:
-    """The report as last computed, computing it when the cache holds none."""
+    """The report as last computed, counting it again once TRANSPARENCY_CACHE_SECONDS have passed.
+
+    One caller counts; those arriving meanwhile get the previous copy, so a crowd of anonymous
+    callers at the moment the copy expires cannot start a count each.
+    """
     report = cache.get(CACHE_KEY)
-    if report is None:
+    if report is not None:
+        return report
+    previous = cache.get(PREVIOUS_KEY)
+    if previous is not None and not cache.add(COUNTING_KEY, True, COUNTING_SECONDS):
+        return previous
+    try:
         report = compute_transparency_report()
         cache.set(CACHE_KEY, report, settings.TRANSPARENCY_CACHE_SECONDS)
+        cache.set(PREVIOUS_KEY, report, None)
+    finally:
+        cache.delete(COUNTING_KEY)
     return report
 
 

@@ -1,5 +1,7 @@
 """Showing the report's figures: a hidden small count reads "fewer than N"."""
 
+from datetime import datetime
+
 from django import template
 
 register = template.Library()
@@ -14,3 +16,9 @@ def figure(value, small_count):
 @register.filter
 def entry(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def moment(value: str) -> datetime:
+    """A moment the report holds as ISO 8601 text (it is cached as plain values)."""
+    return datetime.fromisoformat(value)

@@ -24,7 +24,7 @@ from apps.hotlists import services as hotlists
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, ingest_reads
-from apps.transparency.selectors import compute_transparency_report, small_parts
+from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, compute_transparency_report, small_parts
 
 pytestmark = pytest.mark.django_db
 PAGE, API = "/transparency/", "/api/v1/transparency/"
@@ -246,3 +246,19 @@ def test_one_hidden_part_of_a_shown_total_takes_the_next_smallest_with_it():
     }
     assert small_parts({"a": 1, "b": 2, "c": 9}, total_shown=True) == {"a": None, "b": None, "c": 9}
     assert small_parts({"a": 1, "b": 4}, total_shown=False) == {"a": None, "b": 4}
+
+
+def test_while_one_caller_recounts_the_others_get_the_previous_copy(settings):
+    settings.TRANSPARENCY_CACHE_SECONDS = 3600
+    CameraFactory()
+    client = Client()
+    first = client.get(API).json()
+    cache.delete(CACHE_KEY)  # the copy has expired
+    cache.add(COUNTING_KEY, True)  # and another caller is counting it now
+    CameraFactory()
+    with mock.patch(
+        "apps.transparency.selectors.compute_transparency_report", side_effect=AssertionError("counted twice")
+    ):
+        assert client.get(API).json() == first
+    cache.delete(COUNTING_KEY)
+    assert client.get(API).json()["live_cameras"]["fixed"] == 2
