@@ -85,8 +85,12 @@ def decisions_unseen(user) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requester=user, requester_informed=False)
 
 
-Step = AccessRequestEvent.Kind
-PUBLISHED_STEPS = (Step.FILED.value, Step.APPROVED.value, Step.REFUSED.value)
+# The steps the public transparency report counts, as plain codes (the report is cached as such).
+PUBLISHED_STEPS = (
+    AccessRequestEvent.Kind.FILED.value,
+    AccessRequestEvent.Kind.APPROVED.value,
+    AccessRequestEvent.Kind.REFUSED.value,
+)
 
 
 def request_steps_per_month(since: datetime) -> dict:
