@@ -12,7 +12,7 @@ hidden: they describe the system and the force's own decisions about it, never a
 """
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,15 +48,17 @@ def transparency_report() -> dict:
     report = cache.get(CACHE_KEY)
     if report is not None:
         return report
+    counting = cache.add(COUNTING_KEY, True, COUNTING_SECONDS)
     previous = cache.get(PREVIOUS_KEY)
-    if previous is not None and not cache.add(COUNTING_KEY, True, COUNTING_SECONDS):
+    if not counting and previous is not None:
         return previous
     try:
         report = compute_transparency_report()
         cache.set(CACHE_KEY, report, settings.TRANSPARENCY_CACHE_SECONDS)
         cache.set(PREVIOUS_KEY, report, None)
     finally:
-        cache.delete(COUNTING_KEY)
+        if counting:
+            cache.delete(COUNTING_KEY)
     return report
 
 
@@ -109,7 +111,7 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
         "cache_seconds": settings.TRANSPARENCY_CACHE_SECONDS,
         "small_count": settings.TRANSPARENCY_SMALL_COUNT,
         "live_cameras": live_cameras_by_kind(),
-        "reviews_overdue": reviews_overdue(now.astimezone(UTC).date()),
+        "reviews_overdue": reviews_overdue(timezone.localdate(now)),  # the review calendar's day
         "retention": {
             "period_days": retention_days(),
             "oldest_read_seen_at": oldest.isoformat() if oldest else None,
