@@ -262,3 +262,7 @@ def test_while_one_caller_recounts_the_others_get_the_previous_copy(settings):
         assert client.get(API).json() == first
     cache.delete(COUNTING_KEY)
     assert client.get(API).json()["live_cameras"]["fixed"] == 2
+
+
+def test_the_sign_in_page_points_the_public_to_the_report():
+    assert f'href="{PAGE}"' in Client().get("/accounts/sign-in/").content.decode()
