@@ -14,6 +14,7 @@ from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.reads.api import ReadsApi, ReadSearchApi
 from apps.recognition.api import VideoJobViewSet
+from apps.transparency.api import TransparencyApi
 
 from .api_docs import api_docs
 from .health import healthz
@@ -40,6 +41,7 @@ api_v1_patterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("reads/", ReadsApi.as_view(), name="reads"),
     path("reads/search/", ReadSearchApi.as_view(), name="reads-search"),
+    path("transparency/", TransparencyApi.as_view(), name="transparency"),
     *router.urls,
 ]
 
@@ -53,6 +55,7 @@ urlpatterns = [
     path("access-requests/", include("apps.access_requests.urls")),
     path("videos/", include("apps.recognition.urls")),
     path("assessments/", include("apps.assessments.urls")),
+    path("transparency/", include("apps.transparency.urls")),
     path("api/v1/", include((api_v1_patterns, "api"))),
     path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

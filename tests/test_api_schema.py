@@ -20,5 +20,6 @@ def test_the_schema_is_valid_and_names_every_endpoint(tmp_path):
         "/api/v1/hotlists/{hotlist_pk}/entries/",
         "/api/v1/alerts/",
         "/api/v1/me/",
+        "/api/v1/transparency/",
     ):
         assert path in paths

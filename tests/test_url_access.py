@@ -25,6 +25,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:login": ("portal", PUBLIC),
     "accounts:logout": ("portal", PUBLIC),
     "healthz": ("portal", PUBLIC),
+    "transparency:report": ("portal", PUBLIC),
+    "api:transparency": ("api", PUBLIC),
     "portal:home": ("portal", STAFF),
     "accounts:my_account": ("portal", STAFF),
     "accounts:my_token_issue": ("portal", STAFF),  # POST only: 405 on GET

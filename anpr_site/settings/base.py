@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.hotlists",
     "apps.access_requests",
     "apps.recognition",
+    "apps.transparency",
 ]
 
 MIDDLEWARE = [
@@ -467,3 +468,12 @@ RECOGNITION_PICTURE_SIZES = env.list("RECOGNITION_PICTURE_SIZES", cast=int, defa
 # Uploaded footage holds every plate in view: kept this long after its job ends, then deleted.
 RECOGNITION_VIDEO_RETENTION_DAYS = env.int("RECOGNITION_VIDEO_RETENTION_DAYS", default=31)
 RECOGNITION_VIDEO_MAX_BYTES = env.int("RECOGNITION_VIDEO_MAX_BYTES", default=4 * 1024**3)
+
+# --- Transparency report ---------------------------------------------------------------------
+
+# The force's name as the public report gives it; empty: the report names no force.
+FORCE_NAME = env.str("FORCE_NAME", default="")
+# The report is computed at most this often; anonymous callers get the cached copy.
+TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=3600)
+# Counts of people's actions above zero and below this are shown as "fewer than N".
+TRANSPARENCY_SMALL_COUNT = env.int("TRANSPARENCY_SMALL_COUNT", default=3)

@@ -7,9 +7,10 @@ from django.db.models.functions import Coalesce
 
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
+from apps.core.months import count_per_month
 from apps.reads.access_window import AccessRequestNotUsable, Grant
 
-from .models import AccessRequest
+from .models import AccessRequest, AccessRequestEvent
 from .services import USE
 
 
@@ -82,3 +83,18 @@ def extended_use_report() -> dict:
 def decisions_unseen(user) -> QuerySet[AccessRequest]:
     """Decisions on this user's requests that they have not opened yet."""
     return AccessRequest.objects.filter(requester=user, requester_informed=False)
+
+
+# The steps the public transparency report counts, as plain codes (the report is cached as such).
+PUBLISHED_STEPS = (
+    AccessRequestEvent.Kind.FILED.value,
+    AccessRequestEvent.Kind.APPROVED.value,
+    AccessRequestEvent.Kind.REFUSED.value,
+)
+
+
+def request_steps_per_month(since: datetime) -> dict:
+    """Requests filed, approved and refused since a moment, per UTC month of the step (from the
+    append-only events, so a request's later expiry or revocation leaves its approval counted)."""
+    steps = AccessRequestEvent.objects.filter(at__gte=since, kind__in=PUBLISHED_STEPS)
+    return count_per_month(steps, "at", by="kind")

@@ -102,17 +102,20 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 class DeclaredPermission(BasePermission):
     """Deny by default: an API view names the permissions each HTTP method needs.
 
-    `required_permissions` maps a method (or "*") to a tuple of permissions, or to
-    SIGNED_IN for any authenticated caller. A method it does not name is refused.
+    `required_permissions` maps a method (or "*") to a tuple of permissions, to SIGNED_IN for
+    any authenticated caller, or to PUBLIC for anyone, signed in or not. A method it does not
+    name is refused.
     """
 
     def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
         declared: dict[str, Iterable[str] | str] = getattr(view, "required_permissions", {})
         needed = declared.get(request.method, declared.get("*"))
         if request.method == "OPTIONS" and needed is None:
             needed = declared.get("GET")
+        if needed == PUBLIC:
+            return True  # declared open to anyone, like the transparency report
+        if not request.user or not request.user.is_authenticated:
+            return False
         if needed is None:
             return False
         if needed == SIGNED_IN:

@@ -1,12 +1,13 @@
 """Reading assessments and the review calendar."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 
 from apps.cameras.models import Camera
+from apps.core.months import count_per_month
 
-from .models import Assessment
+from .models import Assessment, Review
 
 DUE_SOON_DAYS = 30
 
@@ -59,3 +60,23 @@ def review_overdue(camera: Camera, today: date) -> bool:
         and camera.review_due
         and camera.review_due < today
     )
+
+
+# Approved, and still so or since superseded or ended by a review: every one was once approved.
+ONCE_APPROVED = (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED, Assessment.Status.ENDED)
+
+
+def approvals_per_month(since: datetime) -> dict[date, int]:
+    """Assessments approved since a moment, per UTC month of the decision."""
+    approved = Assessment.objects.filter(status__in=ONCE_APPROVED, decided_at__gte=since)
+    return count_per_month(approved, "decided_at")
+
+
+def reviews_per_month(since: datetime) -> dict[date, int]:
+    """Reviews of live cameras done since a moment, per UTC month."""
+    return count_per_month(Review.objects.filter(reviewed_at__gte=since), "reviewed_at")
+
+
+def reviews_overdue(today: date) -> int:
+    """Live fixed cameras whose review is overdue today (the rule of `review_overdue`)."""
+    return reviews_due(today).filter(review_due__lt=today).count()

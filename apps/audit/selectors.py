@@ -1,6 +1,10 @@
 """Reads of the audit trail."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
+
+from apps.core.months import count_per_month
 
 from .models import JobRun, SearchAudit, SecurityEvent
 
@@ -20,3 +24,18 @@ def search_audits() -> QuerySet[SearchAudit]:
 def last_chain_verification() -> JobRun | None:
     """The latest run of the daily chain verification (apps/audit/tasks.py), whatever its outcome."""
     return JobRun.objects.filter(job="audit-verify").first()
+
+
+# A person asking the read store a new question; further pages and opening a result are not.
+SEARCH_KINDS = (SearchAudit.Kind.SEARCH, SearchAudit.Kind.HISTORY, SearchAudit.Kind.EXPORT)
+
+
+def searches_per_month(since: datetime) -> dict:
+    """Searches, vehicle histories and exports since a moment: {(UTC month, purpose code): n}."""
+    searches = SearchAudit.objects.filter(at__gte=since, kind__in=SEARCH_KINDS)
+    return count_per_month(searches, "at", by="purpose")
+
+
+def job_runs_per_month(job: str, since: datetime) -> dict:
+    """Runs of one scheduled job since a moment: {(UTC month of the run's end, outcome): n}."""
+    return count_per_month(JobRun.objects.filter(job=job, at__gte=since), "at", by="outcome")

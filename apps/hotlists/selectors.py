@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.audit.services import search_record
+from apps.core.months import count_per_month
 from apps.reads.access_window import access_grants, visible_q
 from apps.reads.selectors import SearchNotRecorded
 
@@ -150,3 +151,15 @@ def _record(
             )
     except DatabaseError as failure:
         raise SearchNotRecorded("Opening alerts could not be recorded in the audit trail.") from failure
+
+
+def alerts_per_month(since: datetime) -> dict[str, dict]:
+    """Hits since a moment per UTC month of the hit, covert lists' included (counts only): every
+    hit, those acted on (an outcome recorded), and per outcome."""
+    alerts = Alert.objects.filter(created_at__gte=since)
+    acted_on = alerts.exclude(outcome="")
+    return {
+        "hits": count_per_month(alerts, "created_at"),
+        "acted_on": count_per_month(acted_on, "created_at"),
+        "outcomes": count_per_month(acted_on, "created_at", by="outcome"),
+    }

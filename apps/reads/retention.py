@@ -17,6 +17,9 @@ from django.utils import timezone
 from .evidence import delete_unused_images
 from .partitions import existing_partition_days, forget_known_partitions
 
+# The scheduled job that applies every retention period (CELERY_BEAT_SCHEDULE's key, JobRun.job).
+RETENTION_JOB = "retention"
+
 
 def expired_days(now: datetime | None = None) -> list[date]:
     """Day partitions whose every moment is older than the retention period, oldest first."""

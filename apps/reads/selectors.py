@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
+from apps.core.months import count_per_month
 from apps.core.plates import normalise_search
 
 from .access_window import access_grants, check_range_reachable, visible_q
@@ -286,3 +287,12 @@ def oldest_read_held() -> datetime | None:
         if oldest:
             return oldest
     return None
+
+
+def reads_per_month(since: datetime) -> dict[date, int]:
+    """How many reads are held from a moment on, per UTC month seen (a count: no read leaves).
+
+    One grouped count over the day partitions from `since`, which PostgreSQL prunes to and can
+    count in parallel; it reads each row's seen_at once. The public report caches the answer.
+    """
+    return count_per_month(Read.objects.filter(seen_at__gte=since), "seen_at")

@@ -13,7 +13,7 @@ from apps.recognition.services import video_files_remove_expired
 
 from .national_export import export_day
 from .partitions import ensure_partitions_ahead
-from .retention import remove_expired_reads
+from .retention import RETENTION_JOB, remove_expired_reads
 
 
 @shared_task
@@ -28,7 +28,7 @@ def create_partitions_ahead() -> None:
 def apply_retention() -> None:
     """Remove what is past its retention period: reads (by day), alerts, access requests, audit,
     uploaded video files."""
-    with recorded_run("retention") as details:
+    with recorded_run(RETENTION_JOB) as details:
         details["reads"] = remove_expired_reads()
         details["alerts"] = alerts_remove_expired()
         details["audit"] = remove_expired_audit()  # first: access requests go once their events have

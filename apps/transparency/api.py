@@ -1,0 +1,67 @@
+"""The transparency report as JSON, for anyone: the same figures as the page, from one selector."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.access import PUBLIC
+
+from .selectors import transparency_report
+
+
+def count() -> serializers.IntegerField:
+    # A hidden small count is null: the figure is above zero and below small_count.
+    return serializers.IntegerField(allow_null=True)
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM, a calendar month in UTC.")
+    to_date = serializers.BooleanField(help_text="The current month, counted so far.")
+    reads_captured = serializers.IntegerField()
+    hotlist_hits = count()
+    alerts_acted_on = count()
+    alert_outcomes = serializers.DictField(child=count())
+    searches_by_purpose = serializers.DictField(child=count())
+    access_requests = serializers.DictField(child=count(), help_text="filed, approved, refused")
+    assessments_approved = serializers.IntegerField()
+    reviews_done = serializers.IntegerField()
+    retention_runs = serializers.DictField(child=serializers.IntegerField(), help_text="ok, failed")
+
+
+class RetentionSerializer(serializers.Serializer):
+    period_days = serializers.IntegerField()
+    oldest_read_seen_at = serializers.DateTimeField(allow_null=True)
+    oldest_read_age_days = serializers.IntegerField(allow_null=True)
+
+
+class ChainSerializer(serializers.Serializer):
+    last_verified_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField(allow_null=True)
+
+
+class TransparencyReportSerializer(serializers.Serializer):
+    force = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+    computed_in_seconds = serializers.FloatField()
+    cache_seconds = serializers.IntegerField()
+    small_count = serializers.IntegerField()
+    live_cameras = serializers.DictField(child=serializers.IntegerField())
+    reviews_overdue = serializers.IntegerField()
+    retention = RetentionSerializer()
+    audit_chain = ChainSerializer()
+    labels = serializers.DictField(child=serializers.DictField(child=serializers.CharField()))
+    months = MonthSerializer(many=True)
+
+
+class TransparencyApi(APIView):
+    required_permissions = {"GET": PUBLIC}
+
+    @extend_schema(
+        responses=TransparencyReportSerializer,
+        auth=[{}],
+        summary="The public transparency report: monthly counts, small ones hidden (no sign-in)",
+    )
+    def get(self, request):
+        # The report is plain values already, cached as such: it goes out as it is.
+        return Response(transparency_report())
