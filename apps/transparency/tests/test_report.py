@@ -25,6 +25,7 @@ from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, ingest_reads
 from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, compute_transparency_report, small_parts
+from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
 PAGE, API = "/transparency/", "/api/v1/transparency/"
@@ -39,8 +40,9 @@ def empty_cache():
 
 @contextmanager
 def at(moment):
-    """Rows written inside are stamped with this moment (auto_now_add reads timezone.now)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """Rows written inside are stamped with this moment (auto_now_add reads timezone.now); audit
+    rows keep it only when the owner writes them (for anyone else the database stamps now)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment), as_database_owner():
         yield
 
 
