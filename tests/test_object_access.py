@@ -333,7 +333,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     )
     read = Read.objects.get(vrm=SECRETS["read_vrm"])
     sign_in_client(owner, Client()).post(
-        "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "Enquiry", "reference": SECRETS["search"]}
+        "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "intelligence", "reference": SECRETS["search"]}
     )
     from apps.audit.models import SearchAudit
 
