@@ -284,14 +284,14 @@ class SearchPurposesApi(APIView):
 
     required_permissions = {"GET": STAFF}
 
-    class OutputSerializer(serializers.Serializer):
+    class SearchPurposeSerializer(serializers.Serializer):
         code = serializers.CharField()
         label = serializers.CharField()
 
     @extend_schema(
         summary="The purposes a search may name (`other` needs purpose_detail)",
-        responses=OutputSerializer(many=True),
+        responses=SearchPurposeSerializer(many=True),
     )
     def get(self, request):
         purposes = [{"code": code, "label": label} for code, label in purpose_choices()]
-        return Response(self.OutputSerializer(purposes, many=True).data)
+        return Response(self.SearchPurposeSerializer(purposes, many=True).data)
