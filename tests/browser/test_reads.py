@@ -79,3 +79,19 @@ def test_a_planner_sees_cameras_on_the_map_without_tiles(make_user, sign_in_page
     page.wait_for_function("document.getElementById('map').dataset.markerCount !== undefined")
     assert page.locator("#map").get_attribute("data-marker-count") == "2"
     assert "plain grid" in page.locator("#map-status").inner_text()
+
+
+def test_the_purpose_description_is_asked_for_only_with_other(make_user, sign_in_page, reads):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/")
+    described = page.get_by_label("Purpose described")
+    expect(described).to_be_hidden()
+    page.get_by_label("Purpose", exact=True).select_option("other")
+    expect(described).to_be_visible()
+    described.fill("Welfare check for a hospital")
+    page.get_by_label("Reference").fill("INC-78")
+    page.get_by_label("Plate").fill("BR12OWS")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("results")).to_be_visible()
+    search = SearchAudit.objects.get(kind="search")
+    assert (search.purpose, search.purpose_detail) == ("other", "Welfare check for a hospital")
