@@ -189,6 +189,7 @@ class SearchPurposeForm(forms.Form):
                 self._errors[field] = self.error_class(messages)  # the rule's words, not the field's
                 self.cleaned_data.pop(field, None)
             return
+        self._errors.pop("purpose", None)  # a listed code sent with spaces around it is still listed
         self.cleaned_data |= {
             "purpose": stated.code,
             "purpose_detail": stated.detail,

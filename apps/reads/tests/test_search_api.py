@@ -194,3 +194,9 @@ def test_search_purposes_lists_codes_and_labels_for_staff_only(make_user, api_cl
     assert session.status_code == 200
     assert APIClient().get("/api/v1/search-purposes/").status_code == 401
     assert api_client_for(make_user("camera")).get("/api/v1/search-purposes/").status_code == 403
+
+
+def test_a_listed_purpose_and_reference_with_spaces_around_are_taken_trimmed(officer, cameras):
+    answer = officer.get(URL, {"vrm": "AB12CDE", "purpose": " intelligence ", "reference": " OP-7 "})
+    assert answer.status_code == 200, answer.content
+    assert SearchAudit.objects.values_list("purpose", "reference").get() == ("intelligence", "OP-7")
