@@ -426,7 +426,8 @@ def _check_position_disclosure(response, role: str, where) -> None:
 
 def test_the_change_log_shows_auditors_no_position_and_no_token(world):
     """The change log has no object in its path, but shows every object's changes: the camera's
-    restricted position and the owner's token (whose id is its digest) never appear in it."""
+    restricted position, the covert list and the owner's token (whose id is its digest) never
+    appear in it."""
     for role in CALLERS:
         response = world.make_client(world.callers.get(role), api=False).get(reverse("audit:change_log"))
         if role != "auditor":
@@ -435,4 +436,5 @@ def test_the_change_log_shows_auditors_no_position_and_no_token(world):
         body = _body(response)
         assert response.status_code == 200 and "CAM-OBJ" in body
         assert not [value for value in POSITION.values() if value in body]
+        assert SECRETS["covert"] not in body and SECRETS["covert_vrm"] not in body
         assert world.ids["owner_token"] not in body

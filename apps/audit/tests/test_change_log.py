@@ -11,9 +11,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.tokens import api_token_issue
-from apps.audit.changes import WITHHELD, as_shown, change_entries
+from apps.audit.changes import COVERT, WITHHELD, as_shown, change_entries
 from apps.cameras.models import Camera
 from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.tests.factories import add_entry, make_hotlist
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("audit:change_log")
@@ -94,6 +95,20 @@ def test_camera_positions_are_withheld_unless_allowed(auditor_client, make_user)
     [entry] = as_shown(change_entries().filter(object_repr="CAM-HID"), make_user("planner"))
     shown = {change.field: change.after for change in entry.changes}
     assert (shown["road"], shown["name"], shown["latitude"]) == ("Secret Lane", "Hidden mast", "53.1234")
+
+
+def test_covert_hotlists_entries_and_alerts_are_withheld(auditor_client, make_user):
+    owner = make_user("officer")
+    covert = make_hotlist(owner, name="Operation Nightjar", covert=True)
+    entry = add_entry(covert, "CV12RTX", owner, information="Seen near the docks")
+    add_entry(make_hotlist(owner, name="Open list"), "OP12ENN", owner)
+    page = rows(auditor_client.get(PAGE))
+    assert "Open list" in page and "OP12ENN" in page
+    for secret in ("Operation Nightjar", "CV12RTX", "Seen near the docks"):
+        assert secret not in page
+    assert COVERT in page
+    entry.delete()  # a deleted entry's list is known from what its deletion recorded
+    assert "CV12RTX" not in rows(auditor_client.get(PAGE))
 
 
 @pytest.mark.parametrize("role", ["officer", "supervisor", "planner", "administrator"])
