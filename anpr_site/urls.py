@@ -12,7 +12,7 @@ from apps.accounts.api import MeApi
 from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
-from apps.reads.api import ReadsApi, ReadSearchApi
+from apps.reads.api import ReadsApi, ReadSearchApi, SearchPurposesApi
 from apps.recognition.api import VideoJobViewSet
 from apps.transparency.api import TransparencyApi
 
@@ -42,6 +42,7 @@ api_v1_patterns = [
     path("reads/", ReadsApi.as_view(), name="reads"),
     path("reads/search/", ReadSearchApi.as_view(), name="reads-search"),
     path("transparency/", TransparencyApi.as_view(), name="transparency"),
+    path("search-purposes/", SearchPurposesApi.as_view(), name="search-purposes"),
     *router.urls,
 ]
 

@@ -33,7 +33,7 @@ class Officer(HttpUser):
     def search(self, vrm: str, name: str) -> None:
         self.client.get(
             "/api/v1/reads/",
-            params={"vrm": vrm, "purpose": "Load test search", "reference": "LOAD"},
+            params={"vrm": vrm, "purpose": "intelligence", "reference": "LOAD-1"},
             headers={"Authorization": f"Token {self.token}"},
             name=name,
         )

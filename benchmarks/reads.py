@@ -100,7 +100,7 @@ def bench_search(token: str, plates: list[str], count: int) -> None:
     for kind, make in kinds.items():
         latencies, results = [], []
         for _ in range(count):
-            query = urlencode({"vrm": make(), "purpose": "Benchmark search", "reference": "BENCH"})
+            query = urlencode({"vrm": make(), "purpose": "intelligence", "reference": "BENCH-1"})
             started = time.perf_counter()
             connection.request("GET", f"/api/v1/reads/?{query}", headers={"Authorization": f"Token {token}"})
             response = connection.getresponse()

@@ -386,7 +386,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     )
     read = Read.objects.get(vrm=SECRETS["read_vrm"])
     sign_in_client(owner, Client()).post(
-        "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "Enquiry", "reference": SECRETS["search"]}
+        "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "intelligence", "reference": SECRETS["search"]}
     )
     from apps.audit.models import SearchAudit
 
@@ -477,3 +477,19 @@ def _check_position_disclosure(response, role: str, where) -> None:
         assert shown == list(POSITION.values()), where
     else:
         assert shown == [], where
+
+
+def test_the_change_log_shows_auditors_no_position_and_no_token(world):
+    """The change log has no object in its path, but shows every object's changes: the camera's
+    restricted position, the covert list and the owner's token (whose id is its digest) never
+    appear in it."""
+    for role in CALLERS:
+        response = world.make_client(world.callers.get(role), api=False).get(reverse("audit:change_log"))
+        if role != "auditor":
+            assert response.status_code in (302, 403), role
+            continue
+        body = _body(response)
+        assert response.status_code == 200 and "CAM-OBJ" in body
+        assert not [value for value in POSITION.values() if value in body]
+        assert SECRETS["covert"] not in body and SECRETS["covert_vrm"] not in body
+        assert world.ids["owner_token"] not in body

@@ -43,6 +43,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:user_action": ("portal", frozenset({"administrator"})),
     "audit:security_events": ("portal", frozenset({"auditor"})),
     "audit:searches": ("portal", frozenset({"auditor"})),
+    "audit:change_log": ("portal", frozenset({"auditor"})),
     "audit:jobs": ("portal", frozenset({"auditor", "administrator"})),
     "cameras:list": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "cameras:detail": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
@@ -59,6 +60,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     # search in an address (tests/security/test_search_privacy.py), as is every other role.
     "api:reads": ("api", frozenset()),
     "api:reads-search": ("api", frozenset()),  # POST only (officers, supervisors): tests/security
+    "api:search-purposes": ("api", STAFF),
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (
         "api",

@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+STAFF = "staff"
 
 
 def public(view: Callable) -> Callable:
@@ -103,8 +104,8 @@ class DeclaredPermission(BasePermission):
     """Deny by default: an API view names the permissions each HTTP method needs.
 
     `required_permissions` maps a method (or "*") to a tuple of permissions, to SIGNED_IN for
-    any authenticated caller, or to PUBLIC for anyone, signed in or not. A method it does not
-    name is refused.
+    any authenticated caller, to STAFF for any but a machine account, or to PUBLIC for anyone,
+    signed in or not. A method it does not name is refused.
     """
 
     def has_permission(self, request, view) -> bool:
@@ -120,4 +121,6 @@ class DeclaredPermission(BasePermission):
             return False
         if needed == SIGNED_IN:
             return True
+        if needed == STAFF:
+            return request.user.has_portal_access
         return request.user.has_perms(tuple(needed))

@@ -104,6 +104,12 @@ SECTIONS: tuple[Section, ...] = (
         "Every search, export and opened read: who, why, under which reference, and how many results.",
     ),
     Section(
+        "Change log",
+        "audit:change_log",
+        ("audit.view_searchaudit", "auditlog.view_logentry"),
+        "Who changed which record, when, and from what to what: cameras, hotlists, accounts, assessments.",
+    ),
+    Section(
         "Extended access report",
         "access_requests:report",
         ("access_requests.report_accessrequest",),

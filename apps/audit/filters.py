@@ -1,12 +1,15 @@
 """Filters over the audit trail, shared by the auditor's pages and (later) the API."""
 
 import django_filters
+from auditlog.models import LogEntry
 from django import forms
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from apps.core.plates import is_pattern, normalise_search, pattern_to_like
+from apps.core.purposes import purpose_choices
 
+from .changes import tracked_models
 from .models import SearchAudit, SecurityEvent
 
 
@@ -35,6 +38,7 @@ class SearchAuditFilter(django_filters.FilterSet):
     username = django_filters.CharFilter(lookup_expr="iexact", label="User")
     reference = django_filters.CharFilter(lookup_expr="icontains", label="Reference")
     vrm = django_filters.CharFilter(method="filter_vrm", label="Plate")
+    purpose = django_filters.ChoiceFilter(choices=purpose_choices, label="Purpose")
     kind = django_filters.ChoiceFilter(choices=SearchAudit.Kind.choices, label="Kind")
     after = django_filters.DateFilter(
         field_name="at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -45,7 +49,7 @@ class SearchAuditFilter(django_filters.FilterSet):
 
     class Meta:
         model = SearchAudit
-        fields = ["username", "reference", "vrm", "kind", "after", "before"]
+        fields = ["username", "reference", "vrm", "purpose", "kind", "after", "before"]
 
     def filter_vrm(self, queryset, name, value):
         # Plates are recorded normalised ('ab-12 cde' as AB12CDE). A plate asked for here also
@@ -58,3 +62,35 @@ class SearchAuditFilter(django_filters.FilterSet):
             return queryset.filter(Q(vrm=asked) | Q(vrm__like=pattern_to_like(asked)))
         covering = RawSQL("%s LIKE translate(vrm, '*?', '%%_')", [asked], output_field=BooleanField())
         return queryset.filter(Q(vrm=asked) | (Q(vrm__contains="*") | Q(vrm__contains="?")) & Q(covering))
+
+
+class ChangeLogFilter(django_filters.FilterSet):
+    """The change log by model, object, who made the change, what kind of change and when."""
+
+    model = django_filters.ModelChoiceFilter(
+        field_name="content_type",
+        queryset=lambda request: tracked_models(),
+        label="Model",
+        empty_label="Any model",
+    )
+    object_id = django_filters.CharFilter(field_name="object_pk", label="Object id")
+    actor = django_filters.CharFilter(field_name="actor__username", lookup_expr="iexact", label="Changed by")
+    action = django_filters.ChoiceFilter(
+        choices=LogEntry.Action.choices, label="Change", empty_label="Any change"
+    )
+    after = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    before = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["model", "object_id", "actor", "action", "after", "before"]

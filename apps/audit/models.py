@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from apps.core.purposes import purpose_shown
+
 
 class SecurityEvent(models.Model):
     """A sign-in, failed sign-in, lockout, sign-out, account change or API token's issue and end,
@@ -54,7 +56,9 @@ class SearchAudit(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     username = models.CharField(max_length=150, db_index=True)
     user_id = models.BigIntegerField(null=True)
-    purpose = models.TextField()
+    purpose = models.TextField(help_text="A code of SEARCH_PURPOSES (free text in rows written before).")
+    # Nullable: the table is hash-chained, and only a column NULL in older rows keeps their hashes.
+    purpose_detail = models.TextField(null=True, blank=True, help_text="What 'other' stood for.")  # noqa: DJ001
     reference = models.CharField(max_length=100, db_index=True)
     vrm = models.CharField(
         max_length=32,
@@ -75,6 +79,11 @@ class SearchAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} by {self.username} ({self.reference})"
+
+    @property
+    def purpose_shown(self) -> str:
+        """The purpose's label, and the officer's description for `other`."""
+        return purpose_shown(self.purpose, self.purpose_detail)
 
 
 class JobRun(models.Model):

@@ -44,15 +44,18 @@ def search_record(
     result_count_capped: bool = False,
     access_request_id: int | None = None,
     via: str = "portal",
+    purpose_detail: str | None = None,
 ) -> SearchAudit:
     """Append the record of one search (or export, history, opened read or image) before its
     results leave. `vrm` is the plate or pattern normalised, so an auditor finds 'AB12 CDE' and
-    'ab-12-cde' under AB12CDE; `filters` keeps the criteria as given."""
+    'ab-12-cde' under AB12CDE; `filters` keeps the criteria as given. `purpose` is a code of
+    SEARCH_PURPOSES (apps/core/purposes.py), `purpose_detail` what `other` stood for."""
     return SearchAudit.objects.create(
         kind=kind,
         username=user.get_username(),
         user_id=user.pk,
         purpose=purpose,
+        purpose_detail=purpose_detail,
         reference=reference,
         vrm=vrm[:32],
         filters=filters,

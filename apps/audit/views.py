@@ -10,7 +10,8 @@ from django.utils import timezone
 from apps.accounts.access import requires
 from apps.reads.selectors import oldest_read_held
 
-from .filters import SearchAuditFilter, SecurityEventFilter
+from .changes import as_shown, change_entries
+from .filters import ChangeLogFilter, SearchAuditFilter, SecurityEventFilter
 from .jobs import scheduled_jobs
 from .models import JobRun
 from .selectors import search_audits, security_events
@@ -26,12 +27,27 @@ def search_audit_list(request):
     return _filtered_page(request, SearchAuditFilter, search_audits(), "audit/searches.html")
 
 
-def _filtered_page(request, filter_class, queryset, template: str):
+@requires("audit.view_searchaudit", "auditlog.view_logentry")
+def change_log(request):
+    """Who changed what in the records (django-auditlog), secrets and withheld positions masked."""
+    return _filtered_page(
+        request,
+        ChangeLogFilter,
+        change_entries(),
+        "audit/change_log.html",
+        shown=lambda entries: as_shown(entries, request.user),
+    )
+
+
+def _filtered_page(request, filter_class, queryset, template: str, shown=None):
     rows = filter_class(request.GET or None, queryset=queryset)
     page = Paginator(rows.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"filter": rows, "page": page, "query": query.urlencode()})
+    context = {"filter": rows, "page": page, "query": query.urlencode()}
+    if shown is not None:
+        context["entries"] = shown(page.object_list)
+    return render(request, template, context)
 
 
 @requires("audit.view_jobrun")

@@ -5,6 +5,13 @@ Pages, the API and exports all ask here; everyone else sees a camera's code and 
 
 LOCATION_PERMISSION = "cameras.view_camera_location"
 LOCATION_FIELDS = ("name", "latitude", "longitude", "road", "direction")
+# Where else a camera's position is held, by model ("app_label.model"): the change log withholds
+# these fields' values from those without the permission, as the pages do.
+POSITION_FIELDS = {
+    "cameras.camera": LOCATION_FIELDS,
+    "assessments.assessment": ("latitude", "longitude"),
+    "recognition.videojob": ("latitude", "longitude"),
+}
 
 
 def may_see_locations(user) -> bool:

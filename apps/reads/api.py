@@ -1,4 +1,5 @@
-"""/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required)."""
+"""/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
+/api/v1/search-purposes/: the purposes a search may name."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,9 +12,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.access import STAFF
 from apps.accounts.tokens import ApiTokenAuthentication
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
+from apps.core.purposes import purpose_choices
 from apps.hotlists.live import ringing
 from apps.hotlists.selectors import hit_audience
 
@@ -27,8 +30,21 @@ from .services import BatchRejected, ingest_reads
 MAX_PAGE_SIZE = 200
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("purpose", str, required=True, description="Why you are searching."),
-    OpenApiParameter("reference", str, required=True, description="Incident or case number."),
+    OpenApiParameter(
+        "purpose",
+        str,
+        required=True,
+        description="Why you are searching: a code from GET /api/v1/search-purposes/.",
+    ),
+    OpenApiParameter(
+        "purpose_detail", str, description="Required with purpose `other`: why you are searching."
+    ),
+    OpenApiParameter(
+        "reference",
+        str,
+        required=True,
+        description="Incident, crime or case number, as the setting SEARCH_REFERENCE_PATTERN allows.",
+    ),
     OpenApiParameter(
         "vrm",
         str,
@@ -199,8 +215,11 @@ class ReadSearchApi(APIView):
         request=inline_serializer(
             "ReadSearch",
             {
-                "purpose": serializers.CharField(),
-                "reference": serializers.CharField(),
+                "purpose": serializers.CharField(help_text="A code from GET /api/v1/search-purposes/."),
+                "purpose_detail": serializers.CharField(
+                    required=False, help_text="Required with purpose `other`: why you are searching."
+                ),
+                "reference": serializers.CharField(help_text="Incident, crime or case number."),
                 "vrm": serializers.CharField(required=False),
                 "seen_after": serializers.DateTimeField(required=False),
                 "seen_before": serializers.DateTimeField(required=False),
@@ -248,6 +267,7 @@ def _search(request, criteria, paginator: NewestFirst, view):
             request.user,
             filters=filters,
             purpose=purpose.cleaned_data["purpose"],
+            purpose_detail=purpose.cleaned_data["purpose_detail"],
             reference=purpose.cleaned_data["reference"],
             access_request=purpose.cleaned_data["access_request"],
             via="api",
@@ -259,3 +279,21 @@ def _search(request, criteria, paginator: NewestFirst, view):
     page = paginator.paginate_queryset(result.reads, request, view=view)
     context = {"request": request, "search_id": result.audit.pk}
     return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)
+
+
+class SearchPurposesApi(APIView):
+    """The purposes a search may name, for a client's choice list; any member of staff may ask."""
+
+    required_permissions = {"GET": STAFF}
+
+    class SearchPurposeSerializer(serializers.Serializer):
+        code = serializers.CharField()
+        label = serializers.CharField()
+
+    @extend_schema(
+        summary="The purposes a search may name (`other` needs purpose_detail)",
+        responses=SearchPurposeSerializer(many=True),
+    )
+    def get(self, request):
+        purposes = [{"code": code, "label": label} for code, label in purpose_choices()]
+        return Response(self.SearchPurposeSerializer(purposes, many=True).data)

@@ -1,7 +1,8 @@
 """Search criteria for reads: one definition for the portal's search pages and the API.
 
 `ReadFilter` validates and applies the filters; `SearchPurposeForm` holds what every search
-must state (purpose and reference) and the optional access request it is made under.
+must state (a listed purpose and a reference, by the rules of apps/core/purposes.py) and the
+optional access request it is made under.
 
 A search is narrow or it is refused: a plate (or a pattern with at least MIN_KNOWN_CHARACTERS
 letters and digits), or else named cameras or an area within at most NARROW_RANGE of time
@@ -13,9 +14,12 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from apps.cameras.models import Camera, clean_code
 from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm, pattern_to_like
+from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
 
@@ -132,12 +136,23 @@ class ReadFilter(django_filters.FilterSet):
 
 
 class SearchPurposeForm(forms.Form):
-    purpose = forms.CharField(
-        max_length=500, label="Purpose", help_text="Why you are searching. Recorded with the search."
+    """What every search states: a listed purpose (and, for `other`, a description) and a
+    reference, checked by apps/core/purposes.py; and the access request it is made under."""
+
+    purpose = forms.ChoiceField(
+        choices=lambda: [("", "Choose why you are searching"), *purpose_choices()],
+        label="Purpose",
+        help_text="Why you are searching. Recorded with the search.",
+        # The message naming every code comes from the purpose rules, below.
+        error_messages={"invalid_choice": "%(value)s is not a listed purpose."},
     )
-    reference = forms.CharField(
-        max_length=100, label="Reference", help_text="Incident, crime or case number."
+    purpose_detail = forms.CharField(
+        required=False,
+        max_length=DETAIL_MAX_LENGTH,
+        label="Purpose described",
+        help_text="Only for 'Other': say why you are searching.",
     )
+    reference = forms.CharField(max_length=100, label="Reference")
     access_request = forms.IntegerField(
         required=False,
         min_value=1,
@@ -147,6 +162,8 @@ class SearchPurposeForm(forms.Form):
 
     def __init__(self, *args, access_request_choices: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        rule = settings.SEARCH_REFERENCE_RULE
+        self.fields["reference"].help_text = f"Incident, crime or case number: {rule}."
         if access_request_choices is not None:  # the portal offers the user's usable requests
             self.fields["access_request"] = forms.TypedChoiceField(
                 choices=access_request_choices,
@@ -157,11 +174,27 @@ class SearchPurposeForm(forms.Form):
                 help_text="An approved request of yours, to reach older reads.",
             )
 
-    def clean_purpose(self) -> str:
-        purpose = self.cleaned_data["purpose"].strip()
-        if len(purpose) < 5:
-            raise forms.ValidationError("Say why you are searching (at least a few words).")
-        return purpose
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not hasattr(self, "cleaned_data"):
+            return
+        try:
+            stated = state_purpose(
+                purpose=self.data.get("purpose", ""),
+                reference=self.data.get("reference", ""),
+                detail=self.data.get("purpose_detail", ""),
+            )
+        except ValidationError as refused:
+            for field, messages in refused.message_dict.items():
+                self._errors[field] = self.error_class(messages)  # the rule's words, not the field's
+                self.cleaned_data.pop(field, None)
+            return
+        self._errors.pop("purpose", None)  # a listed code sent with spaces around it is still listed
+        self.cleaned_data |= {
+            "purpose": stated.code,
+            "purpose_detail": stated.detail,
+            "reference": stated.reference,
+        }
 
 
 def _as_json(value):

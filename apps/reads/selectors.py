@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,7 @@ from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
 from apps.core.months import count_per_month
 from apps.core.plates import normalise_search
+from apps.core.purposes import state_purpose
 
 from .access_window import access_grants, check_range_reachable, visible_q
 from .filters import ReadFilter
@@ -65,6 +67,7 @@ def search_reads(
     filters: ReadFilter,
     purpose: str,
     reference: str,
+    purpose_detail: str | None = None,
     access_request: int | None = None,
     kind: SearchAudit.Kind = SearchAudit.Kind.SEARCH,
     via: str = "portal",
@@ -75,10 +78,10 @@ def search_reads(
     The audit row counts the results up to `count_cap` (an export's row limit: its count is
     then exactly the rows exported). Refuses (PermissionDenied) an unusable access request or a
     range wholly outside the window, and (SearchThrottled) a user past the hour's allowance. If
-    the audit row cannot be written, the search fails with it.
+    the audit row cannot be written, the search fails with it. The purpose and reference are
+    checked again here (ValidationError), whoever calls: forms check them first to show why.
     """
-    if not purpose.strip() or not reference.strip():
-        raise ValueError("Every search needs a purpose and a reference.")
+    stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
     grants = access_grants(user, access_request=access_request, now=now)
     check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
@@ -91,8 +94,9 @@ def search_reads(
             audit = search_record(
                 user=user,
                 kind=kind,
-                purpose=purpose,
-                reference=reference,
+                purpose=stated.code,
+                purpose_detail=stated.detail,
+                reference=stated.reference,
                 vrm=normalise_search(asked),
                 filters=filters.criteria,
                 result_count=min(count, count_cap),
@@ -135,6 +139,7 @@ def search_page(
             user=user,
             kind=SearchAudit.Kind.PAGE,
             purpose=search.purpose,
+            purpose_detail=search.purpose_detail,
             reference=search.reference,
             vrm=search.vrm,
             filters={"search": search.pk, "before": before or ""},
@@ -174,6 +179,7 @@ def search_again(
         user,
         filters=filters,
         purpose=search.purpose,
+        purpose_detail=search.purpose_detail,
         reference=search.reference,
         access_request=search.access_request_id,
         kind=kind,
@@ -187,6 +193,10 @@ def _earlier_search(user, search_id: int) -> tuple[SearchAudit, ReadFilter]:
     filters = ReadFilter(search.filters)
     if not filters.is_valid():
         raise SearchAudit.DoesNotExist("The search's criteria are no longer accepted; search again.")
+    try:  # a purpose the force no longer lists, or a search from before purposes were listed
+        state_purpose(purpose=search.purpose, reference=search.reference, detail=search.purpose_detail)
+    except ValidationError as stale:
+        raise SearchAudit.DoesNotExist("The search's purpose is no longer accepted; search again.") from stale
     return search, filters
 
 
@@ -213,6 +223,7 @@ def read_from_search(
             user=user,
             kind=kind,
             purpose=search.purpose,
+            purpose_detail=search.purpose_detail,
             reference=search.reference,
             vrm=read.vrm,
             filters={"read": read.id, "search": search.pk},

@@ -92,6 +92,7 @@ def _more_results(request):
         )
     shown = {
         "purpose": audit.purpose,
+        "purpose_detail": audit.purpose_detail or "",
         "reference": audit.reference,
         "access_request": audit.access_request_id,
     }
@@ -221,6 +222,7 @@ def _search(request, filters, purpose, *, kind):
         request.user,
         filters=filters,
         purpose=purpose.cleaned_data["purpose"],
+        purpose_detail=purpose.cleaned_data["purpose_detail"],
         reference=purpose.cleaned_data["reference"],
         access_request=purpose.cleaned_data["access_request"],
         kind=kind,

@@ -40,7 +40,7 @@ def reads():
 def test_an_officer_searches_with_a_pattern_and_opens_a_read(make_user, sign_in_page, reads):
     page = sign_in_page(make_user("officer"))
     page.get_by_role("link", name="Search reads").first.click()
-    page.get_by_label("Purpose").fill("Suspected stolen vehicle seen by patrol")
+    page.get_by_label("Purpose", exact=True).select_option(label="Vehicle crime")
     page.get_by_label("Reference").fill("INC-77")
     page.get_by_label("Plate").fill("br12ow*")
     page.get_by_role("button", name="Search").click()
@@ -68,7 +68,7 @@ def test_searching_without_a_purpose_is_refused_in_the_page(make_user, sign_in_p
     page.goto("/reads/")
     page.get_by_label("Plate").fill("BR12OWS")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("alert").first.inner_text() == "This field is required."
+    assert page.get_by_role("alert").first.inner_text().startswith("Choose one of the listed purposes")
     assert not SearchAudit.objects.exists()
 
 
@@ -79,3 +79,19 @@ def test_a_planner_sees_cameras_on_the_map_without_tiles(make_user, sign_in_page
     page.wait_for_function("document.getElementById('map').dataset.markerCount !== undefined")
     assert page.locator("#map").get_attribute("data-marker-count") == "2"
     assert "plain grid" in page.locator("#map-status").inner_text()
+
+
+def test_the_purpose_description_is_asked_for_only_with_other(make_user, sign_in_page, reads):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/")
+    described = page.get_by_label("Purpose described")
+    expect(described).to_be_hidden()
+    page.get_by_label("Purpose", exact=True).select_option("other")
+    expect(described).to_be_visible()
+    described.fill("Welfare check for a hospital")
+    page.get_by_label("Reference").fill("INC-78")
+    page.get_by_label("Plate").fill("BR12OWS")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("results")).to_be_visible()
+    search = SearchAudit.objects.get(kind="search")
+    assert (search.purpose, search.purpose_detail) == ("other", "Welfare check for a hospital")

@@ -106,7 +106,7 @@ def test_the_servers_access_log_records_no_query_string(make_user, api_client_fo
 
             address = urlsplit(base)
             connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
-            query = urlencode({"vrm": "SE12CRT", "purpose": "Secret operation", "reference": "OP-HUSH"})
+            query = urlencode({"vrm": "SE12CRT", "purpose": "intelligence", "reference": "OP-HUSH"})
             connection.request("GET", f"/api/v1/reads/?{query}", headers={"Authorization": f"Token {token}"})
             assert connection.getresponse().status == 200
             deadline = time.monotonic() + 10

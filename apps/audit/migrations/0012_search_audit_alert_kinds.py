@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0010_hash_chain"),
+        ("audit", "0011_search_audit_purpose_detail"),
     ]
 
     operations = [

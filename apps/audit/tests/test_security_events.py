@@ -89,7 +89,7 @@ def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_
     search_record(
         user=alice,
         kind=SearchAudit.Kind.SEARCH,
-        purpose="Burglary suspect vehicle",
+        purpose="robbery-burglary",
         reference="CASE-1",
         vrm="AB12*",
         filters={"vrm": "AB12*"},
@@ -98,7 +98,8 @@ def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_
     search_record(
         user=bob,
         kind=SearchAudit.Kind.EXPORT,
-        purpose="Missing person enquiry",
+        purpose="other",
+        purpose_detail="Welfare check asked for by a hospital",
         reference="CASE-2",
         vrm="XY99ZZZ",
         filters={"vrm": "XY99ZZZ"},
@@ -106,11 +107,33 @@ def test_auditors_filter_searches_by_user_reference_plate_and_date(client, make_
     )
     sign_in_client(make_user("auditor"))
     page = "/audit/searches/"
-    assert "Burglary" in client.get(page, {"username": "alice"}).content.decode()
-    assert "Burglary" not in client.get(page, {"username": "bob"}).content.decode()
-    assert "Missing person" in client.get(page, {"reference": "case-2"}).content.decode()
-    assert "Burglary" in client.get(page, {"vrm": "ab12"}).content.decode()
+    burglary = "<td>Robbery or burglary</td>"  # the purpose shown by its label in the row
+    assert burglary in client.get(page, {"username": "alice"}).content.decode()
+    assert burglary not in client.get(page, {"username": "bob"}).content.decode()
+    described = "<td>Other (described): Welfare check asked for by a hospital</td>"
+    assert described in client.get(page, {"reference": "case-2"}).content.decode()
+    assert burglary in client.get(page, {"vrm": "ab12"}).content.decode()
+    by_purpose = client.get(page, {"purpose": "other"}).content.decode()
+    assert "1 record" in by_purpose and "CASE-2" in by_purpose and "CASE-1" not in by_purpose
+    assert "Select a valid choice" in client.get(page, {"purpose": "no-such-purpose"}).content.decode()
     from django.utils import timezone
 
     today = timezone.localdate().isoformat()
     assert "2 records" in client.get(page, {"after": today, "before": today}).content.decode()
+
+
+def test_an_auditor_finds_a_search_typed_loosely_under_the_plate_normalised(
+    client, make_user, sign_in_client, api_client_for
+):
+    from apps.cameras.tests.factories import CameraFactory
+
+    CameraFactory(code="CAM-T")
+    officer = api_client_for(make_user("officer", username="pc-typist"))
+    answer = officer.get(
+        "/api/v1/reads/", {"vrm": "ab12 cde", "purpose": "intelligence", "reference": "OP-1"}
+    )
+    assert answer.status_code == 200
+    sign_in_client(make_user("auditor"))
+    page = client.get("/audit/searches/", {"vrm": "AB12CDE"}).content.decode()
+    assert "1 record" in page and "pc-typist" in page and "ab12 cde" in page  # as typed, in the criteria
+    assert "0 records" in client.get("/audit/searches/", {"vrm": "AB12CDF"}).content.decode()

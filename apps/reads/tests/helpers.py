@@ -9,7 +9,7 @@ from PIL import Image
 
 from apps.reads.services import ReadInput, ingest_reads
 
-PURPOSE = {"purpose": "Stolen vehicle enquiry", "reference": "INC-2026-0042"}
+PURPOSE = {"purpose": "vehicle-crime", "reference": "INC-2026-0042"}
 
 
 def image_bytes(size=(120, 40), colour=(250, 210, 0), image_format="JPEG") -> bytes:

@@ -64,8 +64,25 @@ def test_the_form_alone_runs_no_search(officer_client):
 def test_search_without_purpose_shows_the_errors_and_runs_nothing(officer_client, read_with_images):
     response = officer_client.post("/reads/", {"vrm": "PO12RTL"})
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    page = response.content.decode()
+    assert "Choose one of the listed purposes" in page and "Give the incident, crime or case number" in page
     assert not SearchAudit.objects.exists()
+
+
+def test_the_portal_offers_listed_purposes_and_other_needs_a_description(officer_client, read_with_images):
+    form = officer_client.get("/reads/").content.decode()
+    assert '<option value="" selected>Choose why you are searching</option>' in form
+    assert '<option value="missing-person">Missing or vulnerable person</option>' in form
+    undescribed = officer_client.post("/reads/", {"vrm": "PO12RTL", "purpose": "other", "reference": "INC-5"})
+    assert undescribed.status_code == 400 and "Describe the purpose" in undescribed.content.decode()
+    assert not SearchAudit.objects.exists()
+    described = {"purpose": "other", "purpose_detail": "Court order CO/9", "reference": "INC-5"}
+    assert officer_client.post("/reads/", {"vrm": "PO12RTL", **described}).status_code == 200
+    search_audit = SearchAudit.objects.get()
+    assert (search_audit.purpose, search_audit.purpose_detail) == ("other", "Court order CO/9")
+    again = officer_client.post("/reads/", {"search": search_audit.pk}).content.decode()
+    assert "Court order CO/9" in again  # a further page shows what the search stated
+    assert SearchAudit.objects.get(kind="page").purpose_detail == "Court order CO/9"
 
 
 def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_with_images):

@@ -145,3 +145,58 @@ def test_if_the_audit_row_cannot_be_written_the_search_fails_closed(officer, cam
     assert response.status_code == 503
     assert response.json()["error"] == "audit_unavailable"
     assert "results" not in response.json()
+
+
+@pytest.mark.parametrize(
+    ("stated", "field", "words"),
+    [
+        ({"purpose": "Stolen vehicle enquiry", "reference": "INC-1"}, "purpose", "listed purposes"),
+        ({"purpose": "other", "reference": "INC-1"}, "purpose_detail", "Describe the purpose"),
+        ({"purpose": "intelligence", "reference": "INC 1; x"}, "reference", "letters, digits"),
+    ],
+)
+def test_a_purpose_not_listed_or_undescribed_or_a_bad_reference_is_a_400_by_field(
+    officer, cameras, stated, field, words
+):
+    response = officer.get(URL, {"vrm": "AB12CDE", **stated})
+    assert response.status_code == 400
+    assert words in " ".join(response.json()["detail"][field])
+    assert not SearchAudit.objects.exists()
+
+
+def test_other_is_recorded_with_its_description_and_pages_keep_it(officer, cameras):
+    stated = {"purpose": "other", "purpose_detail": "Welfare check for a hospital", "reference": "INC-9"}
+    first = officer.post(f"{URL}search/", {"vrm": "AB12*", "page_size": 1, **stated}, format="json")
+    assert first.status_code == 200, first.content
+    row = SearchAudit.objects.get()
+    assert (row.purpose, row.purpose_detail, row.reference) == (
+        "other",
+        "Welfare check for a hospital",
+        "INC-9",
+    )
+    listed = officer.get(
+        URL, {"vrm": "AB12CDE", "purpose": "drugs", "purpose_detail": "stray", "reference": "D-1"}
+    )
+    assert listed.status_code == 200
+    assert SearchAudit.objects.get(reference="D-1").purpose_detail is None
+
+
+def test_search_purposes_lists_codes_and_labels_for_staff_only(make_user, api_client_for, sign_in_client):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    for role in ("officer", "auditor"):
+        answer = api_client_for(make_user(role)).get("/api/v1/search-purposes/")
+        assert answer.status_code == 200
+        assert {"code": "intelligence", "label": "Intelligence development"} in answer.json()
+        assert answer.json()[-1] == {"code": "other", "label": "Other (described)"}
+    session = sign_in_client(make_user("planner"), Client()).get("/api/v1/search-purposes/")
+    assert session.status_code == 200
+    assert APIClient().get("/api/v1/search-purposes/").status_code == 401
+    assert api_client_for(make_user("camera")).get("/api/v1/search-purposes/").status_code == 403
+
+
+def test_a_listed_purpose_and_reference_with_spaces_around_are_taken_trimmed(officer, cameras):
+    answer = officer.get(URL, {"vrm": "AB12CDE", "purpose": " intelligence ", "reference": " OP-7 "})
+    assert answer.status_code == 200, answer.content
+    assert SearchAudit.objects.values_list("purpose", "reference").get() == ("intelligence", "OP-7")
