@@ -287,7 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Times are UTC. The export runs once yesterday (UTC) is complete; retention after it.
     "national-export": {
-        "task": "apps.reads.tasks.export_previous_day",
+        "task": "apps.reads.tasks.national_export",
         "schedule": crontab(hour=env.int("NATIONAL_EXPORT_HOUR", default=1), minute=15),
     },
     "retention": {
@@ -425,6 +425,10 @@ FORCE_CODE = env("FORCE_CODE", default="XX")
 NATIONAL_EXPORT_DIR = env.path("NATIONAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
 NATIONAL_EXPORT_URL = env("NATIONAL_EXPORT_URL", default="")
 NATIONAL_EXPORT_TOKEN = env("NATIONAL_EXPORT_TOKEN", default="")
+# Days the job missed are written when it next runs, this far back; a file is removed once
+# delivered, or after this many days, and never kept past READ_RETENTION_DAYS.
+NATIONAL_EXPORT_CATCH_UP_DAYS = env.int("NATIONAL_EXPORT_CATCH_UP_DAYS", default=30)
+NATIONAL_EXPORT_KEEP_DAYS = env.int("NATIONAL_EXPORT_KEEP_DAYS", default=30)
 
 # --- Hotlists and live alerts ------------------------------------------------------------
 

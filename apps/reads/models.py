@@ -48,3 +48,30 @@ class Read(models.Model):
     def day(self) -> date:
         """The UTC day of the read: its partition, and part of its address in URLs."""
         return self.seen_at.astimezone(UTC).date()
+
+
+class NationalExportFile(models.Model):
+    """One file of the national export (apps/reads/national_export.py): a day's reads received in
+    [received_from, received_before). Supplement 0 is the day's file; reads of that day that
+    arrive later go in supplements 1, 2, … . Kept until delivered, or for NATIONAL_EXPORT_KEEP_DAYS,
+    and never past read retention."""
+
+    day = models.DateField()
+    supplement = models.PositiveIntegerField()
+    name = models.CharField(max_length=100, help_text="The data file's name; its manifest beside it.")
+    received_from = models.DateTimeField(null=True, help_text="None: from the first read.")
+    received_before = models.DateTimeField()
+    rows = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "supplement"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "supplement"], name="national_export_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,11 +1,12 @@
-"""The daily export to the national data centre: one CSV file per day per force, and a manifest.
+"""The national export's files: one CSV file and a manifest per day per force, and a supplement
+for that day's reads received after it was written.
 
 Format "anpr-national-export", version 1 (documented in docs/national-export.md):
-`<FORCE>-<YYYY-MM-DD>-v1.csv`, UTF-8, comma-separated, "\\n" line ends, a header row, one row
-per read of that UTC day ordered by time then id; and `<FORCE>-<YYYY-MM-DD>-v1.manifest.json`
-with the format, version, force, day, row count, byte count and SHA-256 of the CSV. Nothing in
-either file depends on when it was made, so exporting a day again gives the same bytes. Files
-are written under a temporary name and renamed, so a reader never sees half a file.
+`<FORCE>-<YYYY-MM-DD>-v1.csv` (supplements `…-v1-s<N>.csv`), UTF-8, comma-separated, "\\n" line
+ends, a header row, one row per read ordered by time then id; and `<stem>.manifest.json` with
+the format, version, force, day, supplement, row count, byte count and SHA-256 of the CSV.
+Files are written under a temporary name and renamed, so a reader never sees half a file.
+Which files are due, and when they go, is apps/reads/national_export_runs.py.
 """
 
 import csv
@@ -14,7 +15,7 @@ import io
 import json
 import os
 import urllib.request
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -46,39 +47,51 @@ class ExportNotDelivered(OSError):
     """The national endpoint did not accept the file; the task retries."""
 
 
-def export_day(day: date) -> dict:
-    """Write (or rewrite) a day's file and manifest; deliver them when an endpoint is set."""
-    directory = Path(settings.NATIONAL_EXPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = f"{settings.FORCE_CODE}-{day.isoformat()}-v{VERSION}"
-    data_path = directory / f"{stem}.csv"
-    digest, size, rows = _write_csv(data_path, day)
+def export_directory() -> Path:
+    return Path(settings.NATIONAL_EXPORT_DIR)
+
+
+def file_paths(name: str) -> tuple[Path, Path]:
+    """A data file's path and its manifest's."""
+    data_path = export_directory() / name
+    return data_path, data_path.with_name(data_path.stem + ".manifest.json")
+
+
+def write_file(day: date, supplement: int, received: tuple[datetime | None, datetime]) -> dict:
+    """Write the file of a day's reads received in [from, before), and its manifest."""
+    export_directory().mkdir(parents=True, exist_ok=True)
+    stem = f"{settings.FORCE_CODE}-{day.isoformat()}-v{VERSION}" + (f"-s{supplement}" if supplement else "")
+    data_path, manifest_path = file_paths(f"{stem}.csv")
+    digest, size, rows = _write_csv(data_path, day, received)
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "force": settings.FORCE_CODE,
         "day": day.isoformat(),
+        "supplement": supplement,
         "file": data_path.name,
         "rows": rows,
         "bytes": size,
         "sha256": digest,
         "columns": list(COLUMNS),
     }
-    manifest_path = directory / f"{stem}.manifest.json"
     _replace(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    if settings.NATIONAL_EXPORT_URL:
-        _deliver(data_path, manifest_path)
     return manifest
 
 
-def _write_csv(path: Path, day: date) -> tuple[str, int, int]:
+def deliver(name: str) -> None:
+    """PUT a data file, then its manifest, to the national endpoint."""
+    _deliver(*file_paths(name))
+
+
+def _write_csv(path: Path, day: date, received: tuple[datetime | None, datetime]) -> tuple[str, int, int]:
     temporary = path.with_suffix(".csv.part")
     digest, size, rows = hashlib.sha256(), 0, 0
     with temporary.open("wb") as stream:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        for row in reads_for_national_export(day, tuple(FIELDS.values())):
+        for row in reads_for_national_export(day, tuple(FIELDS.values()), received):
             writer.writerow(safe_row(_cells(row)))
             rows += 1
             if rows % 10_000 == 0:

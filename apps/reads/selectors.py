@@ -271,16 +271,27 @@ def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(da
     return Read.objects.filter(camera__code__in=camera_codes, seen_at__gte=since).exists()
 
 
-def reads_for_national_export(day: date, fields: tuple[str, ...]) -> Iterator[tuple]:
-    """Every read of one UTC day in a fixed order, for the national export. A system job's
-    read, not a person's search: it is recorded as a job run (audit.JobRun), not a search."""
+def reads_for_national_export(
+    day: date, fields: tuple[str, ...], received: tuple[datetime | None, datetime]
+) -> Iterator[tuple]:
+    """The reads of one UTC day received in [from, before) (from None: the first), in a fixed
+    order, for the national export. A system job's read, not a person's search: it is recorded
+    as a job run (audit.JobRun), not a search."""
+    return _received(day, received).order_by("seen_at", "id").values_list(*fields).iterator(chunk_size=5000)
+
+
+def reads_received_late(day: date, received: tuple[datetime | None, datetime]) -> bool:
+    """Whether any read of a day was received in [from, before): one for a supplement."""
+    return _received(day, received).exists()
+
+
+def _received(day: date, received: tuple[datetime | None, datetime]) -> QuerySet:
     start = datetime.combine(day, time.min, tzinfo=UTC)
-    return (
-        Read.objects.filter(seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
-        .order_by("seen_at", "id")
-        .values_list(*fields)
-        .iterator(chunk_size=5000)
+    received_from, received_before = received
+    reads = Read.objects.filter(
+        seen_at__gte=start, seen_at__lt=start + timedelta(days=1), received_at__lt=received_before
     )
+    return reads.filter(received_at__gte=received_from) if received_from else reads
 
 
 def oldest_read_held() -> datetime | None:

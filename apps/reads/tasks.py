@@ -1,9 +1,6 @@
 """Scheduled read-store jobs (see CELERY_BEAT_SCHEDULE); each run is recorded (audit.JobRun)."""
 
-from datetime import UTC, date, timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
 from apps.access_requests.services import requests_remove_expired
 from apps.audit.jobs import recorded_run
@@ -11,7 +8,7 @@ from apps.audit.retention import remove_expired_audit
 from apps.hotlists.services import alerts_remove_expired
 from apps.recognition.services import video_files_remove_expired
 
-from .national_export import export_day
+from .national_export_runs import remove_export_files, run_national_export
 from .partitions import ensure_partitions_ahead
 from .retention import RETENTION_JOB, remove_expired_reads
 
@@ -34,14 +31,14 @@ def apply_retention() -> None:
         details["audit"] = remove_expired_audit()  # first: access requests go once their events have
         details["access_requests"] = requests_remove_expired()
         details["video_files"] = video_files_remove_expired()
+        details["national_export_files"] = remove_export_files()
 
 
-# A failed export (disk, endpoint) is recorded as a failed run, then tried again with backoff.
+# A failed export (disk, endpoint) is recorded as a failed run, then tried again with backoff;
+# what was written stays recorded, so a retry only delivers it.
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=60, retry_backoff_max=3600, max_retries=8)
-def export_previous_day(self, day: str | None = None) -> None:
-    """Export yesterday's reads (UTC) to the national data centre, or the day given."""
-    chosen = date.fromisoformat(day) if day else timezone.now().astimezone(UTC).date() - timedelta(days=1)
+def national_export(self) -> None:
+    """The national export's daily run (apps/reads/national_export_runs.py)."""
     with recorded_run("national-export") as details:
-        details |= {"day": chosen.isoformat(), "attempt": self.request.retries + 1}
-        manifest = export_day(chosen)
-        details |= {key: manifest[key] for key in ("file", "rows", "bytes", "sha256")}
+        details["attempt"] = self.request.retries + 1
+        run_national_export(record=details)

@@ -23,7 +23,7 @@ def test_officer_files_supervisor_approves_officer_sees_the_old_read(
 
     page = sign_in_page(officer)
     page.get_by_role("link", name="Search reads").first.click()
-    page.get_by_label("Purpose").fill("Homicide enquiry, suspect vehicle")
+    page.get_by_label("Purpose", exact=True).select_option(label="Violence against the person")
     page.get_by_label("Reference").fill("OP-KESTREL")
     page.get_by_label("Plate").fill("OL12DRD")
     page.get_by_role("button", name="Search").click()
@@ -55,11 +55,11 @@ def test_officer_files_supervisor_approves_officer_sees_the_old_read(
     page = sign_in_page(officer)
     assert "Necessary and proportionate" in page.get_by_test_id("decisions").inner_text()
     page.get_by_role("link", name="Search reads").first.click()
-    page.get_by_label("Purpose").fill("Homicide enquiry, suspect vehicle")
+    page.get_by_label("Purpose", exact=True).select_option(label="Violence against the person")
     page.get_by_label("Reference").fill("OP-KESTREL")
     page.get_by_label("Plate").fill("OL12DRD")
     page.get_by_label("Access request").select_option(index=1)
     page.get_by_role("button", name="Search").click()
     assert page.get_by_test_id("results").locator(".vrm").all_inner_texts() == ["OL12DRD"]
     page.goto(request_url)
-    assert "Homicide enquiry" in page.get_by_test_id("request-searches").inner_text()
+    assert "Violence against the person" in page.get_by_test_id("request-searches").inner_text()

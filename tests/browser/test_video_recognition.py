@@ -41,7 +41,7 @@ def test_an_officer_uploads_a_video_watches_progress_and_opens_its_reads(
     assert page.locator("#job-reads-found").inner_text() == "2"
 
     page.get_by_role("button", name="Search the reads from this video").click()
-    page.get_by_label("Purpose").fill("Reads from dash-cam footage of a pursuit")
+    page.get_by_label("Purpose", exact=True).select_option(label="Road traffic offence or collision")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("results")
     assert sorted(results.locator(".vrm").all_inner_texts()) == sorted(p.vrm for p in PASSAGES)

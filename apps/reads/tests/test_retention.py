@@ -143,4 +143,11 @@ def test_the_retention_job_records_what_it_removed(today):
     (run,) = JobRun.objects.filter(job="retention")
     assert run.outcome == "ok"
     assert run.details["reads"]["reads"] == 0  # 729 days old: inside the period
-    assert set(run.details) == {"reads", "alerts", "access_requests", "audit", "video_files"}
+    assert set(run.details) == {
+        "reads",
+        "alerts",
+        "access_requests",
+        "audit",
+        "video_files",
+        "national_export_files",
+    }
