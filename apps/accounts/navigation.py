@@ -104,6 +104,12 @@ SECTIONS: tuple[Section, ...] = (
         "Every search, export and opened read: who, why, under which reference, and how many results.",
     ),
     Section(
+        "Misuse flags",
+        "misuse:flags",
+        ("audit.view_searchaudit",),
+        "Patterns in the audit trail worth a look: repeated plates, sprees, refusals, scope, hours.",
+    ),
+    Section(
         "Extended access report",
         "access_requests:report",
         ("access_requests.report_accessrequest",),
