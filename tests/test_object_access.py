@@ -33,6 +33,7 @@ from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.reads.models import Read
 from apps.reads.services import ReadInput, ingest_reads
 from apps.reads.tests.helpers import b64, image_bytes
@@ -61,6 +62,7 @@ SECRETS = {
     "read_vrm": "RD12OWN",
     "video": "owners-dashcam.mp4",
     "assessment": "A need only assessment readers see",
+    "flag": "A misuse flag only auditors see",
 }
 POSITION = {"road": "Secret Lane", "name": "Hidden mast", "latitude": "53.1234"}
 
@@ -148,6 +150,11 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
     "hotlists:alert_detail": (Case({"pk": "covert_alert"}),),
     "hotlists:alert_plate": (Case({"pk": "covert_alert"}),),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
+    # Auditors see every flag; nobody else sees one, or can close one, or learns it exists.
+    "misuse:detail": (
+        Case({"pk": "flag"}, ok=frozenset({"auditor"})),
+        Case({"pk": "flag"}, ok=frozenset({"auditor"}), method="post", data=lambda: {"note": "Checked."}),
+    ),
     "recognition:detail": (Case({"pk": "video"}),),
     "recognition:retry": (Case({"pk": "video"}, method="post"),),
     "assessments:detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
@@ -287,6 +294,7 @@ class World:
             list(Alert.objects.order_by("pk").values_list("acknowledged_at", "outcome")),
             list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by")),
+            list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
             list(Camera.objects.order_by("pk").values_list("status", "review_due")),
             self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,
             # The callers' own clients get tokens as they go; the owners' tokens must stay as they were.
@@ -365,6 +373,9 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     )
     proposed = CameraFactory(code="CAM-NEW", status="proposed")
     submitted = submitted_assessment(proposed, planner, need=SECRETS["assessment"])
+    flag = MisuseFlag.objects.create(
+        kind=MisuseFlag.Kind.REFUSALS, username=owner.username, summary=SECRETS["flag"], evidence_key="0" * 64
+    )
     callers = {role: make_user(role) for role in ROLES}
 
     def make_client(user, *, api: bool):
@@ -396,6 +407,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "video": video.pk,
         "draft": draft.pk,
         "submitted": submitted.pk,
+        "flag": flag.pk,
     }
     return World(ids=ids, callers=callers, make_client=make_client)
 
