@@ -390,7 +390,16 @@ LOGGING = {
 # Every model is tracked unless listed here; the sign-in trail and sessions have their own.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 # Reads are immutable and written in bulk; their audit is the search trail, not a change log.
-AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "axes", "audit", "auditlog", "admin", "contenttypes", "reads")
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "axes",
+    "audit",
+    "auditlog",
+    "admin",
+    "contenttypes",
+    "reads",
+    "misuse",  # flags and closures are their own append-only, chained trail
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",
     "last_t",
