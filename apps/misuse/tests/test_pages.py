@@ -1,15 +1,19 @@
 """The auditors' misuse-flag pages, closing a flag, and the two tables as part of the audit trail."""
 
+from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.audit.chain import verify_chains
 from apps.audit.models import SearchAudit, SecurityEvent
+from apps.audit.retention import remove_expired_audit
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.misuse.services import FlagAlreadyClosed, flag_close
 
@@ -125,3 +129,17 @@ def test_flags_and_closures_are_refused_change_and_verified(auditor):
     assert "misuse_misuseflag: 1 rows" in output.getvalue()
     assert "misuse_misuseflagclosure: 1 rows" in output.getvalue()
     assert "intact" in output.getvalue()
+
+
+def test_retention_removes_old_flags_and_closures_and_the_chains_still_verify(auditor, retention_floor):
+    user, _ = auditor
+    retention_floor("audit", 30)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=40)):
+        old = flag(key="o")
+        flag_close(flag=old, auditor=user, note="Long ago.")
+    recent = flag(key="r")
+    removed = remove_expired_audit()
+    assert (removed["misuse_flags"], removed["misuse_flag_closures"]) == (1, 1)
+    assert list(MisuseFlag.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not MisuseFlagClosure.objects.exists()
+    assert verify_chains().intact
