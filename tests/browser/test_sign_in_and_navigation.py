@@ -18,6 +18,7 @@ NAVIGATION = {
         "Assessments",
         "Retention and jobs",
         "Search audit",
+        "Misuse flags",
         "Extended access report",
         "Sign-in audit",
         *MINE,
