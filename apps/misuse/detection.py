@@ -169,9 +169,11 @@ def unusual_hours(searches: list[SearchAudit], start: datetime) -> Iterable[Cand
     """5. Activity in hours of day the user seldom works, judged against their own past weeks."""
     since = start - timedelta(days=settings.MISUSE_HOURS_HISTORY_DAYS)
     for (username, user_id), rows in _group(searches, lambda s: (s.username, s.user_id)).items():
+        if user_id is None:
+            continue  # a row without an account id has no history to compare with
         history = _hours_worked(user_id, since, start)
         total = sum(history.values())
-        if user_id is None or total < settings.MISUSE_HOURS_MIN_HISTORY:
+        if total < settings.MISUSE_HOURS_MIN_HISTORY:
             continue  # too little history to know what is usual for them
         unusual = [row for row in rows if _share(history, row.at.astimezone(UTC).hour, total) < _rare()]
         if unusual:
@@ -237,7 +239,7 @@ def _ended_at(requests: dict[int, AccessRequest]) -> dict[int, datetime]:
     return ended
 
 
-def _hours_worked(user_id: int | None, since: datetime, until: datetime) -> Counter:
+def _hours_worked(user_id: int, since: datetime, until: datetime) -> Counter:
     rows = (
         SearchAudit.objects.filter(user_id=user_id, at__gte=since, at__lt=until)
         .annotate(hour=ExtractHour("at", tzinfo=UTC))
