@@ -49,6 +49,7 @@ api_v1_patterns = [
 urlpatterns = [
     path("", include(portal_patterns)),
     path("accounts/", include("apps.accounts.urls")),
+    path("audit/misuse-flags/", include("apps.misuse.urls")),
     path("audit/", include("apps.audit.urls")),
     path("cameras/", include("apps.cameras.urls")),
     path("reads/", include("apps.reads.urls")),

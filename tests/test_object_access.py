@@ -33,6 +33,7 @@ from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.reads.models import Read
 from apps.reads.services import ReadInput, ingest_reads
 from apps.reads.tests.helpers import b64, image_bytes
@@ -63,6 +64,7 @@ SECRETS = {
     "assessment": "A need only assessment readers see",
     "old_vrm": "OL91DAY",  # an alert raised live, its read now past the standard window
     "historic_vrm": "HS12TRC",  # a historic hit on the owner's open list: the owner's alone
+    "flag": "A misuse flag only auditors see",
 }
 POSITION = {"road": "Secret Lane", "name": "Hidden mast", "latitude": "53.1234"}
 
@@ -159,6 +161,11 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
         Case({"pk": "historic_alert"}),
     ),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
+    # Auditors see every flag; nobody else sees one, or can close one, or learns it exists.
+    "misuse:detail": (
+        Case({"pk": "flag"}, ok=frozenset({"auditor"})),
+        Case({"pk": "flag"}, ok=frozenset({"auditor"}), method="post", data=lambda: {"note": "Checked."}),
+    ),
     "recognition:detail": (Case({"pk": "video"}),),
     "recognition:retry": (Case({"pk": "video"}, method="post"),),
     "assessments:detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
@@ -317,6 +324,7 @@ class World:
             list(Alert.objects.order_by("pk").values_list("acknowledged_at", "outcome")),
             list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by")),
+            list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
             list(Camera.objects.order_by("pk").values_list("status", "review_due")),
             self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,
             # The callers' own clients get tokens as they go; the owners' tokens must stay as they were.
@@ -418,6 +426,9 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     )
     proposed = CameraFactory(code="CAM-NEW", status="proposed")
     submitted = submitted_assessment(proposed, planner, need=SECRETS["assessment"])
+    flag = MisuseFlag.objects.create(
+        kind=MisuseFlag.Kind.REFUSALS, username=owner.username, summary=SECRETS["flag"], evidence_key="0" * 64
+    )
     callers = {role: make_user(role) for role in ROLES}
 
     def make_client(user, *, api: bool):
@@ -451,6 +462,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "video": video.pk,
         "draft": draft.pk,
         "submitted": submitted.pk,
+        "flag": flag.pk,
     }
     return World(ids=ids, callers=callers, make_client=make_client)
 

@@ -45,6 +45,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "audit:searches": ("portal", frozenset({"auditor"})),
     "audit:change_log": ("portal", frozenset({"auditor"})),
     "audit:jobs": ("portal", frozenset({"auditor", "administrator"})),
+    "misuse:flags": ("portal", frozenset({"auditor"})),
+    "misuse:detail": ("portal", frozenset({"auditor"})),
     "cameras:list": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "cameras:detail": ("portal", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "cameras:map": ("portal", frozenset({"planner", "administrator"})),

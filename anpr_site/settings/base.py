@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.access_requests",
     "apps.recognition",
     "apps.transparency",
+    "apps.misuse",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,24 @@ SEARCH_REFERENCE_RULE = env.str(
     "SEARCH_REFERENCE_RULE", default="3 to 40 letters, digits, hyphens and slashes"
 )
 
+# --- Misuse flags (apps/misuse, docs/misuse-flags.md) -------------------------------------
+
+# The daily job looks at the last MISUSE_LOOKBACK_DAYS complete UTC days.
+MISUSE_LOOKBACK_DAYS = env.int("MISUSE_LOOKBACK_DAYS", default=2)
+# One plate searched by one user under at least this many different references in a day.
+MISUSE_REFERENCES_PER_PLATE = env.int("MISUSE_REFERENCES_PER_PLATE", default=3)
+# At least this many distinct plates searched by one user within this many minutes.
+MISUSE_PLATES_IN_BURST = env.int("MISUSE_PLATES_IN_BURST", default=20)
+MISUSE_BURST_MINUTES = env.int("MISUSE_BURST_MINUTES", default=10)
+# At least this many searches refused or throttled for one user in a day.
+MISUSE_REFUSALS_PER_DAY = env.int("MISUSE_REFUSALS_PER_DAY", default=5)
+# Unusual hours: over the past MISUSE_HOURS_HISTORY_DAYS, a user with at least
+# MISUSE_HOURS_MIN_HISTORY searches is flagged for searches in an hour of day that, with the hours
+# either side, held less than MISUSE_HOURS_RARE_PERCENT of their searches.
+MISUSE_HOURS_HISTORY_DAYS = env.int("MISUSE_HOURS_HISTORY_DAYS", default=28)
+MISUSE_HOURS_MIN_HISTORY = env.int("MISUSE_HOURS_MIN_HISTORY", default=50)
+MISUSE_HOURS_RARE_PERCENT = env.int("MISUSE_HOURS_RARE_PERCENT", default=2)
+
 # --- API ---------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -302,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.audit.tasks.verify_audit_chains",
         "schedule": crontab(hour=env.int("AUDIT_VERIFY_HOUR", default=3), minute=45),
     },
+    "misuse-flags": {
+        "task": "apps.misuse.tasks.raise_misuse_flags",
+        "schedule": crontab(hour=env.int("MISUSE_FLAGS_HOUR", default=3), minute=0),
+    },
     "assessment-review-reminders": {
         "task": "apps.assessments.tasks.remind_reviews_due",
         "schedule": crontab(hour=7, minute=0),
@@ -370,7 +393,16 @@ LOGGING = {
 # Every model is tracked unless listed here; the sign-in trail and sessions have their own.
 AUDITLOG_INCLUDE_ALL_MODELS = True
 # Reads are immutable and written in bulk; their audit is the search trail, not a change log.
-AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "axes", "audit", "auditlog", "admin", "contenttypes", "reads")
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "axes",
+    "audit",
+    "auditlog",
+    "admin",
+    "contenttypes",
+    "reads",
+    "misuse",  # flags and closures are their own append-only, chained trail
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",
     "last_t",

@@ -110,6 +110,12 @@ SECTIONS: tuple[Section, ...] = (
         "Who changed which record, when, and from what to what: cameras, hotlists, accounts, assessments.",
     ),
     Section(
+        "Misuse flags",
+        "misuse:flags",
+        ("audit.view_searchaudit",),
+        "Patterns in the audit trail worth a look: repeated plates, sprees, refusals, scope, hours.",
+    ),
+    Section(
         "Extended access report",
         "access_requests:report",
         ("access_requests.report_accessrequest",),

@@ -23,6 +23,8 @@ APPEND_ONLY_TABLES = {
     "audit_searchaudit": "at",
     "audit_jobrun": "at",
     "access_requests_accessrequestevent": "at",
+    "misuse_misuseflag": "at",
+    "misuse_misuseflagclosure": "at",
     "auditlog_logentry": "timestamp",  # the change log (django-auditlog)
     "django_admin_log": "action_time",
 }

@@ -16,6 +16,7 @@ class SecurityEvent(models.Model):
         LOGOUT = "logout", "Signed out"
         ACCOUNT_CHANGE = "account_change", "Account changed"
         THROTTLED = "throttled", "Refused: too many searches"
+        SEARCH_REFUSED = "search_refused", "Refused: search outside the access window or request"
         API_TOKEN = "api_token", "API token issued, revoked or expired"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -83,8 +83,22 @@ def search_reads(
     """
     stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
-    grants = access_grants(user, access_request=access_request, now=now)
-    check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
+    try:
+        grants = access_grants(user, access_request=access_request, now=now)
+        check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
+    except PermissionDenied as refused:
+        # Recorded like a throttled search: repeated refusals are a misuse signal auditors review.
+        security_event_record(
+            kind=SecurityEvent.Kind.SEARCH_REFUSED,
+            username=user.get_username(),
+            detail={
+                "refused": kind,
+                "reason": type(refused).__name__,
+                "access_request": access_request,
+                "via": via,
+            },
+        )
+        raise
     _check_allowance(user, kind, now, via=via)
     reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
     asked = filters.form.cleaned_data.get("vrm") or ""

@@ -18,6 +18,8 @@ NAVIGATION = {
         "Assessments",
         "Retention and jobs",
         "Search audit",
+        "Change log",
+        "Misuse flags",
         "Extended access report",
         "Sign-in audit",
         *MINE,
