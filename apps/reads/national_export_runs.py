@@ -13,7 +13,7 @@ and never outlives READ_RETENTION_DAYS.
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import NationalExportFile
@@ -36,7 +36,13 @@ def run_national_export(today: date | None = None, *, record: dict | None = None
 def export_day(day: date, *, before: datetime | None = None) -> str | None:
     """Write a day's own file, or a supplement of what it received since: the file's name, or
     None when nothing new arrived."""
-    before = before or settled_before()
+    with transaction.atomic():
+        return _export_day(day, before or settled_before())
+
+
+def _export_day(day: date, before: datetime) -> str | None:
+    with connection.cursor() as cursor:  # one run at a time: the daily job, or an operator's
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('national-export'))")
     last = NationalExportFile.objects.filter(day=day).order_by("-supplement").first()
     received = (last.received_before if last else None, before)
     if last and not reads_received_late(day, received):

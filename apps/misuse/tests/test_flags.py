@@ -1,6 +1,7 @@
 """Each misuse pattern raises its flag on evidence that shows it and not on evidence that does not;
 runs are idempotent; the daily job is recorded; refused searches are recorded to be counted."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from unittest import mock
 
@@ -14,6 +15,7 @@ from apps.misuse.models import MisuseFlag
 from apps.misuse.services import flags_raise
 from apps.misuse.tasks import MISUSE_JOB, raise_misuse_flags
 from apps.reads.tests.helpers import PURPOSE, ago
+from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,12 @@ NOW = timezone.now()
 YESTERDAY = datetime.combine(NOW.date() - timedelta(days=1), time(10), tzinfo=UTC)
 
 
+@contextmanager
 def written_at(at: datetime):
-    """Rows created inside get `at` as their time (auto_now_add reads timezone.now)."""
-    return mock.patch("django.utils.timezone.now", return_value=at)
+    """Rows created inside get `at` as their time (auto_now_add reads timezone.now). Audit rows
+    keep it only when the owner writes them: for anyone else the database stamps now."""
+    with mock.patch("django.utils.timezone.now", return_value=at), as_database_owner():
+        yield
 
 
 def searched(at: datetime, *, vrm="AB12CDE", reference="INC-1", username="pc-one", user_id=1, **fields):

@@ -16,6 +16,7 @@ from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.retention import remove_expired_audit
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.misuse.services import FlagAlreadyClosed, flag_close
+from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,8 @@ def test_flags_and_closures_are_refused_change_and_verified(auditor):
 def test_retention_removes_old_flags_and_closures_and_the_chains_still_verify(auditor, retention_floor):
     user, _ = auditor
     retention_floor("audit", 30)
-    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=40)):
+    forty_days_ago = timezone.now() - timedelta(days=40)
+    with mock.patch("django.utils.timezone.now", return_value=forty_days_ago), as_database_owner():
         old = flag(key="o")
         flag_close(flag=old, auditor=user, note="Long ago.")
     recent = flag(key="r")

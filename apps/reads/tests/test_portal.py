@@ -5,12 +5,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
+from apps.reads.evidence import check_image
 from apps.reads.models import Read
+from apps.reads.services import ReadInput, ingest_reads
 from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +129,25 @@ def test_a_read_outside_the_window_cannot_be_opened_even_by_id(officer_client, m
     audit = SearchAudit.objects.get()
     assert audit.result_count == 0
     assert officer_client.get(f"/reads/{old.day}/{old.id}/", {"search": audit.pk}).status_code == 404
+
+
+def test_an_image_of_a_read_outside_the_window_is_not_served_even_by_address(
+    officer_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    CameraFactory(code="CAM-OLD")
+    picture = check_image(image_bytes())
+    seen_at = timezone.now() - timedelta(days=120)
+    ingest_reads(
+        items=[ReadInput(camera="CAM-OLD", vrm="OLD2", seen_at=seen_at, confidence=0.9, plate_image=picture)],
+        source="upload",
+    )
+    old = Read.objects.get()
+    search(officer_client, vrm="OLD2")
+    audit = SearchAudit.objects.get(kind="search")
+    assert default_storage.exists(picture.name)  # the image is there: only the window refuses it
+    response = officer_client.get(f"/reads/{old.day}/{old.id}/plate/", {"search": audit.pk})
+    assert response.status_code == 404
 
 
 def test_a_range_wholly_outside_the_window_is_explained(officer_client):
