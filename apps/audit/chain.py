@@ -3,7 +3,7 @@
 Each append-only table is a chain (migration 0010): as a row is appended, the owner's trigger
 gives it the next place (`chain_seq`), the hash of the row before (`prev_hash`) and
 `row_hash` = sha256(prev_hash + the row's content as canonical JSON, without the two hashes
-and without NULLs, so that a nullable column added later leaves older rows' hashes alone).
+and without NULL columns, so that a nullable column added later leaves older rows' hashes alone).
 `verify_chains()` walks every chain from its anchor (the genesis, or the last row audit
 retention removed) and reports the first row whose content or link does not match: a row
 changed, removed or slipped in behind the application's back, even by a superuser with the
@@ -127,7 +127,7 @@ def _walk(table: str, written: str) -> tuple[ChainHead, str | None]:
         rows_cursor.itersize = BATCH
         rows_cursor.execute(
             f"SELECT id, chain_seq, prev_hash, row_hash, {written}, "  # noqa: S608 (names from code)
-            f"(jsonb_strip_nulls(to_jsonb(t)) - 'prev_hash' - 'row_hash')::text FROM {table} t "
+            f"audit_chain_content(to_jsonb(t))::text FROM {table} t "
             "ORDER BY chain_seq NULLS FIRST, id"
         )
         for row_id, seq, prev, stored, at, content in rows_cursor:

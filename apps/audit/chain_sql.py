@@ -66,6 +66,8 @@ CREATE TRIGGER audit_at_now BEFORE INSERT ON public.{table}
     FOR EACH ROW EXECUTE FUNCTION public.audit_written_now('{written}');
 CREATE TRIGGER audit_chain_link BEFORE INSERT ON public.{table}
     FOR EACH ROW EXECUTE FUNCTION public.audit_chain_link();
+CREATE TRIGGER audit_chain_check AFTER INSERT ON public.{table}
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_chain_check();
 {guard_sql}
 """  # noqa: S608
 
@@ -74,6 +76,7 @@ def _unchain(table: str, guard: bool) -> str:
     unguard = f"DROP TRIGGER {table}_append_only ON public.{table};" if guard else ""
     return f"""
 {unguard}
+DROP TRIGGER audit_chain_check ON public.{table};
 DROP TRIGGER audit_chain_link ON public.{table};
 DROP TRIGGER audit_at_now ON public.{table};
 ALTER TABLE public.{table} DROP COLUMN chain_seq, DROP COLUMN prev_hash, DROP COLUMN row_hash;

@@ -25,13 +25,39 @@ CHAINED = (
     ("django_admin_log", "action_time"),
 )
 
-# The one formula; apps/audit/chain.py computes the same in Python to check it. NULLs are left
-# out, so a column added later (it must be nullable) leaves the hashes of older rows as they were.
+# The one formula; apps/audit/chain.py walks the same content. Columns that are NULL are left
+# out (only those: a null inside a JSON column counts), so a column added later (it must be
+# nullable) leaves the hashes of older rows as they were.
 HASH = """
+CREATE FUNCTION audit_chain_content(content jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(jsonb_object_agg(key, value), '{}') FROM jsonb_each(content)
+    WHERE value <> 'null'::jsonb AND key NOT IN ('prev_hash', 'row_hash')
+$$;
 CREATE FUNCTION audit_chain_hash(prev text, content jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
-    SELECT encode(sha256(convert_to(
-        prev || (jsonb_strip_nulls(content) - 'prev_hash' - 'row_hash')::text, 'UTF8')), 'hex')
+    SELECT encode(sha256(convert_to(prev || public.audit_chain_content(content)::text, 'UTF8')), 'hex')
+$$;
+"""
+
+# After each statement appending to a chained table, its head must be its last row: an insert
+# the trigger chained and then skipped (ON CONFLICT DO NOTHING) would otherwise leave a gap that
+# no checkpoint could ever pass again.
+CHECK = """
+CREATE FUNCTION audit_chain_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    head public.audit_auditchain%ROWTYPE;
+    last_seq bigint;
+BEGIN
+    SELECT * INTO head FROM public.audit_auditchain WHERE name = TG_TABLE_NAME;
+    EXECUTE format('SELECT max(chain_seq) FROM public.%I', TG_TABLE_NAME) INTO last_seq;
+    IF head.head_seq IS DISTINCT FROM coalesce(last_seq, head.anchor_seq) THEN
+        RAISE EXCEPTION 'an append to % left a gap in its chain (a row chained, then skipped)',
+            TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NULL;
+END;
 $$;
 """
 
@@ -40,9 +66,14 @@ WRITTEN_NOW = """
 CREATE FUNCTION audit_written_now() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    -- Only the owner (migrations, tests replaying the past) may write a time other than now.
+    -- Only the owner (migrations, tests replaying the past) may write a time other than now, or
+    -- choose a row's id (anyone else could take ids the sequence will hand out, and so make
+    -- later appends fail).
     IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
-        NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp()));
+        NEW := jsonb_populate_record(NEW, jsonb_build_object(
+            TG_ARGV[0], clock_timestamp(),
+            'id', nextval(pg_get_serial_sequence(format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), 'id'))
+        ));
     END IF;
     RETURN NEW;
 END;
@@ -143,7 +174,10 @@ class Migration(migrations.Migration):
                 ("written", models.CharField(help_text="The table's time column.", max_length=63)),
             ],
         ),
-        migrations.RunSQL(HASH, "DROP FUNCTION audit_chain_hash(text, jsonb);"),
+        migrations.RunSQL(
+            HASH, "DROP FUNCTION audit_chain_hash(text, jsonb); DROP FUNCTION audit_chain_content(jsonb);"
+        ),
+        migrations.RunSQL(CHECK, "DROP FUNCTION audit_chain_check();"),
         migrations.RunSQL(WRITTEN_NOW, "DROP FUNCTION audit_written_now();"),
         migrations.RunSQL(LINK, "DROP FUNCTION audit_chain_link();"),
         *(chain_table(table, written) for table, written in CHAINED),

@@ -318,3 +318,39 @@ def test_a_row_written_from_a_session_in_another_time_zone_verifies():
             assert verify_chains().intact
         finally:
             cursor.execute("SET TimeZone = 'UTC'")
+
+
+def test_an_append_skipped_after_it_was_chained_is_refused_and_ids_are_the_databases():
+    searched(1)
+    statement = (
+        "INSERT INTO audit_searchaudit (id, at, kind, username, purpose, reference, vrm, filters, "
+        "result_count, result_count_capped, via) VALUES (%s, now(), 'search', 'x', 'intelligence', "
+        "'OP-1', '', '{}', 0, false, 'api') ON CONFLICT (id) DO NOTHING RETURNING id"
+    )
+    taken = SearchAudit.objects.get().pk
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [10**9])  # an id of its choosing: the database's instead
+        (given,) = cursor.fetchone()
+    assert given != 10**9 and SearchAudit.objects.filter(pk=given).exists()
+    # As the owner, who may choose an id: a row chained by its trigger, then skipped.
+    with (
+        as_database_owner(),
+        pytest.raises(DatabaseError, match="left a gap in its chain"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [taken])
+    searched(1)
+    assert verify_chains().intact
+
+
+def test_a_null_inside_a_json_column_is_part_of_the_hash():
+    [row] = searched(1)
+    with as_database_owner(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_searchaudit DISABLE TRIGGER USER")
+        cursor.execute(
+            "UPDATE audit_searchaudit SET filters = filters || '{\"seen_after\": null}' WHERE id = %s",
+            [row.pk],
+        )
+        cursor.execute("ALTER TABLE audit_searchaudit ENABLE TRIGGER USER")
+    assert "changed" in verify_chains().problem
