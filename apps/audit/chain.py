@@ -19,8 +19,9 @@ it may only once the row is past AUDIT_RETENTION_DAYS).
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -29,10 +30,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .database import APPEND_ONLY_TABLES
+from .models import JobRun
 
 GENESIS = "0" * 64
 CHECKPOINT_GLOB = "audit-checkpoint-*.json"
 BATCH = 5000
+CHECKPOINT_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -44,6 +47,9 @@ class ChainHead:
     seq: int
     hash: str
     at: datetime | None
+    # The place of the first row of each UTC day: a later check can tell when a removed row was
+    # written, and so whether retention could have removed it.
+    days: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,13 +58,15 @@ class Verification:
 
     heads: list[ChainHead] = field(default_factory=list)
     problem: str | None = None
+    checkpoints: int = 0  # how many checkpoint files were held against the chains
 
     @property
     def intact(self) -> bool:
         return self.problem is None
 
-    def as_record(self) -> dict:
-        """For the job's record and the checkpoint file."""
+    def as_record(self, *, days: bool = True) -> dict:
+        """For the checkpoint file, and (without the days, which only a checkpoint needs) for
+        the job's record."""
         return {
             "intact": self.intact,
             "problem": self.problem,
@@ -69,6 +77,7 @@ class Verification:
                     "hash": head.hash,
                     "at": head.at.isoformat() if head.at else None,
                 }
+                | ({"days": head.days} if days else {})
                 for head in self.heads
             },
         }
@@ -99,8 +108,9 @@ def verify_chains(checkpoint_dir: Path | None = None) -> Verification:
             if problem:
                 verification.problem = f"{table}: {problem}"
                 return verification
-        problem = _against_checkpoints(checkpoint_dir or _checkpoint_dir(), verification.heads)
-        verification.problem = problem
+        verification.checkpoints, verification.problem = _against_checkpoints(
+            checkpoint_dir or _checkpoint_dir()
+        )
     return verification
 
 
@@ -122,7 +132,7 @@ def write_checkpoint(verification: Verification, checkpoint_dir: Path | None = N
 
 def _walk(table: str, written: str) -> tuple[ChainHead, str | None]:
     anchor_seq, anchor_hash, head_seq, head_hash = _chain_row(table)
-    expected_seq, expected_prev, rows, last_at = anchor_seq + 1, anchor_hash, 0, None
+    expected_seq, expected_prev, rows, last_at, days = anchor_seq + 1, anchor_hash, 0, None, {}
     with connection.connection.cursor(name=f"walk_{table}") as rows_cursor:  # server-side: any size
         rows_cursor.itersize = BATCH
         rows_cursor.execute(
@@ -150,7 +160,9 @@ def _walk(table: str, written: str) -> tuple[ChainHead, str | None]:
                     f"{where} (place {seq}): its content does not match its hash (changed)"
                 )
             rows, expected_seq, expected_prev, last_at = rows + 1, seq + 1, stored, at
+            days.setdefault(at.astimezone(UTC).date().isoformat(), seq)
     head = _head(table, rows, expected_seq - 1, expected_prev, last_at)
+    head.days = days
     if (head.seq, head.hash) != (head_seq, head_hash):
         return head, (
             f"the chain's head is place {head_seq} but its last row is place {head.seq}: "
@@ -173,37 +185,86 @@ def _head(table: str, rows: int, seq: int, hash_: str, at: datetime | None) -> C
     return ChainHead(table=table, rows=rows, seq=seq, hash=hash_, at=at)
 
 
-def _against_checkpoints(directory: Path, heads: list[ChainHead]) -> str | None:
-    """Every head a checkpoint recorded is still in its chain, unless retention has removed it:
-    and retention may remove a row only once it is past the audit retention period."""
-    now = timezone.now()
-    expirable_before = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+def _against_checkpoints(directory: Path) -> tuple[int, str | None]:
+    """Every head a checkpoint recorded is still in its chain, unless retention has removed it,
+    and no day a checkpoint saw has lost rows before its period ended (retention may remove a row
+    only once it is past the audit period: the database's own floor and clock decide). A trail
+    once checkpointed with none on file now fails too: the files were lost or never kept."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now(), (SELECT days FROM audit_retention_floor WHERE name = 'audit')")
+        now, floor_days = cursor.fetchone()
+    cut_off = now - timedelta(days=floor_days or settings.AUDIT_RETENTION_DAYS)
     anchors = {table: _chain_row(table)[0] for table in APPEND_ONLY_TABLES}
-    for path in sorted(directory.glob(CHECKPOINT_GLOB)):
+    paths = sorted(directory.glob(CHECKPOINT_GLOB))
+    if not paths and _checkpointed_before():
+        return 0, f"no checkpoint on file in {directory}, though the trail was checkpointed before"
+    for path in paths:
         try:
-            chains = json.loads(path.read_text())["chains"]
-            recorded = {
-                table: (int(head["seq"]), str(head["hash"]), parse_datetime(head["at"] or ""))
-                for table, head in chains.items()
-            }
+            recorded = _read_checkpoint(path)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            return f"checkpoint {path.name} cannot be read ({error})"
-        for table, (seq, hash_, at) in recorded.items():
+            return len(paths), f"checkpoint {path.name} cannot be read ({error})"
+        for table, (seq, hash_, at, days) in recorded.items():
             if table not in APPEND_ONLY_TABLES or seq == 0:
                 continue
-            if seq <= anchors[table]:
-                if at is not None and at >= expirable_before:
-                    return (
-                        f"{table}: place {seq}, recorded by checkpoint {path.name}, was removed "
-                        "before its retention period ended"
-                    )
-                continue
-            if _hash_at(table, seq) != hash_:
-                return (
+            anchor = anchors[table]
+            early = [day for day, first in days.items() if first <= anchor and _day_start(day) >= cut_off]
+            if seq <= anchor and at >= cut_off:
+                early.append(at.date().isoformat())
+            if early:
+                return len(paths), (
+                    f"{table}: rows of {min(early)}, recorded by checkpoint {path.name}, were removed "
+                    "before their retention period ended"
+                )
+            if seq > anchor and _hash_at(table, seq) != hash_:
+                return len(paths), (
                     f"{table}: place {seq} no longer matches checkpoint {path.name} "
                     "(the chain was rewritten or cut back since)"
                 )
-    return None
+    return len(paths), None
+
+
+def _read_checkpoint(path: Path) -> dict[str, tuple[int, str, datetime, dict[str, int]]]:
+    # Only a plain file of modest size: a link or a pipe planted in the directory is refused.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor) as checkpoint:
+        status = os.fstat(checkpoint.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > CHECKPOINT_MAX_BYTES:
+            raise ValueError("not a plain checkpoint file")
+        chains = json.load(checkpoint)["chains"]
+    recorded = {}
+    for table, head in chains.items():
+        at = parse_datetime(head["at"]) if head["at"] else datetime.min.replace(tzinfo=UTC)
+        if at is None:
+            raise ValueError(f"{table}: its time cannot be read")
+        days = {str(day): int(first) for day, first in head.get("days", {}).items()}
+        recorded[table] = (int(head["seq"]), str(head["hash"]), at, days)
+    return recorded
+
+
+def checkpoint_confirms(run_details: dict) -> bool:
+    """Whether the checkpoint a verification run names is on file, recording the heads the run
+    recorded: the run's row alone proves nothing (the application may append one)."""
+    name = str(run_details.get("checkpoint", ""))
+    if not name or Path(name).name != name:
+        return False
+    try:
+        recorded = _read_checkpoint(_checkpoint_dir() / name)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    claimed = run_details.get("chains", {})
+    return bool(recorded) and all(
+        table in claimed and (claimed[table]["seq"], claimed[table]["hash"]) == (seq, hash_)
+        for table, (seq, hash_, _, _) in recorded.items()
+    )
+
+
+def _checkpointed_before() -> bool:
+    runs = JobRun.objects.filter(job="audit-verify", outcome=JobRun.Outcome.OK)
+    return runs.filter(details__has_key="checkpoint").exists()
+
+
+def _day_start(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 def _hash_at(table: str, seq: int) -> str | None:

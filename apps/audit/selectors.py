@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from apps.core.months import count_per_month
 
+from .chain import checkpoint_confirms
 from .models import JobRun, SearchAudit, SecurityEvent
 
 
@@ -22,8 +23,14 @@ def search_audits() -> QuerySet[SearchAudit]:
 
 
 def last_chain_verification() -> JobRun | None:
-    """The latest run of the daily chain verification (apps/audit/tasks.py), whatever its outcome."""
-    return JobRun.objects.filter(job="audit-verify").first()
+    """The latest run of the daily chain verification (apps/audit/tasks.py), whatever its outcome.
+    A run recorded as intact is shown so only when the checkpoint it names is on file with the
+    heads it recorded: the application may append a run's row, not write a checkpoint."""
+    run = JobRun.objects.filter(job="audit-verify").first()
+    if run and run.outcome == JobRun.Outcome.OK and not checkpoint_confirms(run.details):
+        run.outcome = JobRun.Outcome.FAILED  # as shown, never saved
+        run.error = "the run's checkpoint is not on file with the heads it recorded"
+    return run
 
 
 # A person asking the read store a new question; further pages and opening a result are not.

@@ -228,10 +228,51 @@ def test_removing_rows_before_their_time_fails_the_checkpoint(audit_checkpoint_d
             [third],
         )
         cursor.execute("ALTER TABLE audit_searchaudit ENABLE TRIGGER USER")
+    today = timezone.now().date().isoformat()
     assert (
-        f"audit_searchaudit: place 3, recorded by checkpoint {checkpoint.name}, was removed "
-        "before its retention period ended"
+        f"audit_searchaudit: rows of {today}, recorded by checkpoint {checkpoint.name}, were removed "
+        "before their retention period ended"
     ) in broken()
+
+
+def test_removing_rows_in_their_period_before_a_checkpointed_head_still_present_fails():
+    searched(5)
+    checkpoint = write_checkpoint(verify_chains())  # its head, place 5, stays
+    with as_database_owner(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_searchaudit DISABLE TRIGGER USER")
+        cursor.execute("SELECT row_hash FROM audit_searchaudit WHERE chain_seq = 4")
+        (fourth,) = cursor.fetchone()
+        cursor.execute("DELETE FROM audit_searchaudit WHERE chain_seq <= 4")
+        cursor.execute(
+            "UPDATE audit_auditchain SET anchor_seq = 4, anchor_hash = %s WHERE name = 'audit_searchaudit'",
+            [fourth],
+        )
+        cursor.execute("ALTER TABLE audit_searchaudit ENABLE TRIGGER USER")
+    assert f"recorded by checkpoint {checkpoint.name}, were removed before" in broken()
+
+
+def test_checkpoints_lost_after_the_trail_was_checkpointed_fail_verification(audit_checkpoint_dir):
+    searched(1)
+    verify_audit_chains()
+    assert "intact" in verify_command()
+    for path in audit_checkpoint_dir.iterdir():
+        path.chmod(0o600)
+        path.unlink()
+    assert "no checkpoint on file" in broken()
+
+
+def test_a_verification_run_appended_by_the_application_is_not_shown_as_one(
+    client, make_user, sign_in_client
+):
+    searched(1)
+    with connection.cursor() as cursor:  # as the application's role, which may append a run
+        cursor.execute(
+            "INSERT INTO audit_jobrun (at, job, started_at, outcome, details, error) VALUES "
+            "(now(), 'audit-verify', now(), 'ok', '{\"intact\": true, \"checkpoint\": \"forged.json\"}', '')"
+        )
+    sign_in_client(make_user("auditor"))
+    body = client.get(reverse("audit:searches")).content.decode()
+    assert "Audit trail broken" in body and "Audit trail verified intact" not in body
 
 
 def test_the_daily_job_checkpoints_an_intact_trail_and_fails_on_a_broken_one(audit_checkpoint_dir):

@@ -22,6 +22,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{head.table}: {head.rows} rows, up to place {head.seq}")
         if not verification.intact:
             raise CommandError(f"The audit trail is broken: {verification.problem}")
-        self.stdout.write(self.style.SUCCESS("Every audit chain is intact and matches its checkpoints."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Every audit chain is intact and matches its {verification.checkpoints} checkpoints."
+            )
+        )
         if checkpoint:
             self.stdout.write(f"Checkpoint written: {write_checkpoint(verification)}")
