@@ -29,6 +29,8 @@ from .selectors import (
     may_manage_entries,
 )
 
+DESK_PAGE = 50  # alerts a page: the desk's first page is what every officer on duty watches
+
 
 @requires("hotlists.view_hotlist")
 def hotlist_list(request):
@@ -176,17 +178,26 @@ def alert_detail(request, pk: int):
 
 @requires("hotlists.view_alert")
 def alert_plate(request, pk: int):
-    # Within the window like the alert, but not audited on its own: the desk shows each alert's
-    # patch beside its plate, and a row per thumbnail would flood the trail with what the list
-    # already says.
-    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
+    # Within the window like the alert. A patch on the desk's first page is not audited on its
+    # own (the desk shows each beside its plate, as the unaudited first page does); any other
+    # alert's patch is an opening of that alert, audited first, or ids could be walked.
+    on_desk = desk_alerts(request.user).values_list("pk", flat=True)[:DESK_PAGE]
+    if pk in set(on_desk):
+        alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
+    else:
+        try:
+            alert = alert_open(request.user, alert_id=pk, via="portal")
+        except Alert.DoesNotExist as missing:
+            raise Http404("No such alert.") from missing
+        except SearchNotRecorded as failure:
+            return _not_recorded(failure)
     if not alert.plate_image:
         raise Http404("No plate patch.")
     return FileResponse(open_image(alert.plate_image), content_type=content_type(alert.plate_image))
 
 
 def _alert_page(request, alerts, listing: str, template: str):
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    page = Paginator(alerts, DESK_PAGE).get_page(request.GET.get("page"))
     further = {"page": page.number} if page.number > 1 else {}
     try:
         alerts_listed(

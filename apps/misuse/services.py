@@ -29,6 +29,8 @@ def flag_close(*, flag: MisuseFlag, auditor, note: str) -> MisuseFlagClosure:
     append-only and chained, saying who closed it, when, and what they found."""
     if not note.strip():
         raise ValueError("Say what was found: a note is required to close a flag.")
+    if flag.user_id is not None and flag.user_id == auditor.pk:
+        raise ValueError("A flag about your own activity is closed by another auditor.")
     try:
         # One closure per flag (a unique key): of two auditors closing at once, the second is
         # refused here; the savepoint also rolls back the chain head its insert moved.

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 import urllib.request
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,9 +86,9 @@ def deliver(name: str) -> None:
 
 
 def _write_csv(path: Path, day: date, received: tuple[datetime | None, datetime]) -> tuple[str, int, int]:
-    temporary = path.with_suffix(".csv.part")
     digest, size, rows = hashlib.sha256(), 0, 0
-    with temporary.open("wb") as stream:
+    descriptor, temporary = _temporary_beside(path)
+    with os.fdopen(descriptor, "wb") as stream:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
@@ -144,18 +145,29 @@ def _flush(buffer: io.StringIO, stream, digest) -> int:
 
 
 def _replace(path: Path, content: bytes) -> None:
-    temporary = path.with_suffix(path.suffix + ".part")
-    temporary.write_bytes(content)
+    descriptor, temporary = _temporary_beside(path)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(content)
     os.replace(temporary, path)
+
+
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    # A new file of an unpredictable name (mkstemp: O_EXCL): whoever may write the directory
+    # (the receiver leaves its acknowledgements there) cannot plant a link for it to follow.
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    return descriptor, Path(name)
 
 
 def _deliver(*paths: Path) -> None:
     if not settings.NATIONAL_EXPORT_URL.startswith(("https://", "http://")):
         raise ExportNotDelivered("NATIONAL_EXPORT_URL must be an http(s) URL.")
     for path in paths:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # the file written, not a link
+        with os.fdopen(descriptor, "rb") as stream:
+            data = stream.read()
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
             f"{settings.NATIONAL_EXPORT_URL.rstrip('/')}/{path.name}",
-            data=path.read_bytes(),
+            data=data,
             method="PUT",
             headers={
                 "Authorization": f"Bearer {settings.NATIONAL_EXPORT_TOKEN}",

@@ -28,8 +28,10 @@ def run_national_export(today: date | None = None, *, record: dict | None = None
     today = today or timezone.now().astimezone(UTC).date()
     before = settled_before()
     record["written"] = [name for day in days_due(today) if (name := export_day(day, before=before))]
-    record["delivered"] = deliver_files()
+    # Removal first: a file past its keeping period or its reads' retention is never sent.
     record["removed"] = remove_export_files(today)
+    record["delivered"] = deliver_files()
+    record["removed"] += remove_export_files(today)
     return record
 
 

@@ -80,6 +80,7 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
     for month in months:
         outcomes = {code: alerts["outcomes"].get((month, code), 0) for code in Alert.Outcome.values}
         acted_on = alerts["acted_on"].get(month, 0)
+        outcome_parts = {code: small(n) for code, n in outcomes.items()}
         by_purpose = dict.fromkeys(purposes, 0)
         for (searched_in, purpose), n in searches.items():
             if searched_in == month:
@@ -91,8 +92,8 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
                 "to_date": month == months[-1],
                 "reads_captured": reads.get(month, 0),
                 "hotlist_hits": small(alerts["hits"].get(month, 0)),
-                "alerts_acted_on": small(acted_on),
-                "alert_outcomes": small_parts(outcomes, total_shown=small(acted_on) is not None),
+                "alerts_acted_on": acted_on_shown(acted_on, outcome_parts),
+                "alert_outcomes": outcome_parts,
                 "searches_by_purpose": {code: small(n) for code, n in by_purpose.items()},
                 "access_requests": {step: small(requests.get((month, step), 0)) for step in PUBLISHED_STEPS},
                 "assessments_approved": approvals.get(month, 0),
@@ -137,13 +138,7 @@ def small(count: int) -> int | None:
     return None if 0 < count < settings.TRANSPARENCY_SMALL_COUNT else count
 
 
-def small_parts(parts: dict[str, int], *, total_shown: bool) -> dict[str, int | None]:
-    """Parts of a total, small ones hidden. Where exactly one is hidden and the total is shown,
-    the total less the others would give it away, so the smallest other part is hidden too."""
-    shown = {key: small(n) for key, n in parts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if total_shown and len(hidden) == 1:
-        others = [key for key, value in shown.items() if value]
-        if others:
-            shown[min(others, key=lambda key: parts[key])] = None
-    return shown
+def acted_on_shown(acted_on: int, outcome_parts: dict[str, int | None]) -> int | None:
+    """The alerts acted on are the sum of their outcomes: shown only when no outcome is hidden,
+    or the total less the parts shown would give the hidden ones away."""
+    return None if None in outcome_parts.values() else small(acted_on)

@@ -240,3 +240,13 @@ def test_a_late_read_rings_no_open_alert_page(asgi_server, make_user, sign_in_cl
     finally:
         stream.close()
     assert Alert.objects.get(vrm="LATE2HR").historic
+
+
+def test_a_plate_patch_off_the_desks_first_page_is_an_audited_opening(alerts, sign_in_client, settings):
+    owner, fresh, late = alerts["owner"], alerts["fresh"], alerts["late"]
+    portal = sign_in_client(owner, Client())
+    assert portal.get(f"/alerts/{fresh.pk}/plate/").status_code == 200  # on the desk: shown there
+    assert not SearchAudit.objects.filter(kind="alert").exists()
+    assert portal.get(f"/alerts/{late.pk}/plate/").status_code == 200  # a historic hit: never on it
+    [opened] = SearchAudit.objects.filter(kind="alert")
+    assert (opened.reference, opened.vrm) == (f"ALERT-{late.pk}", "LATE2HR")

@@ -145,3 +145,11 @@ def test_retention_removes_old_flags_and_closures_and_the_chains_still_verify(au
     assert list(MisuseFlag.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not MisuseFlagClosure.objects.exists()
     assert verify_chains().intact
+
+
+def test_no_auditor_closes_a_flag_about_themselves(auditor):
+    user, _ = auditor
+    own = flag(username=user.username, key="s", user_id=user.pk)
+    with pytest.raises(ValueError, match="another auditor"):
+        flag_close(flag=own, auditor=user, note="Nothing to see.")
+    assert not MisuseFlagClosure.objects.filter(flag=own).exists()

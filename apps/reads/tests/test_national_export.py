@@ -244,3 +244,13 @@ def test_a_failed_delivery_is_reported_and_retried_until_it_succeeds(export_dir,
     first = JobRun.objects.filter(job="national-export").earliest("id")
     assert first.details["written"] == [f"LE-{day}-v1.csv"] and "503" in first.error
     assert NationalExportFile.objects.count() == 1  # written once, delivered on the retry
+
+
+def test_a_link_planted_in_the_export_directory_is_not_followed(export_dir, day, reads, tmp_path_factory):
+    victim = tmp_path_factory.mktemp("elsewhere") / "precious.txt"
+    victim.write_text("keep me")
+    for planted in (f"LE-{day}-v1.csv.part", f"LE-{day}-v1.manifest.json.part"):
+        (export_dir / planted).symlink_to(victim)
+    assert export_day(day) == f"LE-{day}-v1.csv"
+    assert victim.read_text() == "keep me"
+    assert vrms(export_dir, f"LE-{day}-v1.csv") == ["FIRST1", "MID1", "LAST1"]

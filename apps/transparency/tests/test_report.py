@@ -25,7 +25,7 @@ from apps.hotlists import services as hotlists
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, ingest_reads
-from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, compute_transparency_report, small_parts
+from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, acted_on_shown, compute_transparency_report
 from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
@@ -141,9 +141,9 @@ def test_the_figures_are_counted_from_real_rows(make_user):
     assert report["reviews_overdue"] == 1
     assert len(report["months"]) == 13 and now_row["to_date"] and not last_row["to_date"]
     assert (now_row["reads_captured"], last_row["reads_captured"]) == (4 + 5, 3 + 1)
-    assert (now_row["hotlist_hits"], now_row["alerts_acted_on"]) == (5, 4)
-    # not_found (1) is hidden; with acted_on shown it could be worked out, so stopped goes too.
-    assert now_row["alert_outcomes"] == {"stopped": None, "not_found": None, "no_action": 0, "false_read": 0}
+    # not_found (1) is hidden, so the total of acted on (4) goes too: less stopped (3) it is 1.
+    assert (now_row["hotlist_hits"], now_row["alerts_acted_on"]) == (5, None)
+    assert now_row["alert_outcomes"] == {"stopped": 3, "not_found": None, "no_action": 0, "false_read": 0}
     assert (last_row["hotlist_hits"], last_row["alerts_acted_on"]) == (None, 0)
     assert now_row["searches_by_purpose"]["vehicle-crime"] == 5
     assert now_row["searches_by_purpose"]["drugs"] is None  # two
@@ -239,15 +239,10 @@ def test_small_counts_read_fewer_than_the_threshold_on_the_page(settings, make_u
     assert "fewer than 5" in Client().get(PAGE).content.decode()
 
 
-def test_one_hidden_part_of_a_shown_total_takes_the_next_smallest_with_it():
-    assert small_parts({"a": 1, "b": 4, "c": 9, "d": 0}, total_shown=True) == {
-        "a": None,
-        "b": None,
-        "c": 9,
-        "d": 0,
-    }
-    assert small_parts({"a": 1, "b": 2, "c": 9}, total_shown=True) == {"a": None, "b": None, "c": 9}
-    assert small_parts({"a": 1, "b": 4}, total_shown=False) == {"a": None, "b": 4}
+def test_a_total_of_parts_is_hidden_when_any_part_is():
+    assert acted_on_shown(5, {"a": None, "b": None, "c": 3}) is None  # 5 - 3: both a and b are 1
+    assert acted_on_shown(12, {"a": 3, "b": 9}) == 12
+    assert acted_on_shown(0, {"a": 0}) == 0
 
 
 def test_while_one_caller_recounts_the_others_get_the_previous_copy(settings):
