@@ -52,8 +52,13 @@ class ChangeEntry:
 
 
 def change_entries() -> QuerySet[LogEntry]:
-    """Every change-log entry, newest first, with what the page shows of each."""
-    return LogEntry.objects.select_related("content_type", "actor").order_by("-timestamp", "-id")
+    """Every change-log entry, newest first, with what the page shows of each; but none about an
+    alert, which is read data (alerts are no longer logged; entries from before are not shown)."""
+    return (
+        LogEntry.objects.exclude(content_type__app_label="hotlists", content_type__model="alert")
+        .select_related("content_type", "actor")
+        .order_by("-timestamp", "-id")
+    )
 
 
 def tracked_models() -> QuerySet[ContentType]:

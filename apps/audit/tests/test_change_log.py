@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from apps.accounts.tokens import api_token_issue
 from apps.audit.changes import COVERT, WITHHELD, as_shown, change_entries
 from apps.cameras.models import Camera
 from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,16 @@ def test_only_auditors_open_it(client, make_user, sign_in_client, role):
 
 def test_auditors_find_it_in_their_navigation(auditor_client):
     assert f'href="{PAGE}"' in rows(auditor_client.get("/"))
+
+
+def test_alerts_are_read_data_and_stay_out_of_the_change_log(auditor_client):
+    assert Alert not in auditlog.get_models()
+    LogEntry.objects.create(  # as written before alerts left the log
+        content_type=ContentType.objects.get_for_model(Alert),
+        object_pk="7",
+        object_id=7,
+        object_repr="AL12ERT matched AL12ERT (Stolen)",
+        action=LogEntry.Action.DELETE,
+        changes={"vrm": ["AL12ERT", "None"]},
+    )
+    assert "AL12ERT" not in rows(auditor_client.get(PAGE))
