@@ -115,6 +115,8 @@ class DeclaredPermission(BasePermission):
             needed = declared.get("GET")
         if needed == PUBLIC:
             return True  # declared open to anyone, like the transparency report
+        if needed is None and PUBLIC in declared.values() and request.method not in view.allowed_methods:
+            return True  # a method an open view does not serve: DRF answers 405, to anyone
         if not request.user or not request.user.is_authenticated:
             return False
         if needed is None:
