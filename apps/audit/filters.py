@@ -17,22 +17,24 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     """`?id=4,9,12`: the rows a misuse flag cites as its evidence."""
 
 
+def day_range(field: str) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+    """The From and To days (inclusive) of an audit page's date filter, on `field`."""
+    return tuple(
+        django_filters.DateFilter(
+            field_name=field,
+            lookup_expr=f"date__{lookup}",
+            label=label,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
+        for lookup, label in (("gte", "From"), ("lte", "To"))
+    )
+
+
 class SecurityEventFilter(django_filters.FilterSet):
     id = NumberInFilter(field_name="id", label="Record ids")
     username = django_filters.CharFilter(lookup_expr="iexact", label="Username")
     kind = django_filters.ChoiceFilter(choices=SecurityEvent.Kind.choices, label="Event")
-    after = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__gte",
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    before = django_filters.DateFilter(
-        field_name="at",
-        lookup_expr="date__lte",
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    after, before = day_range("at")
 
     class Meta:
         model = SecurityEvent
@@ -46,12 +48,7 @@ class SearchAuditFilter(django_filters.FilterSet):
     vrm = django_filters.CharFilter(method="filter_vrm", label="Plate")
     purpose = django_filters.ChoiceFilter(choices=purpose_choices, label="Purpose")
     kind = django_filters.ChoiceFilter(choices=SearchAudit.Kind.choices, label="Kind")
-    after = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    before = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    after, before = day_range("at")
 
     class Meta:
         model = SearchAudit
@@ -84,18 +81,7 @@ class ChangeLogFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
         choices=LogEntry.Action.choices, label="Change", empty_label="Any change"
     )
-    after = django_filters.DateFilter(
-        field_name="timestamp",
-        lookup_expr="date__gte",
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    before = django_filters.DateFilter(
-        field_name="timestamp",
-        lookup_expr="date__lte",
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    after, before = day_range("timestamp")
 
     class Meta:
         model = LogEntry
