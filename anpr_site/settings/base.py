@@ -405,6 +405,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # Alerts are read data, kept only with their read; who acknowledged one and its outcome are
     # on the alert itself (a change log entry would keep the plate and time for seven years).
     "hotlists.alert",
+    "cameras.camerastatuschange",  # the database writes it from the camera's own changes
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",

@@ -72,3 +72,23 @@ class CameraAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} posts for {self.cameras.count()} camera(s)"
+
+
+class CameraStatusChange(models.Model):
+    """A camera's status and kind from a moment on: the history the public report counts live
+    cameras per month from, since the camera itself holds only what is true now.
+
+    Written by the database itself (a trigger on the camera table, migration 0003), so no path,
+    the services, a shell or a data fix, changes a camera's status or kind without a row here.
+    """
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=16, choices=Camera.Status.choices)
+    kind = models.CharField(max_length=10, choices=Camera.Kind.choices)
+    since = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["camera", "since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.camera_id} {self.status} ({self.kind}) from {self.since:%Y-%m-%d %H:%M}"

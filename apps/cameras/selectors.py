@@ -1,8 +1,13 @@
 """Reads of the camera registry."""
 
+from datetime import date
+from itertools import groupby
+
 from django.db.models import Count, QuerySet
 
-from .models import Camera
+from apps.core.months import as_moment, month_after
+
+from .models import Camera, CameraStatusChange
 
 
 def cameras_visible_to(user) -> QuerySet[Camera]:
@@ -14,6 +19,33 @@ def cameras_visible_to(user) -> QuerySet[Camera]:
 
 def areas() -> list[str]:
     return list(Camera.objects.order_by("area").values_list("area", flat=True).distinct())
+
+
+def live_cameras_per_month(months: list[date]) -> dict[date, dict[str, int]]:
+    """Per UTC month (consecutive, oldest first), how many cameras were live at any moment in
+    it, per kind: counts from the status history, nothing of where."""
+    end = as_moment(month_after(months[-1]))
+    counted = {month: dict.fromkeys(Camera.Kind.values, 0) for month in months}
+    history = (
+        CameraStatusChange.objects.filter(since__lt=end)
+        .order_by("camera_id", "since", "id")
+        .values_list("camera_id", "status", "kind", "since")
+    )
+    for _, changes in groupby(history, key=lambda change: change[0]):
+        changes = list(changes)
+        live = set()
+        for (_, status, kind, since), following in zip(changes, [*changes[1:], None], strict=True):
+            until = following[3] if following else end
+            if status != Camera.Status.LIVE or until == since:
+                continue
+            live.update(
+                (month, kind)
+                for month in months
+                if since < as_moment(month_after(month)) and until > as_moment(month)
+            )
+        for month, kind in live:
+            counted[month][kind] += 1
+    return counted
 
 
 def live_cameras_by_kind() -> dict[str, int]:

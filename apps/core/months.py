@@ -26,6 +26,11 @@ def months_back(moment: datetime, count: int) -> list[date]:
     return months[::-1]
 
 
+def month_after(month: date) -> date:
+    """The first day of the month after a month's first day."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def as_moment(month: date) -> datetime:
     """Midnight UTC on the first day of a month."""
     return datetime(month.year, month.month, 1, tzinfo=UTC)

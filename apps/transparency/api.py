@@ -9,21 +9,30 @@ from apps.accounts.access import PUBLIC
 
 from .selectors import transparency_report
 
+PEOPLE = "Null in the to_date month: counts of people's actions are published once the month ends. "
+HIDDEN = "A null count is hidden: above zero and below small_count."
 
-def count() -> serializers.IntegerField:
-    # A hidden small count is null: the figure is above zero and below small_count.
-    return serializers.IntegerField(allow_null=True)
+
+def count(help_text: str = HIDDEN) -> serializers.IntegerField:
+    return serializers.IntegerField(allow_null=True, help_text=help_text)
+
+
+def counts(help_text: str = "") -> serializers.DictField:
+    return serializers.DictField(child=count(), allow_null=True, help_text=PEOPLE + help_text + HIDDEN)
 
 
 class MonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM, a calendar month in UTC.")
     to_date = serializers.BooleanField(help_text="The current month, counted so far.")
+    live_cameras = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Cameras live at any moment in the month, per kind."
+    )
     reads_captured = serializers.IntegerField()
-    hotlist_hits = count()
-    alerts_acted_on = count()
-    alert_outcomes = serializers.DictField(child=count())
-    searches_by_purpose = serializers.DictField(child=count())
-    access_requests = serializers.DictField(child=count(), help_text="filed, approved, refused")
+    hotlist_hits = count(PEOPLE + HIDDEN)
+    alerts_acted_on = count(PEOPLE + HIDDEN)
+    alert_outcomes = counts()
+    searches_by_purpose = counts()
+    access_requests = counts("Steps: filed, approved, refused. ")
     assessments_approved = serializers.IntegerField()
     reviews_done = serializers.IntegerField()
     retention_runs = serializers.DictField(child=serializers.IntegerField(), help_text="ok, failed")
@@ -46,7 +55,7 @@ class TransparencyReportSerializer(serializers.Serializer):
     computed_in_seconds = serializers.FloatField()
     cache_seconds = serializers.IntegerField()
     small_count = serializers.IntegerField()
-    live_cameras = serializers.DictField(child=serializers.IntegerField())
+    live_cameras = serializers.DictField(child=serializers.IntegerField(), help_text="Live now, per kind.")
     reviews_overdue = serializers.IntegerField()
     retention = RetentionSerializer()
     audit_chain = ChainSerializer()

@@ -9,10 +9,14 @@ searches, access requests) from 1 to TRANSPARENCY_SMALL_COUNT - 1 is shown as "f
 (None here), so nobody who knows of one stop, one search or one request can find it in the
 report. Counts of cameras, reads captured, assessments, reviews and retention runs are not
 hidden: they describe the system and the force's own decisions about it, never a person.
+
+Completed months only, for people's actions: the current month's counts of them are withheld
+(None) until it ends, or a running total recounted every hour could be diffed against the last
+copy to date one stop, search or request to within the hour.
 """
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,19 +28,27 @@ from apps.assessments.selectors import approvals_per_month, reviews_overdue, rev
 from apps.audit.models import JobRun
 from apps.audit.selectors import job_runs_per_month, last_chain_verification, searches_per_month
 from apps.cameras.models import Camera
-from apps.cameras.selectors import live_cameras_by_kind
+from apps.cameras.selectors import live_cameras_by_kind, live_cameras_per_month
 from apps.core.months import as_moment, months_back
 from apps.hotlists.models import Alert
 from apps.hotlists.selectors import alerts_per_month
 from apps.reads.retention import RETENTION_JOB, retention_days
 from apps.reads.selectors import oldest_read_held, reads_per_month
 
-CACHE_KEY = "transparency-report:v1"
-PREVIOUS_KEY = "transparency-report:v1:previous"  # kept with no expiry, served while recounting
-COUNTING_KEY = "transparency-report:v1:counting"
+CACHE_KEY = "transparency-report:v2"
+PREVIOUS_KEY = "transparency-report:v2:previous"  # kept with no expiry, served while recounting
+COUNTING_KEY = "transparency-report:v2:counting"
 COUNTING_SECONDS = 300  # a count that died is retried after this
 MONTHS = 12  # whole months before the current one
 OTHER_PURPOSE = "other"
+# Counts of people's actions: published for completed months only.
+PEOPLE_FIGURES = (
+    "hotlist_hits",
+    "alerts_acted_on",
+    "alert_outcomes",
+    "searches_by_purpose",
+    "access_requests",
+)
 
 
 def transparency_report() -> dict:
@@ -75,27 +87,22 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
     approvals = approvals_per_month(since)
     reviews = reviews_per_month(since)
     retention_runs = job_runs_per_month(RETENTION_JOB, since)
+    live = live_cameras_per_month(months)
     purposes = [code for code, _ in settings.SEARCH_PURPOSES]
     rows = []
     for month in months:
-        outcomes = {code: alerts["outcomes"].get((month, code), 0) for code in Alert.Outcome.values}
-        acted_on = alerts["acted_on"].get(month, 0)
-        outcome_parts = {code: small(n) for code, n in outcomes.items()}
-        by_purpose = dict.fromkeys(purposes, 0)
-        for (searched_in, purpose), n in searches.items():
-            if searched_in == month:
-                # A purpose no longer in SEARCH_PURPOSES still counts, under "other".
-                by_purpose[purpose if purpose in by_purpose else OTHER_PURPOSE] += n
+        to_date = month == months[-1]
         rows.append(
             {
                 "month": f"{month:%Y-%m}",
-                "to_date": month == months[-1],
+                "to_date": to_date,
+                "live_cameras": live[month],
                 "reads_captured": reads.get(month, 0),
-                "hotlist_hits": small(alerts["hits"].get(month, 0)),
-                "alerts_acted_on": acted_on_shown(acted_on, outcome_parts),
-                "alert_outcomes": outcome_parts,
-                "searches_by_purpose": {code: small(n) for code, n in by_purpose.items()},
-                "access_requests": {step: small(requests.get((month, step), 0)) for step in PUBLISHED_STEPS},
+                **(
+                    dict.fromkeys(PEOPLE_FIGURES)
+                    if to_date
+                    else people_figures(month, alerts, searches, requests, purposes)
+                ),
                 "assessments_approved": approvals.get(month, 0),
                 "reviews_done": reviews.get(month, 0),
                 "retention_runs": {
@@ -130,6 +137,23 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
             "retention_outcomes": dict(JobRun.Outcome.choices),
         },
         "months": rows,
+    }
+
+
+def people_figures(month: date, alerts: dict, searches: dict, requests: dict, purposes: list[str]) -> dict:
+    """A completed month's counts of people's actions, small ones hidden."""
+    outcomes = {code: small(alerts["outcomes"].get((month, code), 0)) for code in Alert.Outcome.values}
+    by_purpose = dict.fromkeys(purposes, 0)
+    for (searched_in, purpose), n in searches.items():
+        if searched_in == month:
+            # A purpose no longer in SEARCH_PURPOSES still counts, under "other".
+            by_purpose[purpose if purpose in by_purpose else OTHER_PURPOSE] += n
+    return {
+        "hotlist_hits": small(alerts["hits"].get(month, 0)),
+        "alerts_acted_on": acted_on_shown(alerts["acted_on"].get(month, 0), outcomes),
+        "alert_outcomes": outcomes,
+        "searches_by_purpose": {code: small(n) for code, n in by_purpose.items()},
+        "access_requests": {step: small(requests.get((month, step), 0)) for step in PUBLISHED_STEPS},
     }
 
 

@@ -17,15 +17,21 @@ from apps.audit.jobs import recorded_run
 from apps.audit.models import SearchAudit
 from apps.audit.services import search_record
 from apps.audit.tasks import verify_audit_chains
-from apps.cameras.models import Camera
+from apps.cameras.models import Camera, CameraStatusChange
 from apps.cameras.services import camera_update
 from apps.cameras.tests.factories import CameraFactory
-from apps.core.months import month_start
+from apps.core.months import as_moment, month_start, months_back
 from apps.hotlists import services as hotlists
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, ingest_reads
-from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, acted_on_shown, compute_transparency_report
+from apps.transparency.selectors import (
+    CACHE_KEY,
+    COUNTING_KEY,
+    PEOPLE_FIGURES,
+    acted_on_shown,
+    compute_transparency_report,
+)
 from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +83,7 @@ def row(report, moment):
 
 def test_the_figures_are_counted_from_real_rows(make_user):
     this, last = this_month_and_last()
+    earlier = as_moment(month_start(last)) - timedelta(days=20)  # the month before last
     officer, supervisor, planner = make_user("officer"), make_user("supervisor"), make_user("planner")
     fixed, _, mobile = CameraFactory(), CameraFactory(), CameraFactory(kind=Camera.Kind.MOBILE)
     CameraFactory(status=Camera.Status.PROPOSED)
@@ -86,33 +93,38 @@ def test_the_figures_are_counted_from_real_rows(make_user):
 
     for n in range(4):
         read(fixed, f"AB{n}CDE", this - timedelta(seconds=n))
+    with at(earlier):
+        read(fixed, "HIT1", earlier)  # a hit, never acted on
+        for _ in range(3):
+            search(officer, "drugs")
     with at(last):
         for n in range(3):
             read(mobile, f"XY{n}ZZZ", last - timedelta(minutes=n))
-        read(fixed, "HIT1", last)  # a hit last month, never acted on
-    for n in range(5):  # five hits this month: three stops, one not found, one open
-        read(fixed, "HIT1", this - timedelta(seconds=10 + n))
-    hits = list(Alert.objects.filter(read_seen_at__gte=_start(this)).order_by("id"))
-    for alert, outcome in zip(hits, ["stopped", "stopped", "stopped", "not_found"], strict=False):
-        hotlists.alert_record_outcome(alert=alert, outcome=outcome, notes="", actor=officer)
-
-    for _ in range(4):
-        search(officer, "vehicle-crime")
-    search(officer, "vehicle-crime", SearchAudit.Kind.HISTORY)
-    search(officer, "vehicle-crime", SearchAudit.Kind.PAGE)  # a further page: not a new search
-    search(officer, "vehicle-crime", SearchAudit.Kind.VIEW)  # opening a read: not a search
-    search(officer, "drugs")
-    search(officer, "drugs", SearchAudit.Kind.EXPORT)
-    for _ in range(3):
-        search(officer, "a purpose since removed from the list")
-    with at(last):
+        for n in range(5):  # five hits last month: three stops, one not found, one open
+            read(fixed, "HIT1", last - timedelta(seconds=10 + n))
+        hits = list(Alert.objects.filter(read_seen_at__gte=as_moment(month_start(last)), read_seen_at__lt=_start(this)))
+        for alert, outcome in zip(hits, ["stopped", "stopped", "stopped", "not_found"], strict=False):
+            hotlists.alert_record_outcome(alert=alert, outcome=outcome, notes="", actor=officer)
+        for _ in range(4):
+            search(officer, "vehicle-crime")
+        search(officer, "vehicle-crime", SearchAudit.Kind.HISTORY)
+        search(officer, "vehicle-crime", SearchAudit.Kind.PAGE)  # a further page: not a new search
+        search(officer, "vehicle-crime", SearchAudit.Kind.VIEW)  # opening a read: not a search
+        search(officer, "drugs")
+        search(officer, "drugs", SearchAudit.Kind.EXPORT)
         for _ in range(3):
-            search(officer, "drugs")
-
-    filed = [_file(officer) for _ in range(4)]
-    access_requests.request_approve(access_request=filed[0], approver=supervisor, reason="Yes.")
-    for request in filed[1:]:
-        access_requests.request_refuse(access_request=request, approver=supervisor, reason="No.")
+            search(officer, "a purpose since removed from the list")
+        filed = [_file(officer) for _ in range(4)]
+        access_requests.request_approve(access_request=filed[0], approver=supervisor, reason="Yes.")
+        for request in filed[1:]:
+            access_requests.request_refuse(access_request=request, approver=supervisor, reason="No.")
+    # This month's actions: counted once the month is over, not before.
+    for n in range(6):
+        read(fixed, "HIT1", this - timedelta(seconds=20 + n))
+    for _ in range(5):
+        search(officer, "vehicle-crime")
+    for _ in range(5):
+        _file(officer)
 
     assessed = CameraFactory(status=Camera.Status.PROPOSED)
     assessments.assessment_approve(
@@ -135,27 +147,63 @@ def test_the_figures_are_counted_from_real_rows(make_user):
     verify_audit_chains()  # intact, and checkpointed
 
     report = compute_transparency_report()
-    now_row, last_row = row(report, this), row(report, last)
+    now_row, last_row, earlier_row = row(report, this), row(report, last), row(report, earlier)
 
     assert report["live_cameras"] == {"fixed": 3, "mobile": 1}  # the assessed camera went live
+    # Every camera was registered (and its status history began) just now.
+    assert now_row["live_cameras"] == {"fixed": 3, "mobile": 1}
+    assert last_row["live_cameras"] == {"fixed": 0, "mobile": 0}
     assert report["reviews_overdue"] == 1
     assert len(report["months"]) == 13 and now_row["to_date"] and not last_row["to_date"]
-    assert (now_row["reads_captured"], last_row["reads_captured"]) == (4 + 5, 3 + 1)
+    assert (now_row["reads_captured"], last_row["reads_captured"]) == (4 + 6, 3 + 5)
+    for figure in PEOPLE_FIGURES:
+        assert now_row[figure] is None, figure
     # not_found (1) is hidden, so the total of acted on (4) goes too: less stopped (3) it is 1.
-    assert (now_row["hotlist_hits"], now_row["alerts_acted_on"]) == (5, None)
-    assert now_row["alert_outcomes"] == {"stopped": 3, "not_found": None, "no_action": 0, "false_read": 0}
-    assert (last_row["hotlist_hits"], last_row["alerts_acted_on"]) == (None, 0)
-    assert now_row["searches_by_purpose"]["vehicle-crime"] == 5
-    assert now_row["searches_by_purpose"]["drugs"] is None  # two
-    assert now_row["searches_by_purpose"]["other"] == 3
-    assert now_row["searches_by_purpose"]["violence"] == 0
-    assert last_row["searches_by_purpose"]["drugs"] == 3
-    assert now_row["access_requests"] == {"filed": 4, "approved": None, "refused": 3}
+    assert (last_row["hotlist_hits"], last_row["alerts_acted_on"]) == (5, None)
+    assert last_row["alert_outcomes"] == {"stopped": 3, "not_found": None, "no_action": 0, "false_read": 0}
+    assert (earlier_row["hotlist_hits"], earlier_row["alerts_acted_on"]) == (None, 0)
+    assert last_row["searches_by_purpose"]["vehicle-crime"] == 5
+    assert last_row["searches_by_purpose"]["drugs"] is None  # two
+    assert last_row["searches_by_purpose"]["other"] == 3
+    assert last_row["searches_by_purpose"]["violence"] == 0
+    assert earlier_row["searches_by_purpose"]["drugs"] == 3
+    assert last_row["access_requests"] == {"filed": 4, "approved": None, "refused": 3}
     assert (now_row["assessments_approved"], now_row["reviews_done"]) == (1, 1)
     assert now_row["retention_runs"] == {"ok": 1, "failed": 0} == last_row["retention_runs"]
-    assert report["retention"]["oldest_read_seen_at"] == (last - timedelta(minutes=2)).isoformat()
+    assert report["retention"]["oldest_read_seen_at"] == earlier.isoformat()
     assert report["audit_chain"]["outcome"] == "ok"
     assert report["audit_chain"]["last_verified_at"][:10] == timezone.now().date().isoformat()
+    page = Client().get(PAGE).content.decode()
+    assert page.count("Published when the month is complete") == 3  # hits, searches, requests
+
+
+def test_cameras_live_in_a_month_are_counted_from_their_status_history():
+    now = timezone.now()
+    months = months_back(now, 3)
+    moved, steady, mobile = CameraFactory(), CameraFactory(), CameraFactory(kind=Camera.Kind.MOBILE)
+    CameraStatusChange.objects.all().delete()
+    history = [
+        # live three months back, suspended mid-month two back, decommissioned last month
+        (moved, "live", "fixed", as_moment(months[0]) + timedelta(days=3)),
+        (moved, "suspended", "fixed", as_moment(months[1]) + timedelta(days=14)),
+        (moved, "decommissioned", "fixed", as_moment(months[2]) + timedelta(days=1)),
+        # proposed, then live from last month on
+        (steady, "proposed", "fixed", as_moment(months[0])),
+        (steady, "live", "fixed", as_moment(months[2]) + timedelta(days=20)),
+        # a vehicle's camera live only this month
+        (mobile, "live", "mobile", as_moment(months[3])),
+    ]
+    for camera, status, kind, since in history:
+        CameraStatusChange.objects.create(camera=camera, status=status, kind=kind, since=min(since, now))
+    with mock.patch("apps.transparency.selectors.MONTHS", 3):
+        report = compute_transparency_report(now)
+    live = {r["month"]: r["live_cameras"] for r in report["months"]}
+    assert live == {
+        f"{months[0]:%Y-%m}": {"fixed": 1, "mobile": 0},
+        f"{months[1]:%Y-%m}": {"fixed": 1, "mobile": 0},  # live for half of it
+        f"{months[2]:%Y-%m}": {"fixed": 1, "mobile": 0},  # the other came
+        f"{months[3]:%Y-%m}": {"fixed": 1, "mobile": 1},
+    }
 
 
 def _file(officer):
@@ -228,14 +276,16 @@ def test_the_report_is_served_from_the_cache_until_it_expires(settings):
 def test_small_counts_read_fewer_than_the_threshold_on_the_page(settings, make_user):
     settings.TRANSPARENCY_SMALL_COUNT = 5
     officer = make_user("officer")
-    for _ in range(4):
-        search(officer, "fraud")
-    for _ in range(5):
-        search(officer, "drugs")
+    _, last = this_month_and_last()
+    with at(last):
+        for _ in range(4):
+            search(officer, "fraud")
+        for _ in range(5):
+            search(officer, "drugs")
     report = Client().get(API).json()
     assert report["small_count"] == 5
-    assert report["months"][-1]["searches_by_purpose"]["fraud"] is None
-    assert report["months"][-1]["searches_by_purpose"]["drugs"] == 5
+    assert report["months"][-2]["searches_by_purpose"]["fraud"] is None
+    assert report["months"][-2]["searches_by_purpose"]["drugs"] == 5
     assert "fewer than 5" in Client().get(PAGE).content.decode()
 
 
