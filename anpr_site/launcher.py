@@ -43,14 +43,17 @@ def main(argv: list[str]) -> int:
     with ExitStack() as stack:
         env = dict(os.environ)
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
-        owner_url, app_url = database_roles(env["DATABASE_URL"])
+            with timed("embedded PostgreSQL started"):
+                env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        with timed("database roles"):
+            owner_url, app_url = database_roles(env["DATABASE_URL"])
         env["DATABASE_APP_ROLE"] = APP
         if not env.get("CELERY_BROKER_URL"):
             # The tests get a Redis of their own, so a running `make run` worker never
             # picks up a test's task (or the other way round).
             redis_dir = VAR / ("test-redis" if command == "test" else "redis")
-            env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
+            with timed("embedded Redis started"):
+                env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
         if command == "test":
             env |= {"DJANGO_SETTINGS_MODULE": "anpr_site.settings.test", "DATABASE_URL": owner_url}
             return subprocess.call([PYTHON, "-m", "pytest", *rest], env=env, cwd=ROOT)
@@ -64,6 +67,14 @@ def main(argv: list[str]) -> int:
         return run_stack(env | {"DATABASE_URL": app_url}, owner_url)
 
 
+@contextmanager
+def timed(step: str) -> Iterator[None]:
+    """Say how long a start-up step took, so a slow first start shows where its time went."""
+    started = time.monotonic()
+    yield
+    print(f"--- {step}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
 def run_stack(env: dict[str, str], owner_url: str) -> int:
     """Migrate (as the owner), load demo data, then run portal, worker and beat until Ctrl-C."""
     from honcho.manager import Manager
@@ -71,7 +82,9 @@ def run_stack(env: dict[str, str], owner_url: str) -> int:
     env["PYTHONUNBUFFERED"] = "1"
     manage = [PYTHON, str(ROOT / "manage.py")]
     for step, url in ((["migrate", "--no-input"], owner_url), (["seed_demo"], env["DATABASE_URL"])):
-        if subprocess.call([*manage, *step], env=env | {"DATABASE_URL": url}, cwd=ROOT) != 0:
+        with timed(f"manage.py {step[0]}"):
+            failed = subprocess.call([*manage, *step], env=env | {"DATABASE_URL": url}, cwd=ROOT) != 0
+        if failed:
             print(f"manage.py {step[0]} failed; not starting.", file=sys.stderr)
             return 1
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
