@@ -102,7 +102,11 @@ def test_the_figures_are_counted_from_real_rows(make_user):
             read(mobile, f"XY{n}ZZZ", last - timedelta(minutes=n))
         for n in range(5):  # five hits last month: three stops, one not found, one open
             read(fixed, "HIT1", last - timedelta(seconds=10 + n))
-        hits = list(Alert.objects.filter(read_seen_at__gte=as_moment(month_start(last)), read_seen_at__lt=_start(this)))
+        hits = list(
+            Alert.objects.filter(
+                read_seen_at__gte=as_moment(month_start(last)), read_seen_at__lt=_start(this)
+            )
+        )
         for alert, outcome in zip(hits, ["stopped", "stopped", "stopped", "not_found"], strict=False):
             hotlists.alert_record_outcome(alert=alert, outcome=outcome, notes="", actor=officer)
         for _ in range(4):
