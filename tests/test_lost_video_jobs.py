@@ -14,7 +14,7 @@ from apps.cameras.tests.factories import CameraFactory
 from apps.recognition import services, tasks
 from apps.recognition.models import VideoJob
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def test_unfinished_jobs_are_queued_again_once_the_broker_has_lost_its_messages(make_user, monkeypatch):

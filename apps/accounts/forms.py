@@ -7,6 +7,7 @@ from django_otp import match_token
 
 from .models import User
 from .roles import PORTAL_ROLES, ROLES
+from .selectors import username_taken
 
 FAILED_SIGN_IN = "Those details are not right. Check your username, password and code."
 
@@ -86,7 +87,7 @@ class UserCreateForm(forms.Form):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
+        if username_taken(username):
             raise forms.ValidationError("That username is taken.")
         return username
 

@@ -1,7 +1,7 @@
 """Reads of accounts."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.models import SecurityEvent
@@ -9,10 +9,31 @@ from apps.audit.selectors import security_events
 
 from .lockout import Lock, locks_held
 from .models import User
+from .roles import ADMINISTRATOR
 
 
 def users_for_administration() -> QuerySet[User]:
     return User.objects.prefetch_related("groups", "totpdevice_set").order_by("username")
+
+
+def username_taken(username: str) -> bool:
+    """Taken whatever its case: 'Admin' beside 'admin' would be one person to a reader of the trail."""
+    return User.objects.filter(username__iexact=username).exists()
+
+
+def administrator_bootstrap_refusal(*, username: str) -> str | None:
+    """Why `bootstrap_admin` may not make this first administrator now, or None if it may.
+
+    Any administrator, enabled or not (or a superuser), means the force already has one: the next
+    are made in the portal, where an administrator answers for them.
+    """
+    administrators = User.objects.filter(Q(groups__name=ADMINISTRATOR) | Q(is_superuser=True))
+    if administrators.exists():
+        names = ", ".join(sorted(set(administrators.values_list("username", flat=True))))
+        return f"An administrator already exists ({names}); make further accounts in the portal."
+    if username_taken(username):
+        return f"The username {username!r} is taken."
+    return None
 
 
 def locked_usernames() -> set[str]:

@@ -5,6 +5,7 @@ from base64 import b32encode
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,7 +15,8 @@ from apps.audit.models import SecurityEvent
 from apps.audit.services import security_event_record
 
 from .models import User
-from .roles import ROLES
+from .roles import ADMINISTRATOR, ROLES
+from .selectors import administrator_bootstrap_refusal
 from .tokens import api_tokens_revoke_all
 
 
@@ -43,6 +45,36 @@ def user_create(
     user.groups.set(_role_groups(roles))
     secret = second_factor_issue(user=user) if user.has_portal_access else None
     _record(user, actor, request, action="created", roles=sorted(roles))
+    return user, secret
+
+
+@transaction.atomic
+def administrator_bootstrap(*, username: str, password: str, operator: str) -> tuple[User, str]:
+    """Make the force's first administrator, from the server (`manage.py bootstrap_admin`), with a
+    confirmed TOTP device; return the account and its secret (base32), shown once.
+
+    Refused (ValidationError) once any administrator exists or the username is taken. `operator`
+    is who ran it on the server, for the audit trail: no one is signed in to answer for it.
+    """
+    # Locking the role's group makes a second bootstrap wait for the first and then be refused.
+    try:
+        Group.objects.select_for_update().get(name=ADMINISTRATOR)
+    except Group.DoesNotExist as missing:
+        raise ValidationError("No administrator role yet: run `manage.py migrate` first.") from missing
+    refusal = administrator_bootstrap_refusal(username=username)
+    if refusal:
+        raise ValidationError(refusal)
+    user, secret = user_create(username=username, password=password, roles=[ADMINISTRATOR], actor=None)
+    security_event_record(
+        kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP,
+        username=username,
+        actor=operator,
+        detail={
+            "action": "first administrator created",
+            "via": "manage.py bootstrap_admin",
+            "roles": [ADMINISTRATOR],
+        },
+    )
     return user, secret
 
 

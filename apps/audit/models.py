@@ -18,6 +18,7 @@ class SecurityEvent(models.Model):
         THROTTLED = "throttled", "Refused: too many searches"
         SEARCH_REFUSED = "search_refused", "Refused: search outside the access window or request"
         API_TOKEN = "api_token", "API token issued, revoked or expired"
+        ADMIN_BOOTSTRAP = "admin_bootstrap", "First administrator created on the server"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

@@ -11,7 +11,7 @@ from django.test import Client
 from apps.hotlists.tests.test_live_alerts import Stream, session_of
 from conftest import start_asgi_server
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 @pytest.fixture(scope="module")

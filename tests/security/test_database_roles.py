@@ -15,7 +15,7 @@ from apps.audit.database import APPEND_ONLY_TABLES
 from apps.audit.models import SearchAudit
 from apps.audit.retention import remove_expired_audit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
 
 def refused(statement: str, params=()) -> str:

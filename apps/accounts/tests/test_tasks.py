@@ -12,6 +12,7 @@ from apps.accounts.tasks import clear_expired_sessions
 
 
 @pytest.mark.worker
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_clears_expired_sessions_and_keeps_live_ones(celery_worker):
     expired, live = SessionStore(), SessionStore()

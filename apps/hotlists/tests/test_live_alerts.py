@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.embedded]
 
 
 class Stream:

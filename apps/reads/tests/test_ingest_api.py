@@ -192,6 +192,7 @@ def test_staff_cannot_post_reads_and_cameras_cannot_search(make_user, api_client
     assert stored() == 0
 
 
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_a_lost_database_connection_is_a_503_to_retry_and_stores_nothing(gateway, camera):
     # The server ends this connection, as a restart or failover does: the gateway is told to
@@ -199,7 +200,7 @@ def test_a_lost_database_connection_is_a_503_to_retry_and_stores_nothing(gateway
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
-    with psycopg.connect(**_other_connection()) as admin:
+    with _other_connection() as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
     batch = [item(read_id=str(uuid.uuid4()))]
     response = gateway.post(URL, batch, format="json")
@@ -213,12 +214,8 @@ def test_a_lost_database_connection_is_a_503_to_retry_and_stores_nothing(gateway
     assert stored() == 1
 
 
-def _other_connection() -> dict:
-    settings_dict = connection.settings_dict
-    return {
-        "host": settings_dict["HOST"],
-        "port": settings_dict["PORT"] or 5432,
-        "user": settings_dict["USER"],
-        "dbname": settings_dict["NAME"],
-        "autocommit": True,
-    }
+def _other_connection() -> psycopg.Connection:
+    # A second session on the server the settings name, built as Django builds its own: the
+    # embedded server is reached by a socket directory in OPTIONS (HOST is empty), a machine
+    # server by host and port, and the role's password comes along either way.
+    return psycopg.connect(**connection.get_connection_params(), autocommit=True)

@@ -11,6 +11,7 @@ from apps.reads.tasks import create_partitions_ahead
 
 
 @pytest.mark.worker
+@pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_creates_the_coming_weeks_partitions(celery_worker):
     today = timezone.now().date()

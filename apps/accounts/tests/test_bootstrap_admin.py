@@ -1,0 +1,153 @@
+"""`manage.py bootstrap_admin`: a new installation's first administrator, made once, on the server."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from base64 import b32decode
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.accounts.models import User
+from apps.audit.models import SecurityEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-enough-passphrase"
+
+
+def bootstrap(username: str, *, password: str = PASSWORD) -> str:
+    """Run the command with the password piped in; its output."""
+    out = io.StringIO()
+    call_command(
+        "bootstrap_admin", username, password_stdin=True, stdin=io.StringIO(password + "\n"), stdout=out
+    )
+    return out.getvalue()
+
+
+def shown_secret(output: str) -> str:
+    return re.search(r"secret \(base32\): ([A-Z2-7]+)", output).group(1)
+
+
+def test_the_first_administrator_signs_in_with_the_password_and_the_secret_shown_once(client):
+    output = bootstrap("chief")
+    user = User.objects.get(username="chief")
+    assert user.role_names == ["administrator"]
+    device = TOTPDevice.objects.get(user=user)
+    secret = shown_secret(output)
+    assert device.confirmed and b32decode(secret) == device.bin_key
+    assert "otpauth://totp/" in output and f"secret={secret}" in output
+    assert "█" in output or "▀" in output  # the QR code, drawn in the terminal
+
+    signed_in = client.post(
+        reverse("accounts:login"),
+        {"username": "chief", "password": PASSWORD, "code": f"{totp(b32decode(secret)):06d}"},
+    )
+    assert signed_in.status_code == 302
+    assert client.get(reverse("accounts:user_list")).status_code == 200
+
+
+def test_the_prompt_asks_twice_and_takes_only_a_password_the_validators_pass(monkeypatch):
+    typed = iter(["short", "short", PASSWORD, "a-different-passphrase", PASSWORD, PASSWORD])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    err = io.StringIO()
+    call_command("bootstrap_admin", "chief", stdout=io.StringIO(), stderr=err)
+    assert "too short" in err.getvalue() and "differ" in err.getvalue()
+    assert User.objects.get(username="chief").check_password(PASSWORD)
+
+
+def test_a_weak_piped_password_is_refused_and_nothing_is_made():
+    with pytest.raises(CommandError, match="too common"):
+        bootstrap("chief", password="password123456")
+    assert not User.objects.filter(username="chief").exists()
+
+
+def test_it_is_refused_once_an_administrator_exists(make_user):
+    bootstrap("chief")
+    with pytest.raises(CommandError, match=r"An administrator already exists \(chief\)"):
+        bootstrap("deputy")
+    assert not User.objects.filter(username="deputy").exists()
+
+
+@pytest.mark.parametrize(
+    "holder", [{"roles": ["administrator"], "is_active": False}, {"roles": [], "is_superuser": True}]
+)
+def test_a_disabled_administrator_or_a_superuser_is_an_administrator_too(make_user, holder):
+    roles = holder.pop("roles")
+    make_user(*roles, username="retired", **holder)
+    with pytest.raises(CommandError, match="already exists"):
+        bootstrap("chief")
+    assert not User.objects.filter(username="chief").exists()
+
+
+def test_a_taken_username_is_refused_whatever_its_case(make_user):
+    make_user("officer", username="chief")
+    with pytest.raises(CommandError, match="taken"):
+        bootstrap("CHIEF")
+    assert User.objects.get(username="chief").role_names == ["officer"]
+
+
+def test_the_audit_trail_records_who_made_it_on_which_machine():
+    bootstrap("chief")
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP)
+    assert event.username == "chief"
+    assert event.actor.endswith("@" + os.uname().nodename)
+    assert event.detail["via"] == "manage.py bootstrap_admin"
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.ACCOUNT_CHANGE, username="chief", detail__action="created"
+    ).exists()
+
+
+@pytest.mark.embedded
+@pytest.mark.django_db(transaction=True)
+def test_it_works_under_the_production_settings_as_the_applications_role():
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "anpr_site.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "anpr.example",
+        "DATABASE_URL": _test_database_url_as_application(),
+        "DATABASE_APP_ROLE": settings.DATABASE_APP_ROLE,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    command = [
+        sys.executable,
+        str(settings.BASE_DIR / "manage.py"),
+        "bootstrap_admin",
+        "chief",
+        "--password-stdin",
+    ]
+    run = subprocess.run(command, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    device = TOTPDevice.objects.get(user__username="chief", user__groups__name="administrator")
+    assert device.verify_token(f"{totp(b32decode(shown_secret(run.stdout))):06d}")
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP, username="chief").exists()
+
+    again = subprocess.run(
+        [*command[:3], "deputy", "--password-stdin"],
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 1
+    assert "An administrator already exists" in again.stderr
+
+
+def _test_database_url_as_application() -> str:
+    """The test database's URL from the settings (a TCP server, or the embedded one's socket
+    directory), acting as the application's role as production does."""
+    db = connection.settings_dict
+    netloc = f"{quote(db['USER'])}:{quote(db['PASSWORD'] or '', safe='')}@{db['HOST']}"
+    netloc += f":{db['PORT']}" if db["PORT"] else ""
+    options = {key: value for key, value in db["OPTIONS"].items() if key == "host"}
+    options["options"] = f"-c role={settings.DATABASE_APP_ROLE}"
+    return f"postgres://{netloc}/{quote(db['NAME'])}?{urlencode(options)}"
