@@ -52,7 +52,8 @@ bench-reads: install
 bench-alerts: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.alerts $(ARGS)
 
-## bench-recognition: detection recall, exact-plate accuracy and speed on ../shared/plates
+## bench-recognition: detection recall, exact-plate accuracy and speed on labelled photographs,
+## e.g. make bench-recognition PLATES_DIR=/path/to/openalpr-benchmarks/endtoend (see README)
 bench-recognition: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.recognition $(ARGS)
 
@@ -69,7 +70,7 @@ bench-load: install
 	$(PY) -m anpr_site.launcher python -m benchmarks.load $(ARGS)
 
 ## reliability: faults (worker killed, Redis and PostgreSQL restarted) and API fuzzing;
-## restarts this machine's servers, so not part of make test
+## restarts the local PostgreSQL and Redis servers, so not part of make test
 reliability: install
 	$(PY) -m anpr_site.launcher test tests/reliability --reliability $(ARGS)
 

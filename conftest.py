@@ -260,7 +260,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--reliability",
         action="store_true",
-        help="also run the fault tests, which restart this machine's PostgreSQL and Redis (make reliability)",
+        help="also run the fault tests, which restart the local PostgreSQL and Redis (make reliability)",
     )
 
 

@@ -1,7 +1,14 @@
-"""Benchmark recognition on the labelled photographs in ../shared/plates (eu and us apart).
+"""Benchmark recognition on labelled photographs of real plates (eu and us apart).
 
-    make bench-recognition
-    make bench-recognition ARGS="--plates 4 --seconds 2"   # a quicker video part
+    make bench-recognition PLATES_DIR=/path/to/openalpr-benchmarks/endtoend
+    make bench-recognition PLATES_DIR=... ARGS="--plates 4 --seconds 2"   # a quicker video part
+    python -m benchmarks.recognition --plates-dir /path/to/openalpr-benchmarks/endtoend
+
+The photographs are not part of this repository: they are the `endtoend/` folder of the public
+openalpr/benchmarks repository on GitHub (hand-labelled photographs, AGPL-3.0, by its authors),
+whose `eu/` and `us/` folders hold NAME.jpg beside NAME.txt, one tab-separated line
+`NAME.jpg x y width height PLATE`. Name that folder (or the clone itself) with --plates-dir or
+the PLATES_DIR environment variable.
 
 Stills: plate detection recall and precision at IoU >= 0.5, exact-plate accuracy end to end
 (detector + OCR + plate formats; strict, and counting O = 0 and I = 1 as equal, since some
@@ -25,8 +32,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-PLATES = Path(__file__).resolve().parent.parent.parent / "shared" / "plates"
 SETS = {"eu": ("EU",), "us": ("US",)}
+WHERE_TO_GET = """\
+The recognition benchmark (and the model build's fine-tuning on real plates) reads labelled
+photographs that are not part of this repository: the endtoend/ folder of the public
+openalpr/benchmarks repository on GitHub (hand-labelled photographs of real plates, AGPL-3.0,
+by its authors; its eu/ and us/ folders are used). Clone that repository, then name the folder:
+
+    make bench-recognition PLATES_DIR=/path/to/openalpr-benchmarks/endtoend
+    python -m benchmarks.recognition --plates-dir /path/to/openalpr-benchmarks/endtoend"""
 LOOSE = str.maketrans("OI", "01")
 
 
@@ -41,17 +55,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--plates", type=int, default=12, help="stills per test video (default 12)")
+    parser.add_argument(
+        "--plates-dir",
+        metavar="PATH",
+        help="the labelled photographs: openalpr/benchmarks' endtoend/ or its clone (else $PLATES_DIR)",
+    )
+    parser.add_argument("--plates", type=_count, default=12, metavar="N", help="stills per test video (12)")
     parser.add_argument("--seconds", type=float, default=3.0, help="seconds per plate in the video")
     parser.add_argument("--skip-video", action="store_true")
     args = parser.parse_args()
+    plates = plates_dir(args.plates_dir)
+    if plates is None:
+        print(WHERE_TO_GET, file=sys.stderr)
+        return 2
+    if missing := [name for name in SETS if not (plates / name).is_dir()]:
+        print(f"{plates} has no {' or '.join(f'{name}/' for name in missing)} folder.\n", file=sys.stderr)
+        print(WHERE_TO_GET, file=sys.stderr)
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpr_site.settings.local")
     import django
 
     django.setup()
-    if not PLATES.is_dir():
-        print(f"{PLATES} is missing: the benchmark reads the shared labelled photographs.", file=sys.stderr)
-        return 1
     from django.conf import settings
 
     print(
@@ -60,7 +84,7 @@ def main() -> int:
         f"sampling {settings.RECOGNITION_SAMPLE_FPS} fps"
     )
     for name, countries in SETS.items():
-        labelled = _labelled(PLATES / name)
+        labelled = _labelled(plates / name)
         _stills(name, labelled, countries)
         if not args.skip_video:
             sample = random.Random(0).sample(labelled, min(args.plates, len(labelled)))
@@ -201,6 +225,29 @@ def _fit(view, width: int, height: int):
     top, left = (height - resized.shape[0]) // 2, (width - resized.shape[1]) // 2
     frame[top : top + resized.shape[0], left : left + resized.shape[1]] = resized
     return frame
+
+
+def plates_dir(given: str | None = None) -> Path | None:
+    """The folder of labelled photographs: the one given, else $PLATES_DIR; None when neither
+    names one (there is no default: the photographs are not part of this repository). A clone of
+    openalpr/benchmarks stands for its endtoend/ folder."""
+    value = given or os.environ.get("PLATES_DIR", "")
+    if not value.strip():
+        return None
+    folder = Path(value).expanduser()
+    if not (folder / "eu").is_dir() and (folder / "endtoend").is_dir():
+        folder = folder / "endtoend"
+    return folder
+
+
+def _count(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number: --plates is how many stills each test video shows; "
+            "the photographs' folder is --plates-dir (or PLATES_DIR)"
+        ) from None
 
 
 def tuning_half(image: Path) -> bool:

@@ -63,7 +63,7 @@ FORMATS: dict[str, tuple[tuple[str, ...], float]] = {
     # The United States: each state has its own formats and vanity plates are common, so any
     # run of two to eight characters is allowed. Most states issue no I, O or Q, but leaning
     # those readings to 1 and 0 cost more than it gained on real plates (vanity plates and
-    # some states use them: 627WWI, 4PCI264 in ../shared/plates).
+    # some states use them: 627WWI, 4PCI264 in the benchmark's photographs).
     "US": (_expand("A{2,8}"), 1.0),
 }
 # How likely a plate fits none of the expected formats (foreign, vanity, trade plates).

@@ -1,13 +1,15 @@
 """Plate lines to fine-tune the recogniser on, cut as recognition itself cuts them.
 
-    python scripts/models/plate_lines.py OUT_DIR
+    PLATES_DIR=/path/to/openalpr-benchmarks/endtoend python scripts/models/plate_lines.py OUT_DIR
 
 Writes OUT_DIR/real/*.png with OUT_DIR/real.tsv (file, registration) from the tuning half of
-each labelled set in ../shared/plates (benchmarks.recognition.tuning_half; the other half is
-never read here): for each photograph, the plate box itself and the line the text detector
-finds in the crop around it (also tried: the lines of all four cuts a still is read from; no
-better). Run with the application's virtualenv, as it uses the application's text detector;
-scripts/models/build runs it.
+each labelled set (eu, us) in PLATES_DIR, the labelled photographs the recognition benchmark
+reads (benchmarks.recognition.tuning_half; the other half is never read here): for each
+photograph, the plate box itself and the line the text detector finds in the crop around it
+(also tried: the lines of all four cuts a still is read from; no better). Without PLATES_DIR,
+real.tsv is left empty and the recogniser is fine-tuned on rendered plates alone. Run with the
+application's virtualenv, as it uses the application's text detector; scripts/models/build
+runs it.
 """
 
 import os
@@ -29,16 +31,18 @@ def main(out: Path) -> int:
 
     from apps.recognition.detector import Box
     from apps.recognition.ocr import line_images
-    from benchmarks.recognition import PLATES, _labelled, tuning_half
+    from benchmarks.recognition import _labelled, plates_dir, tuning_half
 
     (out / "real").mkdir(parents=True, exist_ok=True)
-    if not PLATES.is_dir():
+    plates = plates_dir()
+    if plates is None or not plates.is_dir():
         (out / "real.tsv").write_text("")
-        print(f"{PLATES} is missing: the recogniser is fine-tuned on rendered plates alone.")
+        why = f"{plates} is missing" if plates else "PLATES_DIR is not set"
+        print(f"{why}: the recogniser is fine-tuned on rendered plates alone.")
         return 0
     rows = []
     for name in ("eu", "us"):
-        for item in _labelled(PLATES / name):
+        for item in _labelled(plates / name):
             if not tuning_half(item.image):
                 continue
             picture = cv2.imread(str(item.image))

@@ -7,8 +7,9 @@ and A/4, and reads state emblems between character groups as letters. Fine-tunin
 features and teaches it plates: its classifier is cut down to the plate alphabet (a blank, A-Z,
 0-9 and a space, started from the general classifier's own columns for them), and the later
 half of the network and the classifier are trained with CTC on
-  - real plate lines (LINES_DIR/real.tsv, made by plate_lines.py from the tuning half of
-    ../shared/plates only), degraded at random as distance, blur and compression degrade them;
+  - real plate lines (LINES_DIR/real.tsv, made by plate_lines.py from the tuning half of the
+    labelled photographs in PLATES_DIR only; empty without them), degraded at random as
+    distance, blur and compression degrade them;
   - plates rendered here: random registrations in plate colours and bold, condensed faces,
     with emblems, dashes or gaps between groups, state names above and slogans below,
     degraded the same way.

@@ -1,6 +1,7 @@
-"""Stopping and starting this machine's own PostgreSQL and Redis, as the fault tests need.
+"""Stopping and starting the local PostgreSQL and Redis servers, as the fault tests need.
 
-The commands are the ones the machine starts them with (see README, Reliability). Set
+The default commands suit a Debian or Ubuntu host: the distribution's PostgreSQL cluster
+(pg_ctlcluster) and redis-server on port 6379 without persistence (docs/reliability.md). Set
 RELIABILITY_REDIS_START / RELIABILITY_POSTGRES_RESTART to use others.
 """
 

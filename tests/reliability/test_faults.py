@@ -1,4 +1,4 @@
-"""Faults, caused by the test itself on this machine's own servers (make reliability): while a
+"""Faults, caused by the test itself on the local PostgreSQL and Redis (make reliability): while a
 camera gateway streams reads into the real server (uvicorn) and a real worker recognises a
 video, the worker is killed twice, Redis is restarted without its data and PostgreSQL is
 restarted. Afterwards every accepted read is stored once, every alert raised once, and the
