@@ -2,8 +2,8 @@
 
 Every portal view declares its policy with `@public`, `@signed_in`, `@requires(...)` or, for an
 endpoint a machine polls, `@bearer_token_or(...)`; the middleware refuses any view that declares
-none. Every API view declares
-`required_permissions`; `DeclaredPermission` refuses any view that declares none.
+none. Every API view declares `required_permissions`; `DeclaredPermission` refuses any view that
+declares none.
 The Django admin keeps its own checks (staff, verified second factor).
 """
 
