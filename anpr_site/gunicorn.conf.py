@@ -24,3 +24,15 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" for none
 # Paths only: a query string may carry search criteria, and a referrer may hold one too
 # (anpr_site/access_log.py does the same for the uvicorn workers' own access lines).
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+
+
+def on_starting(server) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR set, workers write their metrics there and /metrics sums the
+    files (apps/observability/metrics.py): a previous run's files are removed first, so they are
+    not summed in."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))

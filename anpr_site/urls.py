@@ -1,4 +1,4 @@
-"""Top-level URLs: the portal, the API, the admin site and the health check."""
+"""Top-level URLs: the portal, the API, the admin site, the health check and the metrics."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +12,7 @@ from apps.accounts.api import MeApi
 from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
+from apps.observability.views import metrics
 from apps.reads.api import ReadsApi, ReadSearchApi, SearchPurposesApi
 from apps.recognition.api import VideoJobViewSet
 from apps.transparency.api import TransparencyApi
@@ -63,4 +64,5 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -20,7 +20,8 @@ EVERYONE = STAFF | {"camera"}
 PUBLIC = "public"
 ASSESSMENT_READERS = frozenset({"planner", "supervisor", "auditor"})
 
-# url name -> (kind, roles allowed to GET it). kind: "portal" (session pages) or "api" (JSON).
+# url name -> (kind, roles allowed to GET it). kind: "portal" (session pages), "api" (JSON) or
+# "scrape" (polled by a machine with a bearer token: tests/security/test_metrics_access.py).
 ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:login": ("portal", PUBLIC),
     "accounts:logout": ("portal", PUBLIC),
@@ -126,6 +127,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "api:me": ("api", EVERYONE),
     "api-schema": ("api", EVERYONE),
     "api-docs": ("portal", STAFF),
+    "metrics": ("scrape", frozenset({"administrator"})),
 }
 
 
@@ -172,6 +174,9 @@ def test_anonymous_callers_are_refused(client, url, name):
     response = client.get(url)
     if allowed == PUBLIC:
         assert response.status_code in {200, 405}
+    elif kind == "scrape":  # told to send its token, not sent to a sign-in page
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"].startswith("Bearer")
     elif kind == "api":
         assert response.status_code == 401
         assert response.json()["error"] == "not_authenticated"
@@ -207,6 +212,8 @@ def test_machine_accounts_reach_only_the_api_they_are_allowed(make_user, api_cli
         assert response.status_code == 200
     elif kind == "api":
         assert response.status_code == 403
+    elif kind == "scrape":  # an API token is not the metrics token
+        assert response.status_code == 401
     else:  # a token is no portal session
         assert response.status_code == 302
     browser = Client()

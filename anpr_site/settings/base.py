@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.recognition",
     "apps.transparency",
     "apps.misuse",
+    "apps.observability",
 ]
 
 MIDDLEWARE = [
@@ -406,6 +407,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # on the alert itself (a change log entry would keep the plate and time for seven years).
     "hotlists.alert",
     "cameras.camerastatuschange",  # the database writes it from the camera's own changes
+    "observability",  # no rows: it only carries the permission to read the metrics
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",
@@ -508,6 +510,12 @@ RECOGNITION_PICTURE_SIZES = env.list("RECOGNITION_PICTURE_SIZES", cast=int, defa
 # Uploaded footage holds every plate in view: kept this long after its job ends, then deleted.
 RECOGNITION_VIDEO_RETENTION_DAYS = env.int("RECOGNITION_VIDEO_RETENTION_DAYS", default=31)
 RECOGNITION_VIDEO_MAX_BYTES = env.int("RECOGNITION_VIDEO_MAX_BYTES", default=4 * 1024**3)
+
+# --- Metrics (apps/observability, GET /metrics) -------------------------------------------
+
+# The bearer token a monitoring server sends to scrape /metrics; empty: no machine may scrape,
+# and only administrators signed in to the portal can read them.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Transparency report ---------------------------------------------------------------------
 

@@ -1,16 +1,21 @@
 """Who may reach what. Deny by default, for portal pages and API endpoints alike.
 
-Every portal view declares its policy with `@public`, `@signed_in` or `@requires(...)`;
-the middleware refuses any view that declares none. Every API view declares
-`required_permissions`; `DeclaredPermission` refuses any view that declares none.
+Every portal view declares its policy with `@public`, `@signed_in`, `@requires(...)` or, for an
+endpoint a machine polls, `@bearer_token_or(...)`; the middleware refuses any view that declares
+none. Every API view declares `required_permissions`; `DeclaredPermission` refuses any view that
+declares none.
 The Django admin keeps its own checks (staff, verified second factor).
 """
 
+import hmac
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
@@ -39,6 +44,36 @@ def requires(*permissions: str) -> Callable[[Callable], Callable]:
         return view
 
     return decorate
+
+
+@dataclass(frozen=True)
+class BearerTokenOr:
+    """The policy `bearer_token_or` declares."""
+
+    token_setting: str
+    permissions: tuple[str, ...]
+
+
+def bearer_token_or(token_setting: str, *permissions: str) -> Callable[[Callable], Callable]:
+    """A machine sending `Authorization: Bearer <the token in this setting>` (nobody while the
+    setting is empty), or staff signed in with both factors holding every one of these permissions.
+    Only for endpoints that carry no read data, like the metrics a monitoring server scrapes."""
+
+    def decorate(view: Callable) -> Callable:
+        view.access_policy = BearerTokenOr(token_setting, tuple(permissions))
+        return view
+
+    return decorate
+
+
+def presents_token(request, token_setting: str) -> bool:
+    """Whether the request carries the configured bearer token; an empty setting matches nothing.
+    Compared in constant time, so response times say nothing about how much of a guess was right."""
+    expected = getattr(settings, token_setting, "")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if not expected or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
 
 
 def policy_of(view_func: Callable) -> Any:
@@ -79,6 +114,12 @@ class AccessPolicyMiddleware:
         policy = policy_of(view_func)
         if policy is None:
             raise PermissionDenied("This page declares no access policy.")
+        if isinstance(policy, BearerTokenOr):
+            if presents_token(request, policy.token_setting):
+                return None
+            if not is_verified_staff(request.user):
+                return _bearer_challenge()  # a scraper is told what to send, not sent to sign in
+            policy = policy.permissions
         if policy == PUBLIC:
             return None
         if not is_verified_staff(request.user):
@@ -88,6 +129,14 @@ class AccessPolicyMiddleware:
         if policy != SIGNED_IN and not request.user.has_perms(policy):
             raise PermissionDenied("Your roles do not allow this page.")
         return None
+
+
+def _bearer_challenge() -> HttpResponse:
+    response = HttpResponse(
+        "Send the token: Authorization: Bearer <token>.\n", status=401, content_type="text/plain"
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="anpr"'
+    return response
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

@@ -62,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "hotlists.add_hotlist",
             "hotlists.change_hotlist",
             "audit.view_jobrun",
+            "observability.view_metrics",
         }
     ),
     # Machine accounts: submit reads, nothing else.

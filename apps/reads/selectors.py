@@ -6,6 +6,7 @@ No view, serializer, export, admin page or task queries Read directly.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ from apps.core.purposes import state_purpose
 from .access_window import access_grants, check_range_reachable, visible_q
 from .filters import ReadFilter
 from .models import Read
+from .signals import search_answered
 
 COUNT_CAP = 10_000
 NEWEST_FIRST = ("-seen_at", "-id")
@@ -81,6 +83,7 @@ def search_reads(
     the audit row cannot be written, the search fails with it. The purpose and reference are
     checked again here (ValidationError), whoever calls: forms check them first to show why.
     """
+    asked_at = perf_counter()
     stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
     try:
@@ -122,6 +125,7 @@ def search_reads(
         raise SearchNotRecorded(
             "The search could not be recorded in the audit trail, so it was not run."
         ) from failure
+    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
     return SearchResult(reads=reads.select_related("camera"), audit=audit)
 
 

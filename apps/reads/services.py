@@ -22,6 +22,7 @@ from apps.hotlists.matching import StoredRead, raise_alerts
 from .evidence import CheckedImage, store_image
 from .models import Read
 from .partitions import ensure_partitions
+from .signals import reads_ingested
 
 
 @dataclass
@@ -99,6 +100,10 @@ def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
         # Checked in the same transaction: a read is stored with its alerts or not at all.
         alerts = raise_alerts(stored)
         transaction.on_commit(lambda: publish(alerts))
+        # send_robust: the batch is stored whatever a listener (the metrics) makes of the news.
+        transaction.on_commit(
+            lambda: reads_ingested.send_robust(sender=Read, source=source, stored=len(stored), alerts=alerts)
+        )
     return IngestResult(stored=len(stored), duplicates=len(items) - len(stored), alerts=alerts)
 
 
