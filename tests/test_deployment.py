@@ -95,11 +95,7 @@ def test_migrate_runs_as_the_owner_and_leaves_the_application_role_its_rights(st
 
 def test_web_passes_its_compose_health_check_under_the_production_settings(stack):
     web = stack["web"]
-    check = web.healthcheck()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while check.returncode != 0 and web.alive() and time.monotonic() < deadline:
-        time.sleep(0.5)
-        check = web.healthcheck()
+    check = web.wait_until_healthy()
     assert check.returncode == 0, check.stderr + web.log_tail()
     assert web.env["DJANGO_SETTINGS_MODULE"] == "anpr_site.settings.production"
     assert web.env["DATABASE_URL"].startswith(f"postgres://{launcher.APP}:")
@@ -113,7 +109,7 @@ def test_web_health_check_fails_when_nothing_answers(stack):
 
 def test_web_believes_the_forwarded_scheme_from_the_proxy_only(stack):
     web = stack["web"]
-    assert web.healthcheck().returncode == 0, web.log_tail()
+    assert web.wait_until_healthy().returncode == 0, web.log_tail()
     headers = {"Host": VARIABLES["ANPR_HOSTNAME"], "X-Forwarded-Proto": "https"}
     from_proxy = _get(web.port, "/api/v1/reads/", headers, source=PROXY_ADDRESS)
     from_elsewhere = _get(web.port, "/api/v1/reads/", headers, source=OTHER_ADDRESS)
@@ -212,6 +208,15 @@ class _Service:
         else:
             argv = _resolve(test[1:], env)
         return subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    def wait_until_healthy(self) -> subprocess.CompletedProcess:
+        """Its health check, run until it passes, the service dies or the time is up."""
+        check = self.healthcheck()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while check.returncode != 0 and self.alive() and time.monotonic() < deadline:
+            time.sleep(0.5)
+            check = self.healthcheck()
+        return check
 
     def alive(self) -> bool:
         return self.process.poll() is None
