@@ -119,7 +119,7 @@ def database_roles(admin_url: str) -> tuple[str, str]:
 
     url = urlsplit(admin_url)
     name = url.path.lstrip("/")
-    passwords = {role: _role_password(role) for role in (OWNER, APP)}
+    passwords = {role: role_password(role) for role in (OWNER, APP)}
     # Exactly these rights, whatever a role of that name held before.
     limits = "NOSUPERUSER NOCREATEROLE NOREPLICATION NOBYPASSRLS"
     with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
@@ -172,7 +172,7 @@ def _hand_over_objects(admin) -> None:
         admin.execute(f"ALTER FUNCTION {function} OWNER TO {OWNER}")
 
 
-def _role_password(role: str) -> str:
+def role_password(role: str) -> str:
     """The role's password for this checkout's database, made once, kept in var/ (mode 600)."""
     import secrets
 

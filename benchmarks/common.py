@@ -17,15 +17,15 @@ PORT = 8097
 CAMERAS = 50
 
 
-def setup_django() -> None:
+def setup_django(database: str = BENCH_DB) -> None:
     """Point Django at the benchmark database (created if missing) and migrate it."""
     import django
 
     url = urlsplit(os.environ["DATABASE_URL"])
-    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path="/" + BENCH_DB))
+    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path="/" + database))
     os.environ["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
     os.environ["DEBUG"] = "false"
-    _create_database(urlunsplit(url._replace(path="/postgres")))
+    _create_database(urlunsplit(url._replace(path="/postgres")), database)
     django.setup()
     from django.core.management import call_command
 
@@ -169,9 +169,9 @@ def ms(values: list[float], percentile: int) -> str:
     return f"{ordered[min(len(ordered) - 1, int(len(ordered) * percentile / 100))] * 1000:.0f}"
 
 
-def _create_database(admin_url: str) -> None:
+def _create_database(admin_url: str, database: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            connection.execute(f'CREATE DATABASE "{database}"')

@@ -8,8 +8,17 @@ DEMO_DATA_ALLOWED = False
 MAILERS = mailers(SMTP_MAIL)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-# A TLS-terminating proxy in front of gunicorn tells us the original scheme.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The container health check asks over plain HTTP on the loopback (anpr_site/healthcheck.py);
+# the answer says only whether the database answers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Which requests came over HTTPS. Under gunicorn's uvicorn workers (docker/, docs/deployment.md)
+# the server takes the scheme from X-Forwarded-Proto only when the request comes from an address
+# in FORWARDED_ALLOW_IPS, the TLS proxy's, and this stays off. Django's own check believes the
+# header from anyone who can reach the server: turn it on (TRUST_PROXY_HEADERS) only for a
+# server that does not check, and only where nothing but the proxy can reach it.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TRUST_PROXY_HEADERS", default=False) else None
+)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
