@@ -529,3 +529,7 @@ FORCE_NAME = env.str("FORCE_NAME", default="")
 TRANSPARENCY_CACHE_SECONDS = env.int("TRANSPARENCY_CACHE_SECONDS", default=3600)
 # Counts of people's actions above zero and below this are shown as "fewer than N".
 TRANSPARENCY_SMALL_COUNT = env.int("TRANSPARENCY_SMALL_COUNT", default=3)
+# A month's figures are published, and fixed for good, this many days after it ends: time for
+# the outcomes of its last alerts to be recorded. Until then its counts of people's actions are
+# withheld, as the current month's are.
+TRANSPARENCY_SETTLE_DAYS = env.int("TRANSPARENCY_SETTLE_DAYS", default=7)

@@ -25,12 +25,20 @@ APPEND_ONLY_TABLES = {
     "access_requests_accessrequestevent": "at",
     "misuse_misuseflag": "at",
     "misuse_misuseflagclosure": "at",
+    "transparency_publishedmonth": "at",  # the public report's settled months, as published
     "auditlog_logentry": "timestamp",  # the change log (django-auditlog)
     "django_admin_log": "action_time",
 }
-# Read, never written, by the application: the floors, the heads of the audit chains, and which
-# migrations have run (a row written there would make migrate skip a migration).
-OWNER_ONLY_TABLES = ("audit_retention_floor", "audit_auditchain", "django_migrations")
+# Read, never written, by the application: the floors, the heads of the audit chains, which
+# migrations have run (a row written there would make migrate skip a migration), and the cameras'
+# status history (written by the owner's trigger from the camera table, so a history cannot be
+# made up or rewritten).
+OWNER_ONLY_TABLES = (
+    "audit_retention_floor",
+    "audit_auditchain",
+    "django_migrations",
+    "cameras_camerastatuschange",
+)
 OWNER_FUNCTIONS = (
     "audit_remove_expired()",
     "reads_create_day_partition(date)",

@@ -78,11 +78,13 @@ class CameraStatusChange(models.Model):
     """A camera's status and kind from a moment on: the history the public report counts live
     cameras per month from, since the camera itself holds only what is true now.
 
-    Written by the database itself (a trigger on the camera table, migration 0003), so no path,
-    the services, a shell or a data fix, changes a camera's status or kind without a row here.
+    Written by the database itself (a trigger on the camera table, migration 0003, running as the
+    owner), so no path, the services, a shell or a data fix, changes a camera's status or kind
+    without a row here; the application's role may only read it.
     """
 
-    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="status_history")
+    # A camera with a history is never deleted: decommissioned is how a camera ends.
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="status_history")
     status = models.CharField(max_length=16, choices=Camera.Status.choices)
     kind = models.CharField(max_length=10, choices=Camera.Kind.choices)
     since = models.DateTimeField(db_index=True)

@@ -21,16 +21,23 @@ def areas() -> list[str]:
     return list(Camera.objects.order_by("area").values_list("area", flat=True).distinct())
 
 
-def live_cameras_per_month(months: list[date]) -> dict[date, dict[str, int]]:
+def live_cameras_per_month(months: list[date]) -> dict[date, dict[str, int] | None]:
     """Per UTC month (consecutive, oldest first), how many cameras were live at any moment in
-    it, per kind: counts from the status history, nothing of where."""
+    it, per kind: counts from the status history, nothing of where. None for a month that
+    ended before the history began: not known, rather than none."""
     end = as_moment(month_after(months[-1]))
-    counted = {month: dict.fromkeys(Camera.Kind.values, 0) for month in months}
-    history = (
+    history = list(
         CameraStatusChange.objects.filter(since__lt=end)
         .order_by("camera_id", "since", "id")
         .values_list("camera_id", "status", "kind", "since")
     )
+    began = min((since for *_, since in history), default=None)
+    counted = {
+        month: dict.fromkeys(Camera.Kind.values, 0)
+        if began and began < as_moment(month_after(month))
+        else None
+        for month in months
+    }
     for _, changes in groupby(history, key=lambda change: change[0]):
         changes = list(changes)
         live = set()

@@ -9,7 +9,7 @@ from apps.accounts.access import PUBLIC
 
 from .selectors import transparency_report
 
-PEOPLE = "Null in the to_date month: counts of people's actions are published once the month ends. "
+PEOPLE = "Null until the month is final: counts of people's actions are published settle_days after it ends. "
 HIDDEN = "A null count is hidden: above zero and below small_count."
 
 
@@ -24,8 +24,13 @@ def counts(help_text: str = "") -> serializers.DictField:
 class MonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM, a calendar month in UTC.")
     to_date = serializers.BooleanField(help_text="The current month, counted so far.")
+    final = serializers.BooleanField(
+        help_text="Settled: published once, settle_days after the month ended, and never counted again."
+    )
     live_cameras = serializers.DictField(
-        child=serializers.IntegerField(), help_text="Cameras live at any moment in the month, per kind."
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="Cameras live at any moment in the month, per kind; null before their history began.",
     )
     reads_captured = serializers.IntegerField()
     hotlist_hits = count(PEOPLE + HIDDEN)
@@ -55,6 +60,7 @@ class TransparencyReportSerializer(serializers.Serializer):
     computed_in_seconds = serializers.FloatField()
     cache_seconds = serializers.IntegerField()
     small_count = serializers.IntegerField()
+    settle_days = serializers.IntegerField(help_text="Days after a month's end when it is published, final.")
     live_cameras = serializers.DictField(child=serializers.IntegerField(), help_text="Live now, per kind.")
     reviews_overdue = serializers.IntegerField()
     retention = RetentionSerializer()

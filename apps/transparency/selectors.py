@@ -10,9 +10,11 @@ searches, access requests) from 1 to TRANSPARENCY_SMALL_COUNT - 1 is shown as "f
 report. Counts of cameras, reads captured, assessments, reviews and retention runs are not
 hidden: they describe the system and the force's own decisions about it, never a person.
 
-Completed months only, for people's actions: the current month's counts of them are withheld
-(None) until it ends, or a running total recounted every hour could be diffed against the last
-copy to date one stop, search or request to within the hour.
+Settled months only, for people's actions, and then for good: a month's counts of them are
+withheld (None) until TRANSPARENCY_SETTLE_DAYS after it ends, when its whole row is published
+once and never counted again (PublishedMonth). A running total recounted every hour, or a past
+month moved by an outcome recorded late, could be diffed against an earlier copy to date one
+stop, search or request to within the hour.
 """
 
 import time
@@ -29,19 +31,22 @@ from apps.audit.models import JobRun
 from apps.audit.selectors import job_runs_per_month, last_chain_verification, searches_per_month
 from apps.cameras.models import Camera
 from apps.cameras.selectors import live_cameras_by_kind, live_cameras_per_month
-from apps.core.months import as_moment, months_back
+from apps.core.months import as_moment, month_after, months_back
 from apps.hotlists.models import Alert
 from apps.hotlists.selectors import alerts_per_month
 from apps.reads.retention import RETENTION_JOB, retention_days
 from apps.reads.selectors import oldest_read_held, reads_per_month
 
-CACHE_KEY = "transparency-report:v2"
-PREVIOUS_KEY = "transparency-report:v2:previous"  # kept with no expiry, served while recounting
-COUNTING_KEY = "transparency-report:v2:counting"
+from .models import PublishedMonth
+from .services import month_publish
+
+CACHE_KEY = "transparency-report:v3"
+PREVIOUS_KEY = "transparency-report:v3:previous"  # kept with no expiry, served while recounting
+COUNTING_KEY = "transparency-report:v3:counting"
 COUNTING_SECONDS = 300  # a count that died is retried after this
 MONTHS = 12  # whole months before the current one
 OTHER_PURPOSE = "other"
-# Counts of people's actions: published for completed months only.
+# Counts of people's actions: published for settled months only.
 PEOPLE_FIGURES = (
     "hotlist_hits",
     "alerts_acted_on",
@@ -75,7 +80,8 @@ def transparency_report() -> dict:
 
 
 def compute_transparency_report(now: datetime | None = None) -> dict:
-    """Every figure, counted now, with small counts hidden; plain values only (it is cached)."""
+    """Every figure, counted now, but settled months as first published; small counts hidden;
+    plain values only (it is cached)."""
     started = time.perf_counter()
     now = now or timezone.now()
     months = months_back(now, MONTHS)
@@ -89,27 +95,31 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
     retention_runs = job_runs_per_month(RETENTION_JOB, since)
     live = live_cameras_per_month(months)
     purposes = [code for code, _ in settings.SEARCH_PURPOSES]
+    published = {row.month: row.figures for row in PublishedMonth.objects.filter(month__gte=months[0])}
     rows = []
     for month in months:
-        to_date = month == months[-1]
-        rows.append(
-            {
-                "month": f"{month:%Y-%m}",
-                "to_date": to_date,
-                "live_cameras": live[month],
-                "reads_captured": reads.get(month, 0),
-                **(
-                    dict.fromkeys(PEOPLE_FIGURES)
-                    if to_date
-                    else people_figures(month, alerts, searches, requests, purposes)
-                ),
-                "assessments_approved": approvals.get(month, 0),
-                "reviews_done": reviews.get(month, 0),
-                "retention_runs": {
-                    outcome: retention_runs.get((month, outcome), 0) for outcome in JobRun.Outcome.values
-                },
-            }
-        )
+        if month in published:
+            rows.append(published[month])
+            continue
+        final = now >= as_moment(month_after(month)) + timedelta(days=settings.TRANSPARENCY_SETTLE_DAYS)
+        row = {
+            "month": f"{month:%Y-%m}",
+            "to_date": month == months[-1],
+            "final": final,
+            "live_cameras": live[month],
+            "reads_captured": reads.get(month, 0),
+            **(
+                people_figures(month, alerts, searches, requests, purposes)
+                if final
+                else dict.fromkeys(PEOPLE_FIGURES)
+            ),
+            "assessments_approved": approvals.get(month, 0),
+            "reviews_done": reviews.get(month, 0),
+            "retention_runs": {
+                outcome: retention_runs.get((month, outcome), 0) for outcome in JobRun.Outcome.values
+            },
+        }
+        rows.append(month_publish(month, row) if final else row)
     oldest = oldest_read_held()
     verified = last_chain_verification()
     return {
@@ -118,6 +128,7 @@ def compute_transparency_report(now: datetime | None = None) -> dict:
         "computed_in_seconds": round(time.perf_counter() - started, 3),
         "cache_seconds": settings.TRANSPARENCY_CACHE_SECONDS,
         "small_count": settings.TRANSPARENCY_SMALL_COUNT,
+        "settle_days": settings.TRANSPARENCY_SETTLE_DAYS,
         "live_cameras": live_cameras_by_kind(),
         "reviews_overdue": reviews_overdue(timezone.localdate(now)),  # the review calendar's day
         "retention": {

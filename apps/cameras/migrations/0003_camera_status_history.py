@@ -7,22 +7,25 @@ from django.db import migrations, models
 from django.utils import timezone
 
 # Every insert, and every update that changes a camera's status or kind, leaves a row stamped
-# with the transaction's time.
+# with the moment of the change. The function runs as the owner, the only role that may write
+# the history, with a fixed search path (no temporary table of the same name stands in).
 RECORD_STATUS = """
-CREATE FUNCTION camera_status_record() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION public.camera_status_record() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status OR NEW.kind IS DISTINCT FROM OLD.kind THEN
-        INSERT INTO cameras_camerastatuschange (camera_id, status, kind, since)
-        VALUES (NEW.id, NEW.status, NEW.kind, now());
+        INSERT INTO public.cameras_camerastatuschange (camera_id, status, kind, since)
+        VALUES (NEW.id, NEW.status, NEW.kind, clock_timestamp());
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER camera_status_history AFTER INSERT OR UPDATE OF status, kind ON cameras_camera
-    FOR EACH ROW EXECUTE FUNCTION camera_status_record();
+REVOKE ALL ON FUNCTION public.camera_status_record() FROM PUBLIC;
+CREATE TRIGGER camera_status_history AFTER INSERT OR UPDATE OF status, kind ON public.cameras_camera
+    FOR EACH ROW EXECUTE FUNCTION public.camera_status_record();
 """
 FORGET_STATUS = """
-DROP TRIGGER camera_status_history ON cameras_camera;
-DROP FUNCTION camera_status_record();
+DROP TRIGGER camera_status_history ON public.cameras_camera;
+DROP FUNCTION public.camera_status_record();
 """
 
 
@@ -93,7 +96,7 @@ class Migration(migrations.Migration):
                 (
                     "camera",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.PROTECT,
                         related_name="status_history",
                         to="cameras.camera",
                     ),

@@ -25,6 +25,7 @@ from apps.hotlists import services as hotlists
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, ingest_reads
+from apps.transparency.models import PublishedMonth
 from apps.transparency.selectors import (
     CACHE_KEY,
     COUNTING_KEY,
@@ -81,7 +82,8 @@ def row(report, moment):
     return next(r for r in report["months"] if r["month"] == f"{month_start(moment):%Y-%m}")
 
 
-def test_the_figures_are_counted_from_real_rows(make_user):
+def test_the_figures_are_counted_from_real_rows(settings, make_user):
+    settings.TRANSPARENCY_SETTLE_DAYS = 0  # last month's people's figures are out at once
     this, last = this_month_and_last()
     earlier = as_moment(month_start(last)) - timedelta(days=20)  # the month before last
     officer, supervisor, planner = make_user("officer"), make_user("supervisor"), make_user("planner")
@@ -156,7 +158,7 @@ def test_the_figures_are_counted_from_real_rows(make_user):
     assert report["live_cameras"] == {"fixed": 3, "mobile": 1}  # the assessed camera went live
     # Every camera was registered (and its status history began) just now.
     assert now_row["live_cameras"] == {"fixed": 3, "mobile": 1}
-    assert last_row["live_cameras"] == {"fixed": 0, "mobile": 0}
+    assert last_row["live_cameras"] is None  # not known: the history began this month
     assert report["reviews_overdue"] == 1
     assert len(report["months"]) == 13 and now_row["to_date"] and not last_row["to_date"]
     assert (now_row["reads_captured"], last_row["reads_captured"]) == (4 + 6, 3 + 5)
@@ -178,36 +180,77 @@ def test_the_figures_are_counted_from_real_rows(make_user):
     assert report["audit_chain"]["outcome"] == "ok"
     assert report["audit_chain"]["last_verified_at"][:10] == timezone.now().date().isoformat()
     page = Client().get(PAGE).content.decode()
-    assert page.count("Published when the month is complete") == 3  # hits, searches, requests
+    assert page.count("Published 0 days after the month ends") == 3  # hits, searches, requests
 
 
 def test_cameras_live_in_a_month_are_counted_from_their_status_history():
     now = timezone.now()
-    months = months_back(now, 3)
+    months = months_back(now, 4)  # the first ended before any history began
     moved, steady, mobile = CameraFactory(), CameraFactory(), CameraFactory(kind=Camera.Kind.MOBILE)
-    CameraStatusChange.objects.all().delete()
     history = [
         # live three months back, suspended mid-month two back, decommissioned last month
-        (moved, "live", "fixed", as_moment(months[0]) + timedelta(days=3)),
-        (moved, "suspended", "fixed", as_moment(months[1]) + timedelta(days=14)),
-        (moved, "decommissioned", "fixed", as_moment(months[2]) + timedelta(days=1)),
+        (moved, "live", "fixed", as_moment(months[1]) + timedelta(days=3)),
+        (moved, "suspended", "fixed", as_moment(months[2]) + timedelta(days=14)),
+        (moved, "decommissioned", "fixed", as_moment(months[3]) + timedelta(days=1)),
         # proposed, then live from last month on
-        (steady, "proposed", "fixed", as_moment(months[0])),
-        (steady, "live", "fixed", as_moment(months[2]) + timedelta(days=20)),
+        (steady, "proposed", "fixed", as_moment(months[1])),
+        (steady, "live", "fixed", as_moment(months[3]) + timedelta(days=20)),
         # a vehicle's camera live only this month
-        (mobile, "live", "mobile", as_moment(months[3])),
+        (mobile, "live", "mobile", as_moment(months[4])),
     ]
-    for camera, status, kind, since in history:
-        CameraStatusChange.objects.create(camera=camera, status=status, kind=kind, since=min(since, now))
-    with mock.patch("apps.transparency.selectors.MONTHS", 3):
+    with as_database_owner():  # only the owner writes the history (here: makes one up)
+        CameraStatusChange.objects.all().delete()
+        for camera, status, kind, since in history:
+            CameraStatusChange.objects.create(camera=camera, status=status, kind=kind, since=min(since, now))
+    with mock.patch("apps.transparency.selectors.MONTHS", 4):
         report = compute_transparency_report(now)
     live = {r["month"]: r["live_cameras"] for r in report["months"]}
     assert live == {
-        f"{months[0]:%Y-%m}": {"fixed": 1, "mobile": 0},
-        f"{months[1]:%Y-%m}": {"fixed": 1, "mobile": 0},  # live for half of it
-        f"{months[2]:%Y-%m}": {"fixed": 1, "mobile": 0},  # the other came
-        f"{months[3]:%Y-%m}": {"fixed": 1, "mobile": 1},
+        f"{months[0]:%Y-%m}": None,  # not known, rather than none
+        f"{months[1]:%Y-%m}": {"fixed": 1, "mobile": 0},
+        f"{months[2]:%Y-%m}": {"fixed": 1, "mobile": 0},  # live for half of it
+        f"{months[3]:%Y-%m}": {"fixed": 1, "mobile": 0},  # the other came
+        f"{months[4]:%Y-%m}": {"fixed": 1, "mobile": 1},
     }
+    assert "not known" in Client().get(PAGE).content.decode()
+
+
+def test_a_month_is_published_once_it_has_settled_and_never_counted_again(settings, make_user):
+    settings.TRANSPARENCY_SETTLE_DAYS = 7
+    officer, supervisor = make_user("officer"), make_user("supervisor")
+    fixed = CameraFactory()
+    add_entry(make_hotlist(supervisor), "HIT1", supervisor)
+    this, last = this_month_and_last()
+    start = as_moment(month_start(this))
+    with at(last):
+        for n in range(4):
+            read(fixed, "HIT1", last - timedelta(seconds=n))
+        for _ in range(3):
+            search(officer, "drugs")
+        stops = list(Alert.objects.order_by("id"))
+        for alert in stops[:3]:
+            hotlists.alert_record_outcome(alert=alert, outcome="stopped", notes="", actor=officer)
+
+    settling = row(compute_transparency_report(start + timedelta(days=3)), last)
+    assert not settling["final"]
+    for figure in PEOPLE_FIGURES:
+        assert settling[figure] is None, figure
+    assert settling["reads_captured"] == 4  # what describes the system is shown meanwhile
+    assert not PublishedMonth.objects.filter(month=month_start(last)).exists()  # older ones are, settled
+
+    published = row(compute_transparency_report(start + timedelta(days=8)), last)
+    assert published["final"] and published["hotlist_hits"] == 4
+    assert published["alerts_acted_on"] == 3 and published["searches_by_purpose"]["drugs"] == 3
+    assert PublishedMonth.objects.get(month=month_start(last)).figures == published
+    months_published = PublishedMonth.objects.count()
+
+    # Later: an outcome recorded late, a search and a back-loaded read dated in that month.
+    hotlists.alert_record_outcome(alert=stops[3], outcome="stopped", notes="", actor=officer)
+    with at(last):
+        search(officer, "drugs")
+    read(fixed, "AB12CDE", last)
+    assert row(compute_transparency_report(start + timedelta(days=9)), last) == published
+    assert PublishedMonth.objects.count() == months_published
 
 
 def _file(officer):
@@ -278,6 +321,7 @@ def test_the_report_is_served_from_the_cache_until_it_expires(settings):
 
 
 def test_small_counts_read_fewer_than_the_threshold_on_the_page(settings, make_user):
+    settings.TRANSPARENCY_SETTLE_DAYS = 0
     settings.TRANSPARENCY_SMALL_COUNT = 5
     officer = make_user("officer")
     _, last = this_month_and_last()
