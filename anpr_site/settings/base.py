@@ -407,6 +407,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "reads",
     "misuse",  # flags and closures are their own append-only, chained trail
+    "transparency",  # published months are their own append-only, chained record
     # Alerts are read data, kept only with their read; who acknowledged one and its outcome are
     # on the alert itself (a change log entry would keep the plate and time for seven years).
     "hotlists.alert",
