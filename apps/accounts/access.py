@@ -8,6 +8,7 @@ The Django admin keeps its own checks (staff, verified second factor).
 """
 
 import hmac
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,9 @@ from rest_framework.permissions import BasePermission
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 STAFF = "staff"
+# A bearer token shorter than this is guessable: it opens nothing (and `check --deploy` fails).
+BEARER_TOKEN_MIN_LENGTH = 32
+log = logging.getLogger(__name__)
 
 
 def public(view: Callable) -> Callable:
@@ -56,8 +60,9 @@ class BearerTokenOr:
 
 def bearer_token_or(token_setting: str, *permissions: str) -> Callable[[Callable], Callable]:
     """A machine sending `Authorization: Bearer <the token in this setting>` (nobody while the
-    setting is empty), or staff signed in with both factors holding every one of these permissions.
-    Only for endpoints that carry no read data, like the metrics a monitoring server scrapes."""
+    setting is empty or too short), or staff signed in with both factors holding every one of
+    these permissions. Only for endpoints that carry no read data, like the metrics a monitoring
+    server scrapes."""
 
     def decorate(view: Callable) -> Callable:
         view.access_policy = BearerTokenOr(token_setting, tuple(permissions))
@@ -69,11 +74,31 @@ def bearer_token_or(token_setting: str, *permissions: str) -> Callable[[Callable
 def presents_token(request, token_setting: str) -> bool:
     """Whether the request carries the configured bearer token; an empty setting matches nothing.
     Compared in constant time, so response times say nothing about how much of a guess was right."""
-    expected = getattr(settings, token_setting, "")
+    expected = configured_token(token_setting)
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if not expected or scheme.lower() != "bearer":
         return False
     return hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
+def configured_token(token_setting: str) -> str:
+    """The token in this setting, or "" (none) if it is shorter than BEARER_TOKEN_MIN_LENGTH: a
+    token short enough to guess is treated as unset, and logged once per process."""
+    token = getattr(settings, token_setting, "")
+    if not token or len(token) >= BEARER_TOKEN_MIN_LENGTH:
+        return token
+    if token_setting not in _short_tokens_reported:
+        _short_tokens_reported.add(token_setting)
+        log.error(
+            "%s is shorter than %d characters, so no token opens its endpoint; make one with "
+            "`openssl rand -hex 32`",
+            token_setting,
+            BEARER_TOKEN_MIN_LENGTH,
+        )
+    return ""
+
+
+_short_tokens_reported: set[str] = set()
 
 
 def policy_of(view_func: Callable) -> Any:

@@ -49,12 +49,16 @@ def user_create(
 
 
 @transaction.atomic
-def administrator_bootstrap(*, username: str, password: str, operator: str) -> tuple[User, str]:
+def administrator_bootstrap(
+    *, username: str, password: str, operator: str, operator_reported: dict[str, str | int | None]
+) -> tuple[User, str]:
     """Make the force's first administrator, from the server (`manage.py bootstrap_admin`), with a
     confirmed TOTP device; return the account and its secret (base32), shown once.
 
     Refused (ValidationError) once any administrator exists or the username is taken. `operator`
     is who ran it on the server, for the audit trail: no one is signed in to answer for it.
+    `operator_reported` is what the server said of them (user name, uid, SUDO_USER, host),
+    recorded as such: names from the environment are whatever the one who ran it set.
     """
     # Locking the role's group makes a second bootstrap wait for the first and then be refused.
     try:
@@ -73,6 +77,7 @@ def administrator_bootstrap(*, username: str, password: str, operator: str) -> t
             "action": "first administrator created",
             "via": "manage.py bootstrap_admin",
             "roles": [ADMINISTRATOR],
+            "operator_reported_by_server_not_authoritative": operator_reported,
         },
     )
     return user, secret

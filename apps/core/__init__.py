@@ -1,4 +1,4 @@
-"""What every app may use and none owns: plate text rules, safe spreadsheet cells.
+"""What every app may use and none owns: plate text rules, safe spreadsheet cells, Redis URLs.
 
 Imports no other app, so any app may import it.
 """

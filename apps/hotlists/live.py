@@ -10,13 +10,13 @@ older than ALERT_LIVE_MAX_AGE_MINUTES, is neither streamed nor told back to a pa
 
 import json
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.core.redis_urls import redis_py_url
 from apps.reads.access_window import standard_grant
 
 from .models import Alert
@@ -84,8 +84,4 @@ def _as_list(audience: frozenset[int] | None) -> list[int] | None:
 
 def redis_url() -> str:
     """The Redis that carries live alerts: ALERTS_REDIS_URL, else Celery's broker."""
-    url = settings.ALERTS_REDIS_URL or settings.CELERY_BROKER_URL
-    parts = urlsplit(url)
-    if parts.scheme == "redis+socket":
-        return f"unix://{parts.path}"
-    return url
+    return redis_py_url(settings.ALERTS_REDIS_URL or settings.CELERY_BROKER_URL)

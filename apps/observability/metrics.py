@@ -4,7 +4,8 @@ Each figure is taken from where it is true whichever process serves the scrape:
 
 - counters kept in the broker's Redis: reads ingested (by source) and alerts raised (live or
   historic), added to after each batch commits, in whichever process stored it (a web worker
-  for the camera API and back-loads, the video worker for recognised footage);
+  for the camera API and back-loads, the video worker for recognised footage). Ingest never
+  waits on them: while Redis does not answer, batches are stored and not counted;
 - figures computed from the database and the broker at each scrape: the read-to-alert latency
   of recent live alerts, failed and last successful scheduled job runs, Celery queue lengths;
 - one histogram kept in memory by the process that measures it: search latency, measured in the
@@ -14,16 +15,21 @@ Each figure is taken from where it is true whichever process serves the scrape:
   share of whichever worker answered it.
 
 Counts and latencies only: no plate, camera, hotlist or user becomes a label, and every label
-takes one of a few fixed values.
+takes one of a few fixed values. Covert lists' hits are in no figure: whoever watches the metrics
+could otherwise drive a car past a camera and see from a counter whether it is on a covert list,
+which the portal tells only the list's owners.
 """
 
 import logging
 import math
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import cache
 
+import redis
 from django.conf import settings
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F
 from django.utils import timezone
@@ -33,9 +39,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from anpr_site.celery import app as celery_app
 from apps.audit.models import JobRun
+from apps.core.redis_urls import redis_py_url
 from apps.hotlists.models import Alert
 from apps.reads.models import Read
 from apps.reads.signals import reads_ingested, search_answered
@@ -46,6 +55,11 @@ ALERTS_RAISED_KEY = "anpr:metrics:alerts-raised"
 ALERT_LATENCY_WINDOW = timedelta(minutes=15)
 ALERT_LATENCY_QUANTILES = {"0.5": 0.5, "0.95": 0.95, "1": 1.0}
 JOB_FAILURE_WINDOW = timedelta(hours=24)
+# Counting after a batch commits, inside the request that stored it: a Redis that does not answer
+# in this long is given up on, and not asked again for COUNTING_PAUSE_SECONDS.
+COUNTING_TIMEOUT_SECONDS = 0.1
+COUNTING_PAUSE_SECONDS = 30
+COUNTING_WARNING_INTERVAL_SECONDS = 60
 log = logging.getLogger(__name__)
 
 SEARCH_SECONDS = Histogram(
@@ -102,17 +116,18 @@ def broker_figures() -> Iterator[Metric]:
         "are not counted. Kept in Redis: lost with Redis's data, which Prometheus reads as a reset.",
         labels=["source"],
     )
-    for source in Read.Source.values:
-        reads.add_metric([source], int(ingested.get(source.encode(), 0)))
+    for source, count in _counts(ingested, READS_INGESTED_KEY, Read.Source.values):
+        reads.add_metric([source], count)
     yield reads
     alerts = CounterMetricFamily(
         "anpr_alerts_raised",
-        "Hotlist alerts raised: live (rang the alert desk) or historic (the read arrived older "
-        "than ALERT_LIVE_MAX_AGE_MINUTES). Kept in Redis, like anpr_reads_ingested.",
+        "Hotlist alerts raised on overt lists (covert lists' hits are never counted): live (rang "
+        "the alert desk) or historic (the read arrived older than ALERT_LIVE_MAX_AGE_MINUTES). "
+        "Kept in Redis, like anpr_reads_ingested.",
         labels=["kind"],
     )
-    for kind in ("live", "historic"):
-        alerts.add_metric([kind], int(raised.get(kind.encode(), 0)))
+    for kind, count in _counts(raised, ALERTS_RAISED_KEY, ("live", "historic")):
+        alerts.add_metric([kind], count)
     yield alerts
     queues = GaugeMetricFamily(
         "anpr_celery_queue_length",
@@ -127,17 +142,20 @@ def broker_figures() -> Iterator[Metric]:
 
 def read_to_alert_latency() -> Metric:
     """Seconds from a read's seen_at (the camera's clock) to its alert being raised, over the
-    live alerts raised in the last ALERT_LATENCY_WINDOW: the delay a patrol waits, camera and
-    network included. NaN when there were none."""
+    live alerts on overt lists raised in the last ALERT_LATENCY_WINDOW: the delay a patrol waits,
+    camera and network included. NaN when there were none."""
     family = GaugeMetricFamily(
         "anpr_read_to_alert_seconds",
-        "Seconds from a read's seen_at to its live alert being raised, over live alerts raised "
-        f"in the last {ALERT_LATENCY_WINDOW.total_seconds() / 60:g} minutes: median (0.5), "
+        "Seconds from a read's seen_at to its live alert being raised, over live alerts on overt "
+        f"lists raised in the last {ALERT_LATENCY_WINDOW.total_seconds() / 60:g} minutes: median (0.5), "
         "95th percentile (0.95) and slowest (1). NaN when there were none.",
         labels=["quantile"],
     )
     latency = ExpressionWrapper(F("created_at") - F("read_seen_at"), output_field=DurationField())
-    recent = Alert.objects.filter(historic=False, created_at__gte=timezone.now() - ALERT_LATENCY_WINDOW)
+    # The list's flag as it is now: a list made covert hides its earlier hits here too.
+    recent = Alert.objects.filter(
+        historic=False, hotlist__covert=False, created_at__gte=timezone.now() - ALERT_LATENCY_WINDOW
+    )
     figures = recent.aggregate(
         **{
             f"q{index}": PercentileCont(latency, fraction=fraction, output_field=DurationField())
@@ -195,23 +213,71 @@ class PercentileCont(Aggregate):
     template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
 
 
-def count_ingested(*, source: str, stored: int, alerts: list, **kwargs) -> None:
-    """A committed batch, added to the counters in Redis (any process: all share them)."""
-    live = sum(1 for alert in alerts if not alert.historic)
-    with _broker() as connection:
-        pipe = connection.default_channel.client.pipeline()
-        pipe.hincrby(READS_INGESTED_KEY, source, stored)
-        pipe.hincrby(ALERTS_RAISED_KEY, "live", live)
-        pipe.hincrby(ALERTS_RAISED_KEY, "historic", len(alerts) - live)
-        pipe.execute()
+def count_ingested(*, source: str, stored: int, alerts: list[Alert], **kwargs) -> None:
+    """A committed batch, added to the counters in Redis (any process: all share them), leaving
+    out covert lists' hits. Skipped while Redis does not answer (COUNTING)."""
+    overt = [alert for alert in alerts if not alert.hotlist.covert]
+    live = sum(1 for alert in overt if not alert.historic)
+    COUNTING.add(
+        [
+            (READS_INGESTED_KEY, source, stored),
+            (ALERTS_RAISED_KEY, "live", live),
+            (ALERTS_RAISED_KEY, "historic", len(overt) - live),
+        ]
+    )
 
 
 def observe_search(*, kind: str, via: str, seconds: float, **kwargs) -> None:
     SEARCH_SECONDS.labels(kind=str(kind), via=via).observe(seconds)
 
 
+class CountingCircuit:
+    """Adds to the counters in Redis without making ingest wait: a plain redis-py client with
+    short timeouts and no retries (Celery's pool retries its connection for seconds), and after
+    a failure no try for COUNTING_PAUSE_SECONDS, so a Redis that is down costs each batch nothing.
+    A failure is logged at most once every COUNTING_WARNING_INTERVAL_SECONDS."""
+
+    def __init__(self) -> None:
+        self.paused_until = 0.0
+        self.warned_at = -math.inf
+
+    def add(self, increments: list[tuple[str, str, int]]) -> None:
+        """Add each (hash, field, amount), all at once, or none while Redis does not answer."""
+        now = time.monotonic()
+        if now < self.paused_until:
+            return
+        try:
+            pipe = _counting_client(redis_py_url(settings.CELERY_BROKER_URL)).pipeline()
+            for key, field, amount in increments:
+                pipe.hincrby(key, field, amount)
+            pipe.execute()
+        except redis.RedisError:
+            self.paused_until = now + COUNTING_PAUSE_SECONDS
+            if now - self.warned_at >= COUNTING_WARNING_INTERVAL_SECONDS:
+                self.warned_at = now
+                log.warning(
+                    "metrics: Redis did not answer; reads are stored but not counted until it does "
+                    "(next try in %d s)",
+                    COUNTING_PAUSE_SECONDS,
+                    exc_info=True,
+                )
+
+
+COUNTING = CountingCircuit()
+
 reads_ingested.connect(count_ingested, dispatch_uid="observability.count_ingested")
 search_answered.connect(observe_search, dispatch_uid="observability.observe_search")
+
+
+@cache
+def _counting_client(url: str) -> redis.Redis:
+    # One per process and URL (redis-py's pool makes new connections after a fork).
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=COUNTING_TIMEOUT_SECONDS,
+        socket_timeout=COUNTING_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+    )
 
 
 @contextmanager
@@ -219,6 +285,21 @@ def _broker():
     # Celery's own pool of broker connections, as it uses to send tasks.
     with celery_app.pool.acquire(block=True, timeout=5) as connection:
         yield connection
+
+
+def _counts(stored: dict[bytes, bytes], key: str, fields) -> Iterator[tuple[str, int]]:
+    """Each field's count from a counters hash (0 if absent). A value that is not a count (anyone
+    who can write to Redis can put one there) is left out, not allowed to fail the scrape."""
+    for field in fields:
+        raw = stored.get(field.encode(), b"0")
+        try:
+            count = int(raw)
+        except ValueError:
+            count = -1
+        if count < 0:
+            log.warning("metrics: %s %s holds %r, not a count; left out", key, field, raw[:40])
+            continue
+        yield field, count
 
 
 def _waiting(connection, queue: str) -> int:

@@ -1,18 +1,22 @@
 """GET /metrics is never public: a monitoring server's bearer token or a signed-in administrator.
 
-Deny by default: with METRICS_TOKEN unset no token opens it; a wrong token, another scheme, an
-API token or the token in the address is refused like no token at all; staff other than
+Deny by default: with METRICS_TOKEN unset, or shorter than 32 characters, no token opens it; a
+wrong token, another scheme, an API token or the token in the address is refused like no token at
+all; staff other than
 administrators are refused. What it answers holds counts and latencies, never read data.
 """
 
+import logging
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from apps.accounts import access
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.observability.checks import metrics_token_is_long_enough
 from apps.reads.partitions import forget_known_partitions
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +82,30 @@ def test_with_no_token_configured_no_token_opens_it(settings):
     settings.METRICS_TOKEN = ""
     for authorization in ("Bearer ", "Bearer", f"Bearer {TOKEN}"):
         assert scrape(authorization).status_code == 401
+
+
+def test_a_token_too_short_to_be_safe_opens_nothing_and_is_logged_once(settings, caplog, monkeypatch):
+    monkeypatch.setattr(access, "_short_tokens_reported", set())  # as a freshly started process
+    settings.METRICS_TOKEN = TOKEN[:31]
+    with caplog.at_level(logging.ERROR, logger="apps.accounts.access"):
+        for _ in range(2):
+            assert scrape(f"Bearer {TOKEN[:31]}").status_code == 401
+    assert [record.getMessage()[:44] for record in caplog.records] == [
+        "METRICS_TOKEN is shorter than 32 characters,"
+    ]
+    settings.METRICS_TOKEN = TOKEN[:32]
+    assert scrape(f"Bearer {TOKEN[:32]}").status_code == 200
+
+
+def test_check_deploy_fails_on_a_token_too_short_to_be_safe(settings):
+    settings.METRICS_TOKEN = TOKEN[:31]
+    assert [(error.id, error.is_serious()) for error in metrics_token_is_long_enough(None)] == [
+        ("observability.E001", True)
+    ]
+    settings.METRICS_TOKEN = TOKEN[:32]
+    assert metrics_token_is_long_enough(None) == []
+    settings.METRICS_TOKEN = ""
+    assert metrics_token_is_long_enough(None) == []
 
 
 def test_an_api_token_is_not_the_metrics_token(token, make_user, api_client_for):

@@ -25,12 +25,25 @@ PASSWORD = "a-long-enough-passphrase"
 
 
 def bootstrap(username: str, *, password: str = PASSWORD) -> str:
-    """Run the command with the password piped in; its output."""
+    """Run the command with the password piped in and its output (not a terminal) allowed to
+    hold the secret; its output."""
     out = io.StringIO()
     call_command(
-        "bootstrap_admin", username, password_stdin=True, stdin=io.StringIO(password + "\n"), stdout=out
+        "bootstrap_admin",
+        username,
+        password_stdin=True,
+        show_secret=True,
+        stdin=io.StringIO(password + "\n"),
+        stdout=out,
     )
     return out.getvalue()
+
+
+class Terminal(io.StringIO):
+    """Standard output as a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def shown_secret(output: str) -> str:
@@ -59,9 +72,32 @@ def test_the_prompt_asks_twice_and_takes_only_a_password_the_validators_pass(mon
     typed = iter(["short", "short", PASSWORD, "a-different-passphrase", PASSWORD, PASSWORD])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     err = io.StringIO()
-    call_command("bootstrap_admin", "chief", stdout=io.StringIO(), stderr=err)
+    call_command("bootstrap_admin", "chief", stdout=Terminal(), stderr=err)
     assert "too short" in err.getvalue() and "differ" in err.getvalue()
     assert User.objects.get(username="chief").check_password(PASSWORD)
+
+
+def test_without_a_terminal_or_show_secret_it_refuses_before_asking_anything(monkeypatch):
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("asked for a password"))
+    out = io.StringIO()  # a pipe, a file, a container's log
+    with pytest.raises(CommandError, match=r"not a terminal.*Nothing was created.*--show-secret"):
+        call_command("bootstrap_admin", "chief", stdout=out, stdin=io.StringIO(PASSWORD + "\n"))
+    with pytest.raises(CommandError, match="not a terminal"):
+        call_command(
+            "bootstrap_admin", "chief", password_stdin=True, stdout=out, stdin=io.StringIO(PASSWORD + "\n")
+        )
+    assert out.getvalue() == ""
+    assert not User.objects.filter(username="chief").exists()
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP).exists()
+
+
+def test_on_a_terminal_the_secret_is_shown_without_asking():
+    out = Terminal()
+    call_command(
+        "bootstrap_admin", "chief", password_stdin=True, stdin=io.StringIO(PASSWORD + "\n"), stdout=out
+    )
+    device = TOTPDevice.objects.get(user__username="chief")
+    assert b32decode(shown_secret(out.getvalue())) == device.bin_key
 
 
 def test_a_weak_piped_password_is_refused_and_nothing_is_made():
@@ -95,12 +131,21 @@ def test_a_taken_username_is_refused_whatever_its_case(make_user):
     assert User.objects.get(username="chief").role_names == ["officer"]
 
 
-def test_the_audit_trail_records_who_made_it_on_which_machine():
+def test_the_audit_trail_records_who_made_it_on_which_machine(monkeypatch):
+    # The name is the environment's to claim; the uid is the process's own.
+    monkeypatch.setenv("LOGNAME", "claimed-name")
+    monkeypatch.setenv("SUDO_USER", "jsmith")
     bootstrap("chief")
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP)
     assert event.username == "chief"
-    assert event.actor.endswith("@" + os.uname().nodename)
+    assert event.actor == "claimed-name@" + os.uname().nodename
     assert event.detail["via"] == "manage.py bootstrap_admin"
+    assert event.detail["operator_reported_by_server_not_authoritative"] == {
+        "user": "claimed-name",
+        "uid": os.getuid(),
+        "sudo_user": "jsmith",
+        "host": os.uname().nodename,
+    }
     assert SecurityEvent.objects.filter(
         kind=SecurityEvent.Kind.ACCOUNT_CHANGE, username="chief", detail__action="created"
     ).exists()
@@ -124,6 +169,7 @@ def test_it_works_under_the_production_settings_as_the_applications_role():
         "bootstrap_admin",
         "chief",
         "--password-stdin",
+        "--show-secret",
     ]
     run = subprocess.run(command, env=env, input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -132,7 +178,7 @@ def test_it_works_under_the_production_settings_as_the_applications_role():
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP, username="chief").exists()
 
     again = subprocess.run(
-        [*command[:3], "deputy", "--password-stdin"],
+        [*command[:3], "deputy", "--password-stdin", "--show-secret"],
         env=env,
         input=PASSWORD + "\n",
         capture_output=True,

@@ -4,9 +4,13 @@ job run, a search, a video job waiting in the broker. Real PostgreSQL and Redis 
 Counters kept in Redis outlive each test's database, so each test compares before and after.
 """
 
+import logging
+import math
+import time
 from datetime import timedelta
 
 import pytest
+import redis
 from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
@@ -14,9 +18,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from anpr_site.celery import app as celery_app
 from apps.audit.jobs import recorded_run
 from apps.cameras.tests.factories import CameraFactory
+from apps.core.redis_urls import redis_py_url
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.observability.metrics import celery_queues
+from apps.observability import metrics
+from apps.observability.metrics import READS_INGESTED_KEY, CountingCircuit, celery_queues, count_ingested
+from apps.reads.models import Read
 from apps.reads.partitions import forget_known_partitions
+from apps.reads.signals import reads_ingested
 from apps.reads.tests.helpers import PURPOSE, store_reads
 from apps.recognition.tasks import recognise_video_job
 
@@ -50,6 +58,15 @@ def scrape() -> dict[tuple[str, frozenset], float]:
 
 def value(samples, name: str, **labels) -> float:
     return samples[(name, frozenset(labels.items()))]
+
+
+@pytest.fixture(autouse=True)
+def counting():
+    """A circuit of the test's own: one a test leaves paused does not stop the next test's counts."""
+    circuit = CountingCircuit()
+    original, metrics.COUNTING = metrics.COUNTING, circuit
+    yield circuit
+    metrics.COUNTING = original
 
 
 @pytest.fixture
@@ -137,6 +154,31 @@ def test_a_hotlist_hit_raises_the_alert_counts_and_its_latency_is_measured(make_
     assert 40 <= value(after, "anpr_read_to_alert_seconds", quantile="0.5") <= slowest
 
 
+def test_a_covert_lists_hit_moves_no_metric_and_an_overt_lists_does(make_user, post_reads):
+    # Whoever watches the metrics could drive a car past a camera and see from the figures
+    # whether its plate is on a covert list: its hits are in no figure.
+    admin = make_user("administrator")
+    covert = make_hotlist(admin, name="Operation", covert=True)
+    overt = make_hotlist(admin, name="Stolen")
+    add_entry(covert, "CV12ERT", admin)
+    add_entry(covert, "CV12OLD", admin)
+    add_entry(overt, "OV12ERT", admin)
+    before = scrape()
+    post_reads(("CV12ERT", timedelta(seconds=40)), ("CV12OLD", timedelta(hours=3)))
+    after_covert = scrape()
+    for kind in ("live", "historic"):
+        assert value(after_covert, "anpr_alerts_raised_total", kind=kind) == value(
+            before, "anpr_alerts_raised_total", kind=kind
+        ), kind
+    assert math.isnan(value(after_covert, "anpr_read_to_alert_seconds", quantile="1"))
+
+    post_reads(("OV12ERT", timedelta(seconds=40)))
+    after_overt = scrape()
+    raised = value(after_overt, "anpr_alerts_raised_total", kind="live")
+    assert raised - value(after_covert, "anpr_alerts_raised_total", kind="live") == 1
+    assert 40 <= value(after_overt, "anpr_read_to_alert_seconds", quantile="1") < 60
+
+
 def test_with_no_recent_live_alert_the_latency_is_not_a_number():
     samples = scrape()
     assert value(samples, "anpr_read_to_alert_seconds", quantile="0.95") != value(
@@ -201,3 +243,72 @@ def test_a_video_job_waiting_in_the_broker_is_in_the_video_queue_length():
     finally:
         with celery_app.connection_for_write() as connection:
             connection.default_channel.queue_purge("video")
+
+
+@pytest.fixture
+def counting_timed():
+    """The seconds each call of count_ingested took, as ingest's commit calls it."""
+    timings = []
+
+    def timed(**kwargs):
+        started = time.monotonic()
+        count_ingested(**kwargs)  # send_robust would hide an exception: then nothing is timed
+        timings.append(time.monotonic() - started)
+
+    reads_ingested.disconnect(dispatch_uid="observability.count_ingested")
+    reads_ingested.connect(timed, dispatch_uid="test.count_ingested_timed")
+    yield timings
+    reads_ingested.disconnect(dispatch_uid="test.count_ingested_timed")
+    reads_ingested.connect(count_ingested, dispatch_uid="observability.count_ingested")
+
+
+def test_with_redis_down_ingest_does_not_wait_on_the_counters(settings, post_reads, counting_timed, caplog):
+    up = settings.CELERY_BROKER_URL
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with caplog.at_level(logging.WARNING, logger="apps.observability.metrics"):
+        post_reads(("DN12RED", timedelta(seconds=3)))
+        post_reads(("DN34RED", timedelta(seconds=3)))
+    assert len(counting_timed) == 2 and max(counting_timed) < 1, counting_timed
+    assert Read.objects.filter(vrm__in=["DN12RED", "DN34RED"]).count() == 2
+    assert sum("Redis did not answer" in record.message for record in caplog.records) == 1
+
+    # Redis is back, but counting rests for its pause: this batch is stored and not counted.
+    settings.CELERY_BROKER_URL = up
+    before = scrape()
+    post_reads(("DN56RED", timedelta(seconds=3)))
+    assert value(scrape(), "anpr_reads_ingested_total", source="camera") == value(
+        before, "anpr_reads_ingested_total", source="camera"
+    )
+
+
+def test_counting_resumes_after_its_pause(post_reads, counting):
+    counting.paused_until = time.monotonic() + metrics.COUNTING_PAUSE_SECONDS
+    before = scrape()
+    post_reads(("PA12USE", timedelta(seconds=3)))
+    paused = scrape()
+    assert value(paused, "anpr_reads_ingested_total", source="camera") == value(
+        before, "anpr_reads_ingested_total", source="camera"
+    )
+    counting.paused_until = time.monotonic()  # the pause is over
+    post_reads(("PA34USE", timedelta(seconds=3)))
+    counted = value(scrape(), "anpr_reads_ingested_total", source="camera")
+    assert counted - value(paused, "anpr_reads_ingested_total", source="camera") == 1
+
+
+@pytest.mark.parametrize("stored", [b"lots", b"1.5", b"-5"])
+def test_a_counter_that_is_not_a_count_is_left_out_and_the_rest_are_given(settings, stored):
+    # Anyone who can write to Redis can put anything in the counters' hash.
+    client = redis.Redis.from_url(redis_py_url(settings.CELERY_BROKER_URL))
+    kept = client.hget(READS_INGESTED_KEY, "video")
+    client.hset(READS_INGESTED_KEY, "video", stored)
+    try:
+        samples = scrape()
+    finally:
+        if kept is None:
+            client.hdel(READS_INGESTED_KEY, "video")
+        else:
+            client.hset(READS_INGESTED_KEY, "video", kept)
+    assert ("anpr_reads_ingested_total", frozenset({("source", "video")})) not in samples
+    assert value(samples, "anpr_reads_ingested_total", source="camera") >= 0
+    assert value(samples, "anpr_alerts_raised_total", kind="live") >= 0
+    assert value(samples, "anpr_broker_up") == 1  # the broker answered; one field was bad

@@ -4,6 +4,10 @@ administrator can make in the portal. Refused once any administrator exists.
 The password is typed twice at a prompt (or piped with --password-stdin) and checked by the
 password validators. There is no --no-password: the portal has no page where a person sets a
 password from a link, so an account made without one could never sign in.
+
+The authenticator secret is shown only on a terminal, unless --show-secret says to write it
+wherever standard output goes: a file, a pipe or a container's log would keep it, and whoever
+reads them could make the administrator's codes.
 """
 
 import getpass
@@ -41,8 +45,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Read the password from the first line of standard input instead of prompting.",
         )
+        parser.add_argument(
+            "--show-secret",
+            action="store_true",
+            help="Write the authenticator secret even when standard output is not a terminal "
+            "(a file, a pipe, a container's log).",
+        )
 
-    def handle(self, *args, username: str, password_stdin: bool, **options) -> None:
+    def handle(self, *args, username: str, password_stdin: bool, show_secret: bool, **options) -> None:
+        if not (show_secret or self.stdout.isatty()):
+            raise CommandError(
+                "Standard output is not a terminal, and the administrator's authenticator secret "
+                "is written there: it would stay wherever the output goes (a file, a container's "
+                "log). Nothing was created. Run it in a terminal (`docker compose exec web ...`, "
+                "not -T), or pass --show-secret if the output is safe to hold the secret."
+            )
         username = _valid_username(username)
         # Checked before the password is asked for, and again under a lock as the account is made.
         refusal = administrator_bootstrap_refusal(username=username)
@@ -54,7 +71,12 @@ class Command(BaseCommand):
         else:
             password = self._prompt_password(candidate)
         try:
-            user, secret = administrator_bootstrap(username=username, password=password, operator=_operator())
+            user, secret = administrator_bootstrap(
+                username=username,
+                password=password,
+                operator=_operator(),
+                operator_reported=_operator_reported(),
+            )
         except ValidationError as refused:
             raise CommandError(" ".join(refused.messages)) from refused
         self._show_enrolment(user, secret)
@@ -109,8 +131,23 @@ def _checked(password: str, candidate: User) -> str:
 
 def _operator() -> str:
     """Who ran the command on which machine: the trail's only answer to who made this account."""
+    return f"{_account()}@{socket.gethostname()}"
+
+
+def _operator_reported() -> dict[str, str | int | None]:
+    """What the server says of who ran it. The user name comes from LOGNAME or USER first and
+    SUDO_USER is set by sudo, so whoever ran it could have set either; the uid is the process's
+    own. None of it is authoritative: the server's own logs (sudo, ssh) are."""
+    return {
+        "user": _account(),
+        "uid": os.getuid(),
+        "sudo_user": os.environ.get("SUDO_USER"),
+        "host": socket.gethostname(),
+    }
+
+
+def _account() -> str:
     try:
-        account = getpass.getuser()
+        return getpass.getuser()
     except (OSError, KeyError):  # a container's user may have no name
-        account = f"uid {os.getuid()}"
-    return f"{account}@{socket.gethostname()}"
+        return f"uid {os.getuid()}"
