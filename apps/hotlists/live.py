@@ -35,7 +35,9 @@ def publish(alerts: list[Alert]) -> None:
     try:
         import redis
 
-        client = redis.Redis.from_url(redis_url())
+        # Short timeouts: a Redis that accepts but never answers must not hold the ingest reply
+        # (redis-py waits for ever by default).
+        client = redis.Redis.from_url(redis_url(), socket_connect_timeout=1, socket_timeout=1)
         for alert in alerts:
             client.publish(CHANNEL, json.dumps(event_for(alert)))
     except Exception:
