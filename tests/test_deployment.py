@@ -263,6 +263,10 @@ def _command(name: str) -> list[str]:
     return list(SERVICES[name].get("command") or _dockerfile_cmd())
 
 
+# Taken from this machine, never mapped from the container's paths.
+HOST_VARIABLES = {"PATH", "HOME", "LANG"}
+
+
 def _environment(name: str, work: Path, database: _Database, broker: str) -> dict[str, str]:
     """What the container would hold, with the containers' world mapped onto this machine."""
     service = SERVICES[name]
@@ -281,6 +285,8 @@ def _environment(name: str, work: Path, database: _Database, broker: str) -> dic
     assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
     env["CELERY_BROKER_URL"] = broker
     for key, value in env.items():
+        if key in HOST_VARIABLES:  # this machine's own, even where the checkout is under /tmp
+            continue
         if value.startswith("/app/"):
             env[key] = str(ROOT / value.removeprefix("/app/"))
         elif value.startswith(("/data/", "/tmp/")):  # noqa: S108  (the container's paths, mapped)
