@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from celery import current_app
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.utils import timezone
@@ -44,12 +45,10 @@ class ScheduledJob:
 
 def scheduled_jobs() -> list[ScheduledJob]:
     """Each job in the beat schedule with its last recorded run and when it runs next."""
-    from anpr_site.celery import app
-
     now = timezone.now()
     jobs = []
     for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items()):
-        schedule = maybe_schedule(entry["schedule"], app=app)
+        schedule = maybe_schedule(entry["schedule"], app=current_app)
         last = JobRun.objects.filter(job=name).first()
         remaining = schedule.remaining_estimate(last.started_at if last else now)
         jobs.append(ScheduledJob(name, entry["task"], _describe(schedule), last, max(now, now + remaining)))

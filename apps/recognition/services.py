@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 INGEST_BATCH = 500
 # Kept in the broker (Redis): while it is there, so is every message sent since it was set.
 BROKER_MARK = "anpr:recognition:broker-mark"
+
+
+RECOGNISE_VIDEO_JOB = "apps.recognition.tasks.recognise_video_job"
 
 
 def video_job_create(
@@ -163,20 +167,16 @@ def video_jobs_requeue_lost() -> int:
     """Queue every unfinished job again if the broker has lost its messages since the last look
     (a Redis restarted without persistence, or flushed). Beat runs this every few minutes; a
     job delivered twice stores its reads once, and one already done is left alone."""
-    from anpr_site.celery import app
-
-    from .tasks import recognise_video_job
-
     unfinished = list(
         VideoJob.objects.filter(status__in=[VideoJob.Status.QUEUED, VideoJob.Status.PROCESSING])
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    with app.connection_for_write() as broker:
+    with current_app.connection_for_write() as broker:
         if not broker.default_channel.client.set(BROKER_MARK, timezone.now().isoformat(), nx=True):
             return 0  # still marked: the broker holds every message sent since
     for job_id in unfinished:
-        recognise_video_job.delay(job_id)
+        _recognise_video_job().delay(job_id)
     if unfinished:
         log.warning("The broker lost its messages: %s unfinished video jobs queued again", len(unfinished))
     return len(unfinished)
@@ -263,9 +263,13 @@ def _check_recorded_at(recorded_at: datetime) -> None:
 
 
 def _enqueue(job: VideoJob) -> None:
-    from .tasks import recognise_video_job
+    transaction.on_commit(lambda: _recognise_video_job().delay(job.pk))
 
-    transaction.on_commit(lambda: recognise_video_job.delay(job.pk))
+
+def _recognise_video_job():
+    # Found by name in the Celery app (the app's ready() registers it), so the services
+    # never import their own tasks, which import the services.
+    return current_app.tasks[RECOGNISE_VIDEO_JOB]
 
 
 @contextmanager
