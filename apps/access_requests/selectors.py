@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
@@ -30,6 +31,17 @@ def usable_requests(user, *, now: datetime) -> QuerySet[AccessRequest]:
 
     held = get_objects_for_user(user, USE, klass=AccessRequest, accept_global_perms=False)
     return held.filter(status=AccessRequest.Status.APPROVED, expires_at__gt=now, requester=user)
+
+
+def usable_request_choices(user) -> list[tuple[str, str]]:
+    """For the search form: the requests this user may search under now."""
+    return [("", "None: the standard window")] + [
+        (
+            str(r.pk),
+            f"#{r.pk} {r.investigation_reference} (until {timezone.localtime(r.expires_at):%d %b %Y})",
+        )
+        for r in usable_requests(user, now=timezone.now())
+    ]
 
 
 def grant_for(user, *, access_request_id: int, now: datetime) -> Grant:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from apps.accounts.access import requires
 
@@ -14,7 +13,6 @@ from .selectors import (
     pending_queue,
     requests_visible_to,
     searches_under,
-    usable_requests,
 )
 
 
@@ -102,14 +100,3 @@ def queue(request):
 @requires("access_requests.report_accessrequest")
 def report(request):
     return render(request, "access_requests/report.html", extended_use_report())
-
-
-def usable_choices(user) -> list[tuple[str, str]]:
-    """For the search form: the requests this user may search under now."""
-    return [("", "None: the standard window")] + [
-        (
-            str(r.pk),
-            f"#{r.pk} {r.investigation_reference} (until {timezone.localtime(r.expires_at):%d %b %Y})",
-        )
-        for r in usable_requests(user, now=timezone.now())
-    ]

@@ -4,16 +4,20 @@ Everyone may see reads up to READ_ACCESS_STANDARD_DAYS old. Older reads, up to
 READ_ACCESS_EXTENDED_DAYS, only through an approved, unexpired access request that the
 user holds, and only within that request's scope and period (apps.access_requests).
 
+The extended grant is not decided here: the access-request workflow, an app above this one,
+registers its answer with `extended_access.register(...)` when it starts (its AppConfig), so the
+read store never imports it. Without one, no extended access is offered.
+
 What is derived from a read (a hotlist alert) is read data too: it is held to the same window
 by the moment its read was seen (`visible_q(grants, seen_at="read_seen_at")`).
 """
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import reduce
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -82,11 +86,33 @@ def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> 
         )
 
 
-def _extended_grant(user, access_request: int, now: datetime) -> Grant:
-    # The hook the access-request workflow fills: its selector turns an approved,
-    # unexpired request held by this user into a Grant, or refuses.
-    if not apps.is_installed("apps.access_requests"):
-        raise AccessRequestNotUsable("Extended access requests are not available on this system yet.")
-    from apps.access_requests.selectors import grant_for
+Choices = list[tuple[str, str]]
 
-    return grant_for(user, access_request_id=access_request, now=now)
+
+@dataclass
+class ExtendedAccess:
+    """The hook the access-request workflow fills: `grant_for` turns an approved, unexpired
+    request held by this user into a Grant (or raises AccessRequestNotUsable); `choices` lists
+    the requests this user may search under now, for the search form."""
+
+    grant_for: Callable[..., Grant] | None = None
+    choices: Callable[..., Choices] | None = None
+
+    def register(self, *, grant_for: Callable[..., Grant], choices: Callable[..., Choices]) -> None:
+        self.grant_for, self.choices = grant_for, choices
+
+
+extended_access = ExtendedAccess()
+
+
+def access_request_choices(user) -> list[tuple[str, str]]:
+    """For the search form: no request, or one of those this user may search under now."""
+    if extended_access.choices is None:
+        return [("", "None: the standard window")]
+    return extended_access.choices(user)
+
+
+def _extended_grant(user, access_request: int, now: datetime) -> Grant:
+    if extended_access.grant_for is None:
+        raise AccessRequestNotUsable("Extended access requests are not available on this system yet.")
+    return extended_access.grant_for(user, access_request_id=access_request, now=now)

@@ -18,7 +18,7 @@ from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
 
-from .access_window import AccessRequestNotUsable, OutsideAccessWindow
+from .access_window import AccessRequestNotUsable, OutsideAccessWindow, access_request_choices
 from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
 from .filters import ReadFilter, SearchPurposeForm
@@ -209,12 +209,10 @@ def back_load(request):
 
 
 def _purpose_form(request, initial=None) -> SearchPurposeForm:
-    from apps.access_requests.views import usable_choices
-
     if initial is not None:  # shown, not yet asked: a further page of a search, or a filled-in form
-        return SearchPurposeForm(initial=initial, access_request_choices=usable_choices(request.user))
+        return SearchPurposeForm(initial=initial, access_request_choices=access_request_choices(request.user))
     data = request.POST if request.method == "POST" else None
-    return SearchPurposeForm(data, access_request_choices=usable_choices(request.user))
+    return SearchPurposeForm(data, access_request_choices=access_request_choices(request.user))
 
 
 def _search(request, filters, purpose, *, kind):
