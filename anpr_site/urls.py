@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
 from apps.access_requests.api import AccessRequestViewSet
-from apps.accounts import views as account_views
 from apps.accounts.api import MeApi
 from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraAccountViewSet, CameraViewSet
@@ -26,7 +25,6 @@ admin.site.site_header = "ANPR back office administration"
 
 handler404 = "anpr_site.api_errors.not_found"
 
-portal_patterns = ([path("", account_views.home, name="home")], "portal")
 
 router = SimpleRouter()
 router.register("cameras", CameraViewSet, basename="cameras")
@@ -48,10 +46,10 @@ api_v1_patterns = [
 ]
 
 urlpatterns = [
-    path("", include(portal_patterns)),
+    path("", include("apps.portal.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("audit/misuse-flags/", include("apps.misuse.urls")),
-    path("audit/", include("apps.audit.urls")),
+    path("audit/", include("apps.portal.audit_urls")),
     path("cameras/", include("apps.cameras.urls")),
     path("reads/", include("apps.reads.urls")),
     path("", include("apps.hotlists.urls")),

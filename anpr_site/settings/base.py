@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.transparency",
     "apps.misuse",
     "apps.observability",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.accounts.navigation.navigation",
+                "apps.portal.navigation.navigation",
             ],
         },
     },
@@ -315,7 +316,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("NATIONAL_EXPORT_HOUR", default=1), minute=15),
     },
     "retention": {
-        "task": "apps.reads.tasks.apply_retention",
+        "task": "apps.portal.tasks.apply_retention",
         "schedule": crontab(hour=env.int("RETENTION_HOUR", default=2), minute=30),
     },
     "requeue-lost-video-jobs": {

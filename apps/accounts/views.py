@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, the home page, the user's own account, and user administration."""
+"""Sign-in, sign-out, the user's own account, and user administration."""
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -19,7 +19,6 @@ from .access import public, requires, signed_in
 from .enrolment import totp_enrolment
 from .forms import SignInForm, TokenForm, UserCreateForm, UserRolesForm
 from .models import ApiToken, User
-from .navigation import sections_for
 from .selectors import account_locked_from, address_locks_met, locked_usernames, users_for_administration
 
 
@@ -44,20 +43,6 @@ def sign_out(request):
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("accounts:login")
-
-
-@signed_in
-def home(request):
-    context = {"sections": sections_for(request.user)}
-    if request.user.has_perm("audit.view_securityevent"):
-        context["recent_failures"] = security_events().filter(kind="login_failed")[:5]
-    if request.user.has_perm("accounts.view_user"):
-        context["locked"] = sorted(locked_usernames())
-    if request.user.has_perm("access_requests.add_accessrequest"):
-        from apps.access_requests.selectors import decisions_unseen
-
-        context["decisions"] = decisions_unseen(request.user)
-    return render(request, "portal/home.html", context)
 
 
 @signed_in

@@ -16,12 +16,13 @@ from django.utils import timezone
 from apps.audit.models import JobRun
 from apps.cameras.models import Camera
 from apps.cameras.tests.factories import CameraFactory
+from apps.portal.tasks import apply_retention
 from apps.reads.evidence import check_image
 from apps.reads.models import NationalExportFile
 from apps.reads.national_export import COLUMNS
 from apps.reads.national_export_runs import export_day, remove_export_files, run_national_export
 from apps.reads.services import ReadInput, ingest_reads
-from apps.reads.tasks import apply_retention, national_export
+from apps.reads.tasks import national_export
 from conftest import as_database_owner
 
 from .helpers import image_bytes

@@ -14,12 +14,12 @@ from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert
 from apps.hotlists.services import alerts_remove_expired
 from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.portal.tasks import apply_retention
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
 from apps.reads.partitions import existing_partition_days
 from apps.reads.retention import expired_days, remove_expired_reads
 from apps.reads.services import ReadInput, ingest_reads
-from apps.reads.tasks import apply_retention
 from conftest import as_database_owner
 
 from .helpers import image_bytes

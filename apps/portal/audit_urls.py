@@ -1,6 +1,8 @@
+"""The auditor's pages, under /audit/ and the `audit` namespace as they always were."""
+
 from django.urls import path
 
-from . import views
+from . import audit_pages as views
 
 app_name = "audit"
 urlpatterns = [

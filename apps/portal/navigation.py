@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .access import is_verified_staff
+from apps.accounts.access import is_verified_staff
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The auditor's pages."""
+"""The auditor's pages: the audit trail read under the accounts' access policy, and the jobs page
+(with the oldest read held, from the read store). Their URLs stay under /audit/ (audit_urls.py)."""
 
 from datetime import timedelta
 
@@ -8,13 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.access import requires
+from apps.audit.changes import as_shown, change_entries
+from apps.audit.filters import ChangeLogFilter, SearchAuditFilter, SecurityEventFilter
+from apps.audit.jobs import scheduled_jobs
+from apps.audit.models import JobRun
+from apps.audit.selectors import search_audits, security_events
 from apps.reads.selectors import oldest_read_held
-
-from .changes import as_shown, change_entries
-from .filters import ChangeLogFilter, SearchAuditFilter, SecurityEventFilter
-from .jobs import scheduled_jobs
-from .models import JobRun
-from .selectors import search_audits, security_events
 
 
 @requires("audit.view_securityevent")
