@@ -4,8 +4,7 @@ the API and the assessment workflow all pass. Field changes are recorded by djan
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.assessments.selectors import approved_assessment_for, was_assessed
-
+from .hooks import go_live
 from .models import Camera
 
 EDITABLE_FIELDS = (
@@ -82,10 +81,14 @@ def _check_status_rules(camera: Camera, *, was: dict | None) -> None:
         if was["kind"] != camera.kind and Camera.Status.LIVE in (was["status"], camera.status):
             raise ValidationError({"kind": LIVE_KIND_IS_FIXED})
         # Else suspend, relabel as vehicle-mounted, and put it back live without any assessment.
-        if was["kind"] == Camera.Kind.FIXED and camera.kind == Camera.Kind.MOBILE and was_assessed(camera):
+        if (
+            was["kind"] == Camera.Kind.FIXED
+            and camera.kind == Camera.Kind.MOBILE
+            and go_live.was_assessed(camera)
+        ):
             raise ValidationError({"kind": ASSESSED_STAYS_FIXED})
     live_and_fixed = camera.status == Camera.Status.LIVE and camera.kind == Camera.Kind.FIXED
-    if live_and_fixed and approved_assessment_for(camera) is None:
+    if live_and_fixed and go_live.approved_assessment_for(camera) is None:
         raise ValidationError(_why_not_live(camera, was))
 
 

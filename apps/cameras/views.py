@@ -4,16 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from apps.accounts.access import requires
-from apps.assessments.selectors import approved_assessment_for, review_overdue
-from apps.hotlists.selectors import read_quality
 
 from . import services
 from .bindings import camera_account_bind, camera_accounts
 from .disclosure import camera_as_disclosed, may_see_locations
 from .forms import CameraAccountForm, CameraForm
+from .hooks import camera_page_facts
 from .models import Camera
 from .selectors import cameras_visible_to
 
@@ -36,10 +34,8 @@ def camera_detail(request, code: str):
         "cameras/camera_detail.html",
         {
             "camera": camera_as_disclosed(camera, request.user),
-            "quality": read_quality(camera),
             "review_due": camera.review_due,
-            "review_overdue": review_overdue(camera, timezone.localdate()),
-            "assessment": approved_assessment_for(camera),
+            **{name: fact(camera) for name, fact in camera_page_facts.items()},
         },
     )
 
