@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from apps.cameras.disclosure import POSITION_FIELDS, may_see_locations
 from apps.hotlists.models import Hotlist
-from apps.hotlists.selectors import hit_audience
+from apps.hotlists.selectors import hit_audience, may_be_told
 
 HIDDEN = "(secret: not shown)"
 COVERT = "(withheld: covert hotlist)"
@@ -88,8 +88,7 @@ def _is_covert_to(user, entry: LogEntry) -> bool:
     hotlist = Hotlist.objects.filter(pk=_hotlist_id(entry, OF_A_HOTLIST[label])).first()
     if hotlist is None:
         return True  # the list is gone: whether it was covert is not known now
-    audience = hit_audience(hotlist)
-    return audience is not None and user.pk not in audience
+    return not may_be_told(hit_audience(hotlist), user.pk)
 
 
 def _hotlist_id(entry: LogEntry, field: str | None) -> int | None:

@@ -20,7 +20,7 @@ from apps.core.redis_urls import redis_py_url
 from apps.reads.access_window import standard_grant
 
 from .models import Alert
-from .selectors import hit_audience
+from .selectors import hit_audience, may_be_told
 
 CHANNEL = "anpr:alerts"
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def visible_to(event: dict, user_id: int) -> bool:
     """Whether this user's stream may carry the event: the list's audience, and the read inside
     the standard access window (a live read always is; the check keeps the stream to the rule
     whatever ALERT_LIVE_MAX_AGE_MINUTES is set to)."""
-    if event["audience"] is not None and user_id not in event["audience"]:
+    if not may_be_told(event["audience"], user_id):
         return False
     return parse_datetime(event["seen_at"]) >= standard_grant(timezone.now()).start
 

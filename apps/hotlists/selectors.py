@@ -1,8 +1,9 @@
 """Reads of hotlists and alerts, scoped to the user.
 
 Covert lists and their hits: owners only, decided by the list's flag as it is now (a list made
-covert hides its earlier hits too). `alerts_visible_to` and `hit_audience` are that one rule,
-used by the pages, the API, the live stream and its catch-up, and the ingest reply.
+covert hides its earlier hits too). `alerts_visible_to` (for queries) and `hit_audience` with
+`may_be_told` (for one list and one person) are that one rule, used by the pages, the API, the
+live stream and its catch-up, the ingest reply and the change log.
 
 Alerts are read data. An alert is seen only while its read (`read_seen_at`) is inside the
 user's standard access window (apps/reads/access_window.py); an older one only through an
@@ -11,6 +12,7 @@ the list's owners only. Opening an alert, and listing alerts beyond the live des
 is audited (SearchAudit) before anything leaves: `alert_open` and `alerts_listed`.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.db import DatabaseError, transaction
@@ -20,6 +22,7 @@ from django.utils import timezone
 from apps.audit.models import SearchAudit
 from apps.audit.services import search_record
 from apps.core.months import count_per_month
+from apps.core.plates import normalise_vrm
 from apps.reads.access_window import access_grants, visible_q
 from apps.reads.selectors import SearchNotRecorded
 
@@ -48,8 +51,10 @@ def may_manage_entries(user, hotlist: Hotlist) -> bool:
 
 
 def entries_of(hotlist: Hotlist, *, vrm: str = "") -> QuerySet[HotlistEntry]:
+    """A list's entries; those whose plate starts with `vrm`, normalised, when one is given."""
     entries = hotlist.entries.all()
-    return entries.filter(vrm__startswith=vrm.upper()) if vrm else entries
+    vrm = normalise_vrm(vrm)
+    return entries.filter(vrm__startswith=vrm) if vrm else entries
 
 
 def alerts_visible_to(user, *, now: datetime | None = None) -> QuerySet[Alert]:
@@ -123,6 +128,13 @@ def hit_audience(hotlist: Hotlist) -> frozenset[int] | None:
     if not hotlist.covert:
         return None
     return frozenset(hotlist.owners.values_list("id", flat=True))
+
+
+def may_be_told(audience: Collection[int] | None, user_id: int | None) -> bool:
+    """Whether one person may be told of a hit, given the list's `hit_audience`: always for an
+    overt list, for a covert one only its owners. `user_id` None is someone no list names (a
+    patrol car's crew, answered through its camera's token): overt lists' hits only."""
+    return audience is None or (user_id is not None and user_id in audience)
 
 
 def read_quality(camera) -> dict:

@@ -18,7 +18,7 @@ from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
 from apps.core.purposes import purpose_choices
 from apps.hotlists.live import ringing
-from apps.hotlists.selectors import hit_audience
+from apps.hotlists.selectors import hit_audience, may_be_told
 
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
@@ -201,7 +201,7 @@ def _hits_for_the_crew(user, alerts: list) -> list[dict]:
             "action": alert.action,
         }
         for alert in ringing(alerts)
-        if hit_audience(alert.hotlist) is None
+        if may_be_told(hit_audience(alert.hotlist), user_id=None)
     ]
 
 
