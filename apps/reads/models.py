@@ -49,6 +49,17 @@ class Read(models.Model):
         """The UTC day of the read: its partition, and part of its address in URLs."""
         return self.seen_at.astimezone(UTC).date()
 
+    @property
+    def position(self) -> tuple[float, float] | None:
+        """Where the read was made: its own position (a vehicle-mounted camera sends one with each
+        read), else its camera's; None when neither is known. Shown only to those who may see
+        camera locations (apps/cameras/disclosure.py)."""
+        if self.latitude is not None:
+            return self.latitude, self.longitude
+        if self.camera.latitude is not None:
+            return self.camera.latitude, self.camera.longitude
+        return None
+
 
 class NationalExportFile(models.Model):
     """One file of the national export (apps/reads/national_export.py): a day's reads received in

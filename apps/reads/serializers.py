@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.cameras.models import clean_code
 
 from .evidence import ImageRejected, check_image
 from .services import ReadInput
@@ -70,7 +71,7 @@ class ReadInputSerializer(serializers.Serializer):
 def read_input(validated: dict) -> ReadInput:
     """A validated ingest item as the service takes it."""
     data = dict(validated)
-    data["camera"] = data["camera"].strip().upper()
+    data["camera"] = clean_code(data["camera"])
     data["candidates"] = [dict(c) for c in data.get("candidates", [])]
     return ReadInput(**data)
 
@@ -99,12 +100,8 @@ class ReadOutputSerializer(serializers.Serializer):
             "overview_image": _image_url(read, "overview", day, links) if read.overview_image else None,
         }
         if may_see_locations(user):
-            # A vehicle-mounted camera's read carries its own position; a fixed one's is the camera's.
-            own = read.latitude is not None
-            data |= {
-                "latitude": read.latitude if own else read.camera.latitude,
-                "longitude": read.longitude if own else read.camera.longitude,
-            }
+            latitude, longitude = read.position or (None, None)
+            data |= {"latitude": latitude, "longitude": longitude}
         return data
 
 

@@ -303,10 +303,7 @@ def _export_rows(user, reads):
             read.overview_image,
         ]
         if show_location:
-            row += [
-                read.latitude if read.latitude is not None else read.camera.latitude,
-                read.longitude if read.longitude is not None else read.camera.longitude,
-            ]
+            row += list(read.position or (None, None))
         writer.writerow(safe_row(row))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -320,9 +317,9 @@ def _markers(user, reads) -> list[dict]:
         return []
     markers = []
     for read in reads:
-        latitude = read.latitude if read.latitude is not None else read.camera.latitude
-        longitude = read.longitude if read.longitude is not None else read.camera.longitude
-        if latitude is not None:
+        position = read.position
+        if position is not None:
+            latitude, longitude = position
             label = f"{read.seen_at:%d %b %Y %H:%M} · {read.camera.code}"
             markers.append(
                 {"code": read.camera.code, "latitude": latitude, "longitude": longitude, "label": label}
