@@ -62,25 +62,55 @@ def check_batch(items: list[ReadInput], *, source: str, now: datetime | None = N
     """The faults in a batch that only the database can reveal, by item index and field."""
     now = now or timezone.now()
     cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
-    oldest, too_old = _oldest_accepted(source, now)
     errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
     for index, item in enumerate(items):
-        camera = cameras.get(item.camera)
-        if camera is None:
-            errors[index]["camera"] = [f"Unknown camera {item.camera!r}."]
-        elif not _accepts_reads(camera, source):
-            errors[index]["camera"] = [f"Camera {camera.code} is {camera.status}; it may not submit reads."]
-        elif camera.kind == Camera.Kind.MOBILE and (item.latitude is None or item.longitude is None):
-            errors[index]["latitude"] = ["A vehicle-mounted camera's reads need latitude and longitude."]
-        if item.seen_at > now + settings.READ_CLOCK_SKEW:
-            errors[index]["seen_at"] = [f"{item.seen_at.isoformat()} is in the future."]
-        elif item.seen_at < oldest:
-            errors[index]["seen_at"] = [too_old]
+        faults = capture_faults(
+            cameras.get(item.camera),
+            code=item.camera,
+            seen_at=item.seen_at,
+            latitude=item.latitude,
+            longitude=item.longitude,
+            source=source,
+            now=now,
+        )
+        for name, message in faults.items():
+            errors[index][name] = [message]
         if not normalise_vrm(item.vrm):
             errors[index]["vrm"] = ["The plate has no letters or digits."]
         elif len(normalise_vrm(item.vrm)) > VRM_MAX_LENGTH:
             errors[index]["vrm"] = [f"Longer than {VRM_MAX_LENGTH} characters."]
     return dict(errors)
+
+
+def capture_faults(
+    camera: Camera | None,
+    *,
+    code: str,
+    seen_at: datetime,
+    latitude: float | None,
+    longitude: float | None,
+    source: str,
+    now: datetime,
+) -> dict[str, str]:
+    """What stops a capture from being stored, by field ("camera", "latitude", "seen_at"): an
+    unknown camera, or one that may not capture for this source; a vehicle-mounted camera's read
+    without its position; a moment in the future, or older than the source may send. The one
+    statement of these rules: every batch is held to them, and video recognition checks an
+    upload's camera and recording time by them before it starts (`camera` is the one named
+    `code`, None when there is none)."""
+    faults = {}
+    if camera is None:
+        faults["camera"] = f"Unknown camera {code!r}."
+    elif not _accepts_reads(camera, source):
+        faults["camera"] = _refused(camera)
+    elif camera.kind == Camera.Kind.MOBILE and (latitude is None or longitude is None):
+        faults["latitude"] = "A vehicle-mounted camera's reads need latitude and longitude."
+    oldest, too_old = _oldest_accepted(source, now)
+    if seen_at > now + settings.READ_CLOCK_SKEW:
+        faults["seen_at"] = f"{seen_at.isoformat()} is in the future."
+    elif seen_at < oldest:
+        faults["seen_at"] = too_old
+    return faults
 
 
 def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
@@ -126,6 +156,12 @@ def _accepts_reads(camera: Camera, source: str) -> bool:
     if camera.status == Camera.Status.LIVE:
         return True
     return source != Read.Source.CAMERA and camera.status != Camera.Status.PROPOSED
+
+
+def _refused(camera: Camera) -> str:
+    if camera.status == Camera.Status.PROPOSED:
+        return f"Camera {camera.code} is proposed; it was never approved to capture."
+    return f"Camera {camera.code} is {camera.status}; it may not submit reads."
 
 
 def _row(item: ReadInput, camera_id: int, source: str) -> dict:

@@ -18,10 +18,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from apps.cameras.models import Camera
+from apps.cameras.models import Camera, clean_code
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
-from apps.reads.services import BatchRejected, ReadInput, ingest_reads
+from apps.reads.services import BatchRejected, ReadInput, capture_faults, ingest_reads
 
 from .footage import TrackRead, recognise_video
 from .models import VideoJob
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 INGEST_BATCH = 500
 # Kept in the broker (Redis): while it is there, so is every message sent since it was set.
 BROKER_MARK = "anpr:recognition:broker-mark"
+# A capture fault's field (apps/reads/services.py capture_faults) as the upload names it.
+UPLOAD_FIELDS = {"seen_at": "recorded_at"}
 
 
 RECOGNISE_VIDEO_JOB = "apps.recognition.tasks.recognise_video_job"
@@ -51,8 +53,7 @@ def video_job_create(
     limit = settings.RECOGNITION_VIDEO_MAX_BYTES
     if upload.size > limit:
         raise ValidationError({"file": f"The file is {upload.size:,} bytes; the limit is {limit:,}."})
-    camera = _camera_for_video(camera_code, latitude, longitude)
-    _check_recorded_at(recorded_at)
+    camera = _camera_for_video(camera_code, recorded_at, latitude, longitude)
     with _on_disk(upload) as path:
         try:
             info = probe(path)
@@ -237,29 +238,24 @@ def _progress_recorder(job_id: int):
     return record
 
 
-def _camera_for_video(code: str, latitude: float | None, longitude: float | None) -> Camera:
-    camera = Camera.objects.filter(code=(code or "").strip().upper()).first()
-    if camera is None:
-        raise ValidationError({"camera": f"Unknown camera {code!r}."})
-    if camera.status == Camera.Status.PROPOSED:
-        raise ValidationError(
-            {"camera": f"Camera {camera.code} is proposed; it was never approved to capture."}
-        )
-    if camera.kind == Camera.Kind.MOBILE and (latitude is None or longitude is None):
-        raise ValidationError(
-            {"latitude": "Video from a vehicle-mounted camera needs the latitude and longitude."}
-        )
+def _camera_for_video(
+    code: str, recorded_at: datetime, latitude: float | None, longitude: float | None
+) -> Camera:
+    """The camera the video is of, held to the capture rules every read meets (its reads go
+    through the same checks when stored): checked before the upload is kept and recognised."""
+    camera = Camera.objects.filter(code=clean_code(code or "")).first()
+    faults = capture_faults(
+        camera,
+        code=code,
+        seen_at=recorded_at,
+        latitude=latitude,
+        longitude=longitude,
+        source=Read.Source.VIDEO,
+        now=timezone.now(),
+    )
+    if faults:
+        raise ValidationError({UPLOAD_FIELDS.get(name, name): message for name, message in faults.items()})
     return camera
-
-
-def _check_recorded_at(recorded_at: datetime) -> None:
-    now = timezone.now()
-    if recorded_at > now + settings.READ_CLOCK_SKEW:
-        raise ValidationError({"recorded_at": "The recording time is in the future."})
-    if recorded_at < now - timedelta(days=settings.READ_RETENTION_DAYS):
-        raise ValidationError(
-            {"recorded_at": f"Older than the retention period ({settings.READ_RETENTION_DAYS} days)."}
-        )
 
 
 def _enqueue(job: VideoJob) -> None:
