@@ -65,7 +65,6 @@ def accounts() -> dict[str, object]:
                 latitude=52 + n / 100,
                 longitude=-1 - n / 100,
                 area=f"Area {n % 5}",
-                actor=None,
             )
             # Live the only way a fixed camera goes live: an approved deployment assessment.
             draft = assessments.assessment_create(

@@ -35,10 +35,10 @@ def seed(*, out) -> None:
         )
         approved += 1
         if status == "suspended":  # went live once, since suspended
-            camera_update(camera=camera, actor=None, status=status, review_due=None)
+            camera_update(camera=camera, status=status, review_due=None)
     overdue = Camera.objects.get(code=OVERDUE)
     if overdue.review_due and overdue.review_due >= timezone.localdate():
-        camera_update(camera=overdue, actor=None, review_due=timezone.localdate() - timedelta(days=20))
+        camera_update(camera=overdue, review_due=timezone.localdate() - timedelta(days=20))
     out.write(
         f"Demo assessments: {Assessment.objects.count()} ({approved} newly approved; "
         f"{OVERDUE}'s review overdue)"

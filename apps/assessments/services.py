@@ -88,7 +88,7 @@ def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Asse
     changes = {"review_due": next_review_due(timezone.localdate())}
     if camera.status in (Camera.Status.PROPOSED, Camera.Status.SUSPENDED):
         changes["status"] = Camera.Status.LIVE
-    camera_update(camera=camera, actor=approver, **changes)
+    camera_update(camera=camera, **changes)
     return assessment
 
 
@@ -140,7 +140,7 @@ def review_record(
         Review.Outcome.MOVE: Camera.Status.SUSPENDED,
         Review.Outcome.DECOMMISSION: Camera.Status.DECOMMISSIONED,
     }[outcome]
-    camera_update(camera=camera, actor=reviewer, status=status, review_due=next_due)
+    camera_update(camera=camera, status=status, review_due=next_due)
     return review
 
 

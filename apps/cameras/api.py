@@ -36,7 +36,7 @@ class CameraViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CameraInputSerializer, responses={201: CameraOutputSerializer})
     def create(self, request):
         data = self._valid(CameraInputSerializer(data=request.data))
-        camera = services.camera_create(actor=request.user, **data)
+        camera = services.camera_create(**data)
         return Response(self.get_serializer(camera).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CameraInputSerializer, responses=CameraOutputSerializer)
@@ -54,7 +54,7 @@ class CameraViewSet(viewsets.GenericViewSet):
         if data.get("code", camera.code) != camera.code:
             raise ValidationError({"code": ["A camera's code cannot change; register a new camera."]})
         data.pop("code", None)
-        camera = services.camera_update(camera=camera, actor=request.user, **data)
+        camera = services.camera_update(camera=camera, **data)
         return Response(self.get_serializer(camera).data)
 
     @staticmethod

@@ -78,7 +78,6 @@ def seed(*, out) -> None:
                 kind=kind,
                 # A fixed camera goes live only through its approved assessment (assessments/demo.py).
                 status=Camera.Status.PROPOSED if kind == Camera.Kind.FIXED else status,
-                actor=None,
             )
             created += 1
     out.write(f"Demo cameras: {len(CAMERAS)} ({created} new)")

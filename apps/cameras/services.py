@@ -39,7 +39,7 @@ ASSESSED_STAYS_FIXED = (
 
 
 @transaction.atomic
-def camera_create(*, code: str, actor, **fields) -> Camera:
+def camera_create(*, code: str, **fields) -> Camera:
     """Register a camera; it starts as proposed unless a status is given."""
     camera = Camera(code=code, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     camera.full_clean()
@@ -49,7 +49,7 @@ def camera_create(*, code: str, actor, **fields) -> Camera:
 
 
 @transaction.atomic
-def camera_update(*, camera: Camera, actor, **fields) -> Camera:
+def camera_update(*, camera: Camera, **fields) -> Camera:
     """Change a camera's details (its code, which devices send, never changes).
 
     The camera is read again, locked, before the change: only the fields given change, and the

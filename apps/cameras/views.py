@@ -54,7 +54,7 @@ def camera_create(request):
     form = CameraForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            camera = services.camera_create(actor=request.user, **form.cleaned_data)
+            camera = services.camera_create(**form.cleaned_data)
         except ValidationError as refused:
             form.add_error(None, refused)  # the service's refusals name the form's fields
         else:
@@ -70,9 +70,7 @@ def camera_edit(request, code: str):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:
-            camera = services.camera_update(
-                camera=Camera.objects.get(pk=camera.pk), actor=request.user, **data
-            )
+            camera = services.camera_update(camera=Camera.objects.get(pk=camera.pk), **data)
         except ValidationError as refused:
             form.add_error(None, refused)
         else:

@@ -82,7 +82,7 @@ class HotlistViewSet(viewsets.GenericViewSet):
         hotlist = self.get_object()
         serializer = HotlistSerializer(hotlist, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        hotlist = services.hotlist_update(hotlist=hotlist, actor=request.user, **serializer.validated_data)
+        hotlist = services.hotlist_update(hotlist=hotlist, **serializer.validated_data)
         return Response(HotlistSerializer(hotlist).data)
 
 
@@ -125,12 +125,12 @@ class EntryViewSet(viewsets.GenericViewSet):
         entry = self.get_object()
         serializer = EntrySerializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        entry = services.entry_update(entry=entry, actor=request.user, **serializer.validated_data)
+        entry = services.entry_update(entry=entry, **serializer.validated_data)
         return Response(EntrySerializer(entry).data)
 
     def destroy(self, request, hotlist_pk=None, pk=None):
         self.hotlist(manage=True)
-        services.entry_delete(entry=self.get_object(), actor=request.user)
+        services.entry_delete(entry=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Import entries from CSV (mode=merge or replace); all rows checked first")

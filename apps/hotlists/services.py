@@ -29,7 +29,7 @@ def hotlist_create(*, actor, owners=(), **fields) -> Hotlist:
 
 
 @transaction.atomic
-def hotlist_update(*, hotlist: Hotlist, actor, **fields) -> Hotlist:
+def hotlist_update(*, hotlist: Hotlist, **fields) -> Hotlist:
     for name, value in fields.items():
         if name in HOTLIST_FIELDS:
             setattr(hotlist, name, value)
@@ -49,7 +49,7 @@ def entry_create(*, hotlist: Hotlist, vrm: str, actor, **fields) -> HotlistEntry
 
 
 @transaction.atomic
-def entry_update(*, entry: HotlistEntry, actor, **fields) -> HotlistEntry:
+def entry_update(*, entry: HotlistEntry, **fields) -> HotlistEntry:
     if "vrm" in fields:
         for name, value in _plate(fields["vrm"]).items():
             setattr(entry, name, value)
@@ -61,7 +61,7 @@ def entry_update(*, entry: HotlistEntry, actor, **fields) -> HotlistEntry:
 
 
 @transaction.atomic
-def entry_delete(*, entry: HotlistEntry, actor) -> None:
+def entry_delete(*, entry: HotlistEntry) -> None:
     entry.delete()
 
 

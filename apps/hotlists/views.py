@@ -52,7 +52,7 @@ def hotlist_edit(request, pk: int):
     hotlist = get_object_or_404(hotlists_visible_to(request.user), pk=pk)
     form = HotlistForm(request.POST or None, instance=hotlist)
     if request.method == "POST" and form.is_valid():
-        services.hotlist_update(hotlist=Hotlist.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
+        services.hotlist_update(hotlist=Hotlist.objects.get(pk=pk), **form.cleaned_data)
         messages.success(request, "Hotlist saved.")
         return redirect("hotlists:detail", pk=pk)
     return render(request, "hotlists/hotlist_form.html", {"form": form, "hotlist": hotlist})
@@ -125,13 +125,11 @@ def entry_edit(request, pk: int, entry_pk: int):
     entry = get_object_or_404(hotlist.entries, pk=entry_pk)
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and "delete" in request.POST:
-        services.entry_delete(entry=entry, actor=request.user)
+        services.entry_delete(entry=entry)
         messages.success(request, f"{entry.vrm} removed.")
         return redirect("hotlists:detail", pk=pk)
     if request.method == "POST" and form.is_valid():
-        services.entry_update(
-            entry=get_object_or_404(hotlist.entries, pk=entry_pk), actor=request.user, **form.cleaned_data
-        )
+        services.entry_update(entry=get_object_or_404(hotlist.entries, pk=entry_pk), **form.cleaned_data)
         messages.success(request, "Entry saved.")
         return redirect("hotlists:detail", pk=pk)
     return render(request, "hotlists/entry_form.html", {"hotlist": hotlist, "entry": entry, "form": form})

@@ -30,7 +30,7 @@ def test_a_list_made_covert_hides_its_earlier_hits_from_everyone_but_its_owners(
     ).alerts
     assert api_client_for(street).get(f"/api/v1/alerts/{alert.pk}/").status_code == 200
 
-    services.hotlist_update(hotlist=hotlist, actor=make_user("administrator"), covert=True)
+    services.hotlist_update(hotlist=hotlist, covert=True)
     alert = Alert.objects.get(pk=alert.pk)
 
     browser = sign_in_client(street, Client())

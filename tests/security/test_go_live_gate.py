@@ -56,7 +56,7 @@ def refused(admin, camera: Camera, change: dict, field: str) -> None:
     assert response.status_code == 400, response.json()
     assert field in response.json()["detail"]
     with pytest.raises(ValidationError) as error:
-        camera_update(camera=camera, actor=None, **change)
+        camera_update(camera=camera, **change)
     assert field in error.value.message_dict
     assert Camera.objects.values().get(pk=camera.pk) == before
 

@@ -58,7 +58,7 @@ def test_an_overdue_review_is_flagged_on_the_camera_and_listed_for_planners(
     make_user, sign_in_client, approved
 ):
     camera = approved.camera
-    camera_update(camera=camera, actor=None, review_due=timezone.localdate() - timedelta(days=5))
+    camera_update(camera=camera, review_due=timezone.localdate() - timedelta(days=5))
     planner = sign_in_client(make_user("planner"), Client())
     assert "Review overdue" in planner.get(f"/cameras/{camera.code}/").content.decode()
     listed = planner.get("/assessments/reviews/").content.decode()
@@ -72,8 +72,8 @@ def test_the_record_shows_the_site_assessed_and_whether_the_camera_has_moved(
     record = planner.get(f"/assessments/{approved.pk}/").content.decode()
     assert f"{approved.latitude:.5f}" in record and "moved since" not in record
     assert "Deployment assessment" in planner.get(f"/cameras/{approved.camera.code}/").content.decode()
-    camera_update(camera=approved.camera, actor=None, status=Camera.Status.SUSPENDED)
-    camera_update(camera=approved.camera, actor=None, latitude=approved.latitude + 0.01)
+    camera_update(camera=approved.camera, status=Camera.Status.SUSPENDED)
+    camera_update(camera=approved.camera, latitude=approved.latitude + 0.01)
     assert "the camera has moved since" in planner.get(f"/assessments/{approved.pk}/").content.decode()
     camera = planner.get(f"/cameras/{approved.camera.code}/").content.decode()
     assert "Deployment assessment" not in camera  # the approval on record is of another site

@@ -45,7 +45,7 @@ def test_the_review_interval_is_a_setting(make_user, settings):
 
 
 def test_keeping_a_camera_sets_its_next_review(make_user, live):
-    camera_update(camera=live, actor=None, review_due=timezone.localdate() - timedelta(days=3))
+    camera_update(camera=live, review_due=timezone.localdate() - timedelta(days=3))
     review = services.review_record(
         camera=live,
         reviewer=make_user("planner"),
@@ -100,9 +100,9 @@ def test_moving_a_camera_suspends_it_until_the_new_site_is_approved(make_user, l
             privacy_impact="x",
             outcome="keep",
         )
-    camera_update(camera=live, actor=None, latitude=live.latitude + 0.002)  # 200 m north
+    camera_update(camera=live, latitude=live.latitude + 0.002)  # 200 m north
     with pytest.raises(ValidationError, match="approved deployment assessment"):
-        camera_update(camera=live, actor=None, status=Camera.Status.LIVE)
+        camera_update(camera=live, status=Camera.Status.LIVE)
     live.refresh_from_db()  # the refused change stays on this copy only
     new_site = submitted_assessment(live, planner, need="The same need, 200 m north.")
     assert (new_site.kind, new_site.latitude, new_site.longitude) == ("new", live.latitude, live.longitude)

@@ -54,7 +54,7 @@ def test_an_approved_assessment_puts_the_camera_live_with_its_first_review(plann
 
 def test_a_fixed_camera_cannot_go_live_without_an_approved_assessment(planner, supervisor, proposed):
     with pytest.raises(ValidationError, match="approved deployment assessment"):
-        camera_update(camera=proposed, actor=None, status=Camera.Status.LIVE)
+        camera_update(camera=proposed, status=Camera.Status.LIVE)
     with pytest.raises(ValidationError, match="approved deployment assessment"):
         camera_create(
             code="CAM-X",
@@ -64,16 +64,12 @@ def test_a_fixed_camera_cannot_go_live_without_an_approved_assessment(planner, s
             area="A",
             latitude=52.0,
             longitude=-1.0,
-            actor=None,
         )
     submitted_assessment(proposed, planner)  # submitted is not approved
     with pytest.raises(ValidationError):
-        camera_update(camera=proposed, actor=None, status=Camera.Status.LIVE)
+        camera_update(camera=proposed, status=Camera.Status.LIVE)
     # A vehicle-mounted camera is not assessed as a fixed deployment.
-    assert (
-        camera_create(code="VAN-1", name="Van", kind="mobile", status="live", area="A", actor=None).status
-        == "live"
-    )
+    assert camera_create(code="VAN-1", name="Van", kind="mobile", status="live", area="A").status == "live"
 
 
 def test_nobody_approves_their_own_assessment(make_user, proposed):
@@ -177,16 +173,16 @@ def test_every_change_is_in_the_change_log(planner, supervisor, proposed):
 def test_submission_records_the_site_and_approval_holds_to_it(planner, supervisor, proposed):
     draft = services.assessment_create(camera=proposed, author=planner, **complete_case())
     assert (draft.latitude, draft.longitude) == (None, None)  # a draft is of no site yet
-    camera_update(camera=proposed, actor=None, latitude=52.1, longitude=-1.2)
+    camera_update(camera=proposed, latitude=52.1, longitude=-1.2)
     submitted = services.assessment_submit(assessment=draft, actor=planner)
     assert (submitted.latitude, submitted.longitude) == (52.1, -1.2)
-    camera_update(camera=proposed, actor=None, latitude=52.3)
+    camera_update(camera=proposed, latitude=52.3)
     with pytest.raises(ValidationError, match="has moved since this assessment was submitted"):
         services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
     submitted.refresh_from_db()
     proposed.refresh_from_db()
     assert (submitted.status, proposed.status) == ("submitted", "proposed")
-    camera_update(camera=proposed, actor=None, latitude=52.1)  # back where it was assessed
+    camera_update(camera=proposed, latitude=52.1)  # back where it was assessed
     services.assessment_approve(assessment=submitted, approver=supervisor, reason="Fine.")
     proposed.refresh_from_db()
     assert proposed.status == "live"
@@ -196,12 +192,12 @@ def test_a_camera_made_vehicle_mounted_is_neither_submitted_nor_approved(planner
     draft_camera, submitted_camera = CameraFactory(status="proposed"), CameraFactory(status="proposed")
     draft = services.assessment_create(camera=draft_camera, author=planner, **complete_case())
     submitted = submitted_assessment(submitted_camera, planner)
-    camera_update(camera=draft_camera, actor=None, kind=Camera.Kind.MOBILE)
+    camera_update(camera=draft_camera, kind=Camera.Kind.MOBILE)
     with pytest.raises(ValidationError, match="Only fixed cameras"):
         services.assessment_submit(assessment=draft, actor=planner)
     # Once put forward as a fixed site, a camera stays fixed (the gate), so no approval follows.
     with pytest.raises(ValidationError, match="stays fixed"):
-        camera_update(camera=submitted_camera, actor=None, kind=Camera.Kind.MOBILE)
+        camera_update(camera=submitted_camera, kind=Camera.Kind.MOBILE)
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 

@@ -124,18 +124,18 @@ def test_the_portal_form_shows_the_gates_refusal_on_its_field(make_user, sign_in
 
 
 def test_everyday_edits_pass_the_gate(approved_live):
-    camera = camera_update(camera=approved_live, actor=None, name="Renamed", road="A6", direction="north")
+    camera = camera_update(camera=approved_live, name="Renamed", road="A6", direction="north")
     assert (camera.status, camera.name) == ("live", "Renamed")
     # Suspended for maintenance and back, at the site its approval covers.
-    camera_update(camera=camera, actor=None, status=Camera.Status.SUSPENDED)
-    assert camera_update(camera=camera, actor=None, status=Camera.Status.LIVE).status == "live"
+    camera_update(camera=camera, status=Camera.Status.SUSPENDED)
+    assert camera_update(camera=camera, status=Camera.Status.LIVE).status == "live"
     # A vehicle-mounted camera goes where its vehicle goes.
     van = CameraFactory(kind=Camera.Kind.MOBILE, status=Camera.Status.LIVE)
-    assert camera_update(camera=van, actor=None, latitude=53.0, longitude=-1.5).latitude == 53.0
+    assert camera_update(camera=van, latitude=53.0, longitude=-1.5).latitude == 53.0
 
 
 def test_a_stale_copy_of_a_camera_does_not_write_back_its_old_fields(approved_live):
     stale = Camera.objects.get(pk=approved_live.pk)
-    camera_update(camera=approved_live, actor=None, status=Camera.Status.SUSPENDED)
-    camera_update(camera=stale, actor=None, name="Renamed")
+    camera_update(camera=approved_live, status=Camera.Status.SUSPENDED)
+    camera_update(camera=stale, name="Renamed")
     assert Camera.objects.values_list("status", "name").get(pk=stale.pk) == ("suspended", "Renamed")

@@ -22,11 +22,11 @@ def history(camera):
 
 
 def test_every_change_of_status_or_kind_is_recorded_and_nothing_else():
-    camera = camera_create(code="CAM-H1", actor=None, name="Depot", kind="mobile", area="North")
-    camera_update(camera=camera, actor=None, name="Depot gate", road="A1")  # neither status nor kind
-    camera_update(camera=camera, actor=None, status=Camera.Status.LIVE)
-    camera_update(camera=camera, actor=None, status=Camera.Status.SUSPENDED)
-    camera_update(camera=camera, actor=None, kind=Camera.Kind.FIXED, latitude=51.5, longitude=-0.1)
+    camera = camera_create(code="CAM-H1", name="Depot", kind="mobile", area="North")
+    camera_update(camera=camera, name="Depot gate", road="A1")  # neither status nor kind
+    camera_update(camera=camera, status=Camera.Status.LIVE)
+    camera_update(camera=camera, status=Camera.Status.SUSPENDED)
+    camera_update(camera=camera, kind=Camera.Kind.FIXED, latitude=51.5, longitude=-0.1)
     assert history(camera) == [
         ("proposed", "mobile"),
         ("live", "mobile"),
@@ -78,13 +78,13 @@ def test_a_temporary_table_of_the_same_name_does_not_take_the_history():
 
 def test_the_upgrade_rebuilds_each_cameras_history_from_the_change_log():
     upgrade = importlib.import_module("apps.cameras.migrations.0003_camera_status_history")
-    logged = camera_create(code="CAM-H2", actor=None, name="Depot", kind="mobile", area="North")
-    camera_update(camera=logged, actor=None, status=Camera.Status.LIVE)
-    camera_update(camera=logged, actor=None, name="Renamed")
-    camera_update(camera=logged, actor=None, status=Camera.Status.SUSPENDED)
+    logged = camera_create(code="CAM-H2", name="Depot", kind="mobile", area="North")
+    camera_update(camera=logged, status=Camera.Status.LIVE)
+    camera_update(camera=logged, name="Renamed")
+    camera_update(camera=logged, status=Camera.Status.SUSPENDED)
     with disable_auditlog():  # as if the change log had passed audit retention
         unlogged, partly = CameraFactory(), CameraFactory()
-    camera_update(camera=partly, actor=None, status=Camera.Status.SUSPENDED)
+    camera_update(camera=partly, status=Camera.Status.SUSPENDED)
     everything = history(logged)
     with as_database_owner():  # the upgrade runs as the owner
         CameraStatusChange.objects.all().delete()

@@ -144,7 +144,7 @@ def test_the_figures_are_counted_from_real_rows(settings, make_user):
         privacy_impact="Same.",
         outcome="keep",
     )
-    camera_update(camera=assessed, actor=None, review_due=timezone.localdate() - timedelta(days=1))
+    camera_update(camera=assessed, review_due=timezone.localdate() - timedelta(days=1))
 
     with recorded_run("retention"):
         pass
