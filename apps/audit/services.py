@@ -1,5 +1,9 @@
-"""Writes to the audit trail. Nothing else inserts audit rows."""
+"""Writes to the audit trail. Nothing else inserts audit rows: django-auditlog's signals write
+the change log of ordinary saves and deletions, and `change_record` the changes they cannot see.
+docs/audit-records.md says which record holds what."""
 
+from auditlog.models import LogEntry
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .models import SearchAudit, SecurityEvent
@@ -63,4 +67,19 @@ def search_record(
         result_count=result_count,
         result_count_capped=result_count_capped,
         via=via,
+    )
+
+
+def change_record(*, instance: Model, actor, changes: dict[str, list[str]], detail: dict) -> LogEntry:
+    """Log in the change log, as an update of `instance`, a change that django-auditlog's signals
+    do not see (a bulk write: a hotlist import adds, changes and removes entries without saving
+    any one). `changes` is {field: [before, after]} as the library records it; `detail` is kept
+    with it (counts, never plates; the change-log page does not show it)."""
+    return LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=actor,
+        changes=changes,
+        additional_data=detail,
     )

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.audit.services import change_record
 from apps.core.plates import lookalike_key, normalise_vrm
 from apps.reads.evidence import delete_unused_images
 
@@ -110,13 +110,11 @@ def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) 
         with connection.cursor() as cursor:
             cursor.execute("SELECT hotlists_analyze_entries()")  # owner-defined: ANALYZE needs the owner
     # Bulk writes bypass the change log's signals, so the import is logged on the list itself.
-    LogEntry.objects.log_create(
-        hotlist,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
+    change_record(
+        instance=hotlist,
         actor=actor,
         changes={"entries": ["", f"imported ({'replace' if replace else 'merge'})"]},
-        additional_data=result.__dict__,
+        detail=result.__dict__,
     )
     return result
 
