@@ -263,15 +263,7 @@ def _search(request, criteria, paginator: NewestFirst, view):
     if not (filters.is_valid() & purpose.is_valid()):
         raise ValidationError({**filters.errors, **purpose.errors})
     try:
-        result = search_reads(
-            request.user,
-            filters=filters,
-            purpose=purpose.cleaned_data["purpose"],
-            purpose_detail=purpose.cleaned_data["purpose_detail"],
-            reference=purpose.cleaned_data["reference"],
-            access_request=purpose.cleaned_data["access_request"],
-            via="api",
-        )
+        result = search_reads(request.user, filters=filters, **purpose.stated(), via="api")
     except SearchNotRecorded as failure:
         raise AuditUnavailable(str(failure)) from failure
     except SearchThrottled as refused:

@@ -135,6 +135,10 @@ class ReadFilter(django_filters.FilterSet):
         }
 
 
+# What every search states, by the names search_reads (apps/reads/selectors.py) takes them.
+STATED = ("purpose", "purpose_detail", "reference", "access_request")
+
+
 class SearchPurposeForm(forms.Form):
     """What every search states: a listed purpose (and, for `other`, a description) and a
     reference, checked by apps/core/purposes.py; and the access request it is made under."""
@@ -195,6 +199,10 @@ class SearchPurposeForm(forms.Form):
             "purpose_detail": stated.detail,
             "reference": stated.reference,
         }
+
+    def stated(self) -> dict:
+        """What a valid form states, in search_reads' own terms (its keyword arguments)."""
+        return {name: self.cleaned_data[name] for name in STATED}
 
 
 def _as_json(value):

@@ -216,15 +216,7 @@ def _purpose_form(request, initial=None) -> SearchPurposeForm:
 
 
 def _search(request, filters, purpose, *, kind):
-    return search_reads(
-        request.user,
-        filters=filters,
-        purpose=purpose.cleaned_data["purpose"],
-        purpose_detail=purpose.cleaned_data["purpose_detail"],
-        reference=purpose.cleaned_data["reference"],
-        access_request=purpose.cleaned_data["access_request"],
-        kind=kind,
-    )
+    return search_reads(request.user, filters=filters, **purpose.stated(), kind=kind)
 
 
 def _refused(request, template: str, context: dict, refused: Exception):
