@@ -28,11 +28,11 @@ models-check: | $(STAMP)
 
 ## run: migrate, load demo data, and start portal, Celery worker and beat (Ctrl-C stops all)
 run: install
-	$(PY) -m anpr_site.launcher run
+	$(PY) -m dev.launcher run
 
 ## test: the whole suite against real PostgreSQL, Redis, Celery and Chromium
 test: install
-	$(PY) -m anpr_site.launcher test $(ARGS)
+	$(PY) -m dev.launcher test $(ARGS)
 
 ## lint: ruff, missing migrations, and the production deployment checks
 lint: install
@@ -46,37 +46,37 @@ lint: install
 
 ## bench-reads: ingest rate and search latency over 10M reads (not a test; takes a while)
 bench-reads: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.reads $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.reads $(ARGS)
 
 ## bench-alerts: read-to-alert latency on an open event stream, with 500,000 hotlist entries
 bench-alerts: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.alerts $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.alerts $(ARGS)
 
 ## bench-recognition: detection recall, exact-plate accuracy and speed on labelled photographs,
 ## e.g. make bench-recognition PLATES_DIR=/path/to/openalpr-benchmarks/endtoend (see README)
 bench-recognition: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.recognition $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.recognition $(ARGS)
 
 ## bench-retention: dropping a day partition of 1M reads against deleting the same rows
 bench-retention: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.retention $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.retention $(ARGS)
 
 ## bench-audit: what the audit hash chain costs a search, from 1 to 32 at once; audit_verify's speed
 bench-audit: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.audit_chain $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.audit_chain $(ARGS)
 
 ## bench-load: officers searching over 10M reads while 500 reads/s stream in (locust)
 bench-load: install
-	$(PY) -m anpr_site.launcher python -m benchmarks.load $(ARGS)
+	$(PY) -m dev.launcher python -m benchmarks.load $(ARGS)
 
 ## reliability: faults (worker killed, Redis and PostgreSQL restarted) and API fuzzing;
 ## restarts the local PostgreSQL and Redis servers, so not part of make test
 reliability: install
-	$(PY) -m anpr_site.launcher test tests/reliability --reliability $(ARGS)
+	$(PY) -m dev.launcher test tests/reliability --reliability $(ARGS)
 
 ## totp: print a demo account's current code, e.g. make totp USER=officer
 totp: install
-	@$(PY) -m anpr_site.launcher manage totp_code $(USER)
+	@$(PY) -m dev.launcher manage totp_code $(USER)
 
 ## lock: re-pin every transitive dependency in constraints.txt from the virtualenv
 lock: install

@@ -1,6 +1,6 @@
 """How many bytes of PostgreSQL one read takes (heap, TOAST and indexes), for sizing a deployment.
 
-    python -m anpr_site.launcher python -m benchmarks.read_size [--reads 100000]
+    python -m dev.launcher python -m benchmarks.read_size [--reads 100000]
 
 Loads reads as a fixed camera sends them (both image names, three candidates, a position,
 direction, lane and the camera's read id) over ten days into the benchmark database, then

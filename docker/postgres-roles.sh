@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run once by the postgres image when it makes its data directory (docker-entrypoint-initdb.d).
-# The same two roles as anpr_site/launcher.py makes, with the same limits, beside the superuser:
+# The same two roles as dev/launcher.py makes, with the same limits, beside the superuser:
 # anpr_owner owns the database and schema and runs migrations; anpr_app is what the portal,
 # workers and beat connect as, and owns nothing (apps/audit/database.py: each migrate grants it
 # exactly its rights). Unlike the launcher's, the owner may not create databases and is no member

@@ -33,7 +33,7 @@ import pytest
 import yaml
 from django.db import connection
 
-from anpr_site import launcher
+from dev import launcher
 
 pytestmark = pytest.mark.deployment
 

@@ -10,10 +10,10 @@ the schema and runs migrations (and the tests, which then act as the application
 anpr_app is what the portal, workers and beat connect as (apps/audit/database.py says what it
 may do). The database is handed to anpr_owner.
 
-    python -m anpr_site.launcher run
-    python -m anpr_site.launcher test [pytest arguments]
-    python -m anpr_site.launcher manage COMMAND [arguments]
-    python -m anpr_site.launcher python -m MODULE [arguments]   (benchmarks)
+    python -m dev.launcher run
+    python -m dev.launcher test [pytest arguments]
+    python -m dev.launcher manage COMMAND [arguments]
+    python -m dev.launcher python -m MODULE [arguments]   (benchmarks)
 """
 
 import os
