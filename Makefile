@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models models-check run test lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
+.PHONY: install models models-check run test test-unit lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@started=$$(date +%s); \
@@ -34,10 +34,17 @@ run: install
 test: install
 	$(PY) -m dev.launcher test $(ARGS)
 
-## lint: ruff, missing migrations, and the production deployment checks
+## test-unit: the fast part of the suite, on PostgreSQL and Redis as make test: no browser, Celery
+## worker, uvicorn server, recognition models, or tests of connections and deployment
+test-unit: install
+	$(PY) -m dev.launcher test -m "$(UNIT_TESTS)" $(ARGS)
+UNIT_TESTS := not (browser or worker or server or models or embedded or deployment or reliability)
+
+## lint: ruff, types (mypy), missing migrations, and the production deployment checks
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory:// $(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=anpr_site.settings.test DATABASE_URL=sqlite:///:memory: CELERY_BROKER_URL=memory:// \
 		$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=anpr_site.settings.production SECRET_KEY=$$(openssl rand -hex 40) \
@@ -84,4 +91,4 @@ lock: install
 	  $(PY) -m pip freeze --exclude-editable ) > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

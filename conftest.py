@@ -265,6 +265,14 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
+    # A test using a real worker or server is marked so, whether or not its module says it, so
+    # that `make test-unit` (-m "not worker and not server ...") leaves it out.
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "celery_worker" in fixtures:
+            item.add_marker(pytest.mark.worker)
+        if "asgi_server" in fixtures:
+            item.add_marker(pytest.mark.server)
     if config.getoption("--reliability"):
         return
     skip = pytest.mark.skip(reason="in make reliability (it restarts servers and fuzzes for minutes)")

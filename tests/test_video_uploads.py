@@ -62,6 +62,7 @@ def fields() -> dict:
     return {"camera": "CAM-UP", "recorded_at": (timezone.now() - timedelta(hours=1)).isoformat()}
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
     small_limit_server, uploader, footage, sign_in_client
@@ -101,6 +102,7 @@ def test_a_file_over_the_limit_is_refused_and_leaves_nothing(
     assert _files_in(server["tmp"], settled_to=temporary_files) == temporary_files
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_an_image_bomb_is_refused_before_it_is_decoded(small_limit_server, uploader, tmp_path):
     server = small_limit_server

@@ -91,6 +91,7 @@ def test_the_api_takes_criteria_in_a_body_and_pages_with_cursors(make_user, api_
     assert api.post("/api/v1/reads/search/", ["not", "an", "object"], format="json").status_code == 400
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_the_servers_access_log_records_no_query_string(make_user, api_client_for, tmp_path):
     from apps.accounts.tokens import api_token_issue

@@ -118,6 +118,7 @@ def test_a_forged_forwarded_address_changes_nothing(make_user, settings):
     }
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True)
 def test_a_real_server_believes_no_forwarded_address(make_user, settings):
     """Through uvicorn as make run starts it (and gunicorn as production does, FORWARDED_ALLOW_IPS

@@ -84,6 +84,7 @@ def signed_in(make_user, sign_in_client):
     )
 
 
+@pytest.mark.server
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("path", "limit", "kind"), ADDRESSES)
@@ -111,6 +112,7 @@ def test_a_body_claiming_more_than_the_limit_is_refused_before_it_is_sent(
         assert _answer(sock, timeout=5)[0] == 413
 
 
+@pytest.mark.server
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("path", "limit", "kind"), ADDRESSES[:-1])
@@ -134,6 +136,7 @@ def test_an_anonymous_caller_gets_no_upload_sized_limit(
         assert status == 413 and f"{REQUEST_LIMIT:,} bytes" in body, (path, headers)
 
 
+@pytest.mark.server
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_each_address_takes_bodies_up_to_its_own_limit(limited_server, make_user):
@@ -158,6 +161,7 @@ def test_each_address_takes_bodies_up_to_its_own_limit(limited_server, make_user
     assert "not a video" in video.json()["detail"]["file"][0]
 
 
+@pytest.mark.server
 @pytest.mark.embedded
 @pytest.mark.django_db(transaction=True)
 def test_a_chunked_body_is_cut_off_where_it_passes_the_limit(limited_server, signed_in):
