@@ -9,4 +9,5 @@ from .body_limits import BodyLimitMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anpr_site.settings.production")
 
-application = BodyLimitMiddleware(get_asgi_application())
+# The stubs type ASGIHandler's send as taking any Mapping; messages here are dicts, as ASGI says.
+application = BodyLimitMiddleware(get_asgi_application())  # type: ignore[arg-type]

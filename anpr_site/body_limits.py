@@ -39,7 +39,7 @@ def body_limit(setting: str) -> Callable[[Callable], Callable]:
     `setting`; its other methods, like every other view, take DATA_UPLOAD_MAX_MEMORY_SIZE."""
 
     def declare(view: Callable) -> Callable:
-        view.body_limit_setting = setting
+        view.body_limit_setting = setting  # type: ignore[attr-defined]  # a mark on the function
         return view
 
     return declare

@@ -131,7 +131,7 @@ def database_roles(admin_url: str) -> tuple[str, str]:
             admin.execute(statement)
         # The owner may act as the application's role: the tests do, to meet exactly its rights.
         admin.execute(f"GRANT {APP} TO {OWNER}")
-        owners = dict(
+        owners: dict[str, str] = dict(
             admin.execute(
                 "SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN (%s, %s)",
                 [name, f"test_{name}"],

@@ -53,9 +53,10 @@ class ScopeField(serializers.JSONField):
 class FileSerializer(serializers.ModelSerializer):
     """What filing a request takes; request_file checks what may be asked."""
 
-    vrms = ScopeField(required=False, default=list)
-    camera_codes = ScopeField(required=False, default=list)
-    areas = ScopeField(required=False, default=list)
+    # The stubs take a JSONField's default for a mapping; any JSON value is one.
+    vrms = ScopeField(required=False, default=list)  # type: ignore[arg-type]
+    camera_codes = ScopeField(required=False, default=list)  # type: ignore[arg-type]
+    areas = ScopeField(required=False, default=list)  # type: ignore[arg-type]
     days_needed = serializers.IntegerField(
         help_text=f"How long access is needed for: 1 to {services.DAYS_NEEDED_MAX} days."
     )

@@ -51,6 +51,7 @@ def detail(request, pk: int):
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied("Only a supervisor other than the requester decides a request.")
+        assert revoke_form is not None and decision_form is not None  # made for those who decide
         try:
             if "revoke" in request.POST and revoke_form.is_valid():
                 services.request_revoke(

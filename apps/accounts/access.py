@@ -30,13 +30,13 @@ log = logging.getLogger(__name__)
 
 def public(view: Callable) -> Callable:
     """Anyone may open this page, signed in or not (sign-in itself, the health check)."""
-    view.access_policy = PUBLIC
+    view.access_policy = PUBLIC  # type: ignore[attr-defined]  # a mark on the function
     return view
 
 
 def signed_in(view: Callable) -> Callable:
     """Any member of staff who has signed in with both factors."""
-    view.access_policy = SIGNED_IN
+    view.access_policy = SIGNED_IN  # type: ignore[attr-defined]  # a mark on the function
     return view
 
 
@@ -44,7 +44,7 @@ def requires(*permissions: str) -> Callable[[Callable], Callable]:
     """Staff who have signed in with both factors and hold every one of these permissions."""
 
     def decorate(view: Callable) -> Callable:
-        view.access_policy = tuple(permissions)
+        view.access_policy = tuple(permissions)  # type: ignore[attr-defined]  # a mark on the function
         return view
 
     return decorate
@@ -65,7 +65,7 @@ def bearer_token_or(token_setting: str, *permissions: str) -> Callable[[Callable
     server scrapes."""
 
     def decorate(view: Callable) -> Callable:
-        view.access_policy = BearerTokenOr(token_setting, tuple(permissions))
+        view.access_policy = BearerTokenOr(token_setting, tuple(permissions))  # type: ignore[attr-defined]
         return view
 
     return decorate

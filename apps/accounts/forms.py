@@ -36,7 +36,7 @@ class SignInForm(forms.Form):
         self.user: User | None = None
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}  # the stubs allow None; Form.clean returns cleaned_data
         if self.errors:
             return data
         user = authenticate(self.request, username=data["username"], password=data["password"])
@@ -52,7 +52,8 @@ class SignInForm(forms.Form):
                 request=self.request,
             )
             raise forms.ValidationError(FAILED_SIGN_IN)
-        user.otp_device = device  # django_otp.login() marks the session verified from this.
+        # django_otp.login() marks the session verified from this (django_otp has no types).
+        user.otp_device = device  # type: ignore[attr-defined]
         self.user = user
         return data
 
@@ -92,7 +93,7 @@ class UserCreateForm(forms.Form):
         return username
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}  # the stubs allow None; Form.clean returns cleaned_data
         if data.get("password"):
             candidate = User(username=data.get("username", ""), email=data.get("email", ""))
             try:

@@ -111,7 +111,7 @@ def lockout_response(request: HttpRequest, original_response, credentials: dict 
     context = {
         "lock": getattr(request, "axes_lock", None),
         "username": (credentials or {}).get("username", ""),
-        "address": request.axes_ip_address,
+        "address": request.axes_ip_address,  # type: ignore[attr-defined]  # set by axes' middleware
         "ends": ends,
         "minutes": max(1, ceil((ends - timezone.now()).total_seconds() / 60)) if ends else None,
     }

@@ -5,7 +5,8 @@ from django.db import models
 from knox.models import AbstractAuthToken
 
 
-class User(AbstractUser):
+# knox has no types, so the plugin cannot see ApiToken's reverse manager (auth_token_set).
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A member of staff, or a camera or gateway's machine account (the `camera` role)."""
 
     staff_number = models.CharField(

@@ -161,7 +161,7 @@ def user_action(request, pk: int, action: str):
     if action == "roles":
         form = UserRolesForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("roles", ["Choose valid roles."])))
+            messages.error(request, " ".join(map(str, form.errors.get("roles", ["Choose valid roles."]))))
             return redirect("accounts:user_detail", pk=pk)
         services.user_set_roles(
             user=user, roles=form.cleaned_data["roles"], actor=request.user, request=request

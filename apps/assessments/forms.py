@@ -1,5 +1,7 @@
 """Assessment and review forms: the statement of need by factor, the PIA, risks, consultations."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 
 from apps.cameras.models import Camera
@@ -12,6 +14,12 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 class FactorsMixin:
     """Three fields per national factor (weight, argument, evidence), gathered into `factors`."""
+
+    if TYPE_CHECKING:  # what the form it is mixed into provides
+        fields: dict[str, forms.Field]
+        cleaned_data: dict[str, Any]
+
+        def __getitem__(self, name: str) -> forms.BoundField: ...
 
     def add_factor_fields(self, factors: dict | None) -> None:
         factors = factors or {}

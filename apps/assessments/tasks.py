@@ -17,7 +17,7 @@ def remind_reviews_due() -> None:
     with recorded_run("assessment-review-reminders") as details:
         today = timezone.localdate()
         cameras = list(reviews_due(today))
-        overdue = [c for c in cameras if c.review_due < today]
+        overdue = [c for c in cameras if c.review_due and c.review_due < today]
         planners = list(
             User.objects.filter(groups__name="planner", is_active=True)
             .exclude(email="")
@@ -27,7 +27,7 @@ def remind_reviews_due() -> None:
         if not cameras or not planners:
             return
         lines = [
-            f"{c.code} ({c.area}): review {'overdue since' if c.review_due < today else 'due'} "
+            f"{c.code} ({c.area}): review {'overdue since' if c.review_due and c.review_due < today else 'due'} "
             f"{c.review_due:%d %b %Y}"
             for c in cameras
         ]

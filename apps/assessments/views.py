@@ -76,8 +76,9 @@ def assessment_edit(request, pk: int):
         messages.success(request, "Draft saved.")
         return assessment
 
-    risks = assessment.risks.values(*RiskForm._meta.fields)
-    consultations = assessment.consultations.values(*ConsultationForm._meta.fields)
+    # The stubs type a ModelForm's _meta.fields per instance and as optional; here it is a list.
+    risks = assessment.risks.values(*RiskForm._meta.fields)  # type: ignore[misc]
+    consultations = assessment.consultations.values(*ConsultationForm._meta.fields)  # type: ignore[misc]
     return _draft_page(
         request,
         AssessmentForm(request.POST or None, instance=assessment, editing=True),

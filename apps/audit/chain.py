@@ -117,7 +117,7 @@ def verify_chains(checkpoint_dir: Path | None = None) -> Verification:
 def write_checkpoint(verification: Verification, checkpoint_dir: Path | None = None) -> Path:
     """Write the heads of an intact verification to a new file the database cannot reach."""
     if not verification.intact:
-        raise ChainBroken("A broken chain is not checkpointed: " + verification.problem)
+        raise ChainBroken(f"A broken chain is not checkpointed: {verification.problem}")
     directory = checkpoint_dir or _checkpoint_dir()
     directory.mkdir(parents=True, exist_ok=True)
     now = timezone.now()
@@ -132,7 +132,8 @@ def write_checkpoint(verification: Verification, checkpoint_dir: Path | None = N
 
 def _walk(table: str, written: str) -> tuple[ChainHead, str | None]:
     anchor_seq, anchor_hash, head_seq, head_hash = _chain_row(table)
-    expected_seq, expected_prev, rows, last_at, days = anchor_seq + 1, anchor_hash, 0, None, {}
+    days: dict[str, int] = {}
+    expected_seq, expected_prev, rows, last_at = anchor_seq + 1, anchor_hash, 0, None
     with connection.connection.cursor(name=f"walk_{table}") as rows_cursor:  # server-side: any size
         rows_cursor.itersize = BATCH
         rows_cursor.execute(

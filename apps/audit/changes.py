@@ -85,7 +85,8 @@ def _is_covert_to(user, entry: LogEntry) -> bool:
     label = _label(entry)
     if label not in OF_A_HOTLIST:
         return False
-    hotlist = Hotlist.objects.filter(pk=_hotlist_id(entry, OF_A_HOTLIST[label])).first()
+    hotlist_id = _hotlist_id(entry, OF_A_HOTLIST[label])
+    hotlist = Hotlist.objects.filter(pk=hotlist_id).first() if hotlist_id is not None else None
     if hotlist is None:
         return True  # the list is gone: whether it was covert is not known now
     return not may_be_told(hit_audience(hotlist), user.pk)

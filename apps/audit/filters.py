@@ -17,7 +17,7 @@ class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     """`?id=4,9,12`: the rows a misuse flag cites as its evidence."""
 
 
-def day_range(field: str) -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
+def day_range(field: str) -> tuple[django_filters.DateFilter, ...]:
     """The From and To days (inclusive) of an audit page's date filter, on `field`."""
     return tuple(
         django_filters.DateFilter(
@@ -72,7 +72,8 @@ class ChangeLogFilter(django_filters.FilterSet):
 
     model = django_filters.ModelChoiceFilter(
         field_name="content_type",
-        queryset=lambda request: tracked_models(),
+        # django-filter takes a callable of the request here; its stubs say a queryset only.
+        queryset=lambda request: tracked_models(),  # type: ignore[arg-type]
         label="Model",
         empty_label="Any model",
     )

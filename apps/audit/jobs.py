@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from celery import current_app
 from celery.schedules import maybe_schedule
@@ -19,7 +20,7 @@ from .models import JobRun
 @contextmanager
 def recorded_run(job: str) -> Iterator[dict]:
     """Run a job's body; what it puts in the yielded dict is recorded with the outcome."""
-    started, details = timezone.now(), {}
+    started, details = timezone.now(), dict[str, Any]()
     try:
         yield details
     except Exception as error:

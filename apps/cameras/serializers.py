@@ -12,7 +12,7 @@ class CameraInputSerializer(serializers.ModelSerializer):
         model = Camera
         fields = ["code", *EDITABLE_FIELDS]
         # The model's check constraint is enforced by full_clean in the service.
-        validators = []
+        validators: list[object] = []
 
 
 class CameraOutputSerializer(serializers.Serializer):

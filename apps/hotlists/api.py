@@ -147,7 +147,8 @@ class EntryViewSet(viewsets.GenericViewSet):
             raise ValidationError(
                 {
                     "rows": [
-                        {"row": row, "column": column, "problem": problem}
+                        # DRF's stubs take strings only; a row number is sent as a number.
+                        {"row": row, "column": column, "problem": problem}  # type: ignore[dict-item]
                         for row, column, problem in rejected.problems
                     ]
                 }
@@ -215,7 +216,8 @@ class AlertViewSet(viewsets.GenericViewSet):
 
     def _listed(self, alerts, listing: str) -> Response:
         paginator = self.paginator
-        page = paginator.paginate_queryset(alerts, self.request, view=self)
+        assert isinstance(paginator, CursorPagination)  # NewestAlertsFirst or LatestSeenFirst
+        page = paginator.paginate_queryset(alerts, self.request, view=self) or []
         cursor = self.request.query_params.get(paginator.cursor_query_param)
         try:
             alerts_listed(

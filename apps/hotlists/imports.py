@@ -54,7 +54,7 @@ def _checked(reader: csv.DictReader) -> list[dict]:
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportRejected([(1, name, "Missing column.") for name in missing])
-    rows, problems, seen = [], [], {}
+    rows, problems, seen = [], [], dict[str, int]()
     serializer = EntrySerializer()
     most = settings.HOTLIST_IMPORT_MAX_ROWS
     for number, raw in enumerate(reader, start=2):
@@ -75,6 +75,7 @@ def _checked(reader: csv.DictReader) -> list[dict]:
         try:
             row = serializer.run_validation(item)
         except ValidationError as invalid:
+            assert isinstance(invalid.detail, dict)  # a serializer's errors are by field
             problems += [
                 (number, field, " ".join(map(str, messages))) for field, messages in invalid.detail.items()
             ]

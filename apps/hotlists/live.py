@@ -77,7 +77,8 @@ def visible_to(event: dict, user_id: int) -> bool:
     whatever ALERT_LIVE_MAX_AGE_MINUTES is set to)."""
     if not may_be_told(event["audience"], user_id):
         return False
-    return parse_datetime(event["seen_at"]) >= standard_grant(timezone.now()).start
+    seen_at = parse_datetime(event["seen_at"])
+    return seen_at is not None and seen_at >= standard_grant(timezone.now()).start
 
 
 def _as_list(audience: frozenset[int] | None) -> list[int] | None:

@@ -32,7 +32,7 @@ class EntrySerializer(serializers.ModelSerializer):
         model = HotlistEntry
         fields = ["id", "vrm", "reason", "action", "markers", "information", "expires_at", "added_at"]
         read_only_fields = ["id", "added_at"]
-        validators = []  # one entry per plate per list is checked by the service's full_clean
+        validators: list[object] = []  # one entry per plate per list is checked by the service's full_clean
 
     def validate_vrm(self, value: str) -> str:
         plate = normalise_vrm(value)

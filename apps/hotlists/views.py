@@ -66,6 +66,7 @@ def hotlist_detail(request, pk: int):
     if request.method == "POST":
         if not manage:
             raise PermissionDenied("Only administrators and the list's owners change its entries.")
+        assert entry_form is not None  # made for those who manage the list
         if entry_form.is_valid():
             if hotlist.entries.filter(vrm=entry_form.cleaned_data["vrm"]).exists():
                 entry_form.add_error("vrm", "That plate is already on this list.")

@@ -231,7 +231,7 @@ def _places_outside(filters: dict, request: AccessRequest) -> list[str]:
 
 
 def _ended_at(requests: dict[int, AccessRequest]) -> dict[int, datetime]:
-    ended = {}
+    ended: dict[int, datetime] = {}
     for event in AccessRequestEvent.objects.filter(access_request_id__in=requests, kind__in=ENDED).order_by(
         "at"
     ):

@@ -29,7 +29,8 @@ def flag_list(request):
 @requires(AUDITORS)
 def flag_detail(request, pk: int):
     flag = get_object_or_404(misuse_flags(), pk=pk)
-    form = None if flag.closed else CloseFlagForm(request.POST or None)
+    closed = flag.closed  # type: ignore[attr-defined]  # annotated by misuse_flags()
+    form = None if closed else CloseFlagForm(request.POST or None)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             flag_close(flag=flag, auditor=request.user, note=form.cleaned_data["note"])

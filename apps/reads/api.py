@@ -85,11 +85,12 @@ class NewestFirstFromBody(NewestFirst):
     """Pages of a posted search: the cursor and page size come in the body, and `next` and
     `previous` are cursors to post again (an address would carry the criteria into logs)."""
 
+    # _QueryView stands in for the request (its body read as its query): duck-typed, not a Request.
     def get_page_size(self, request):
-        return super().get_page_size(_QueryView(request))
+        return super().get_page_size(_QueryView(request))  # type: ignore[arg-type]
 
     def decode_cursor(self, request):
-        return super().decode_cursor(_QueryView(request))
+        return super().decode_cursor(_QueryView(request))  # type: ignore[arg-type]
 
     def encode_cursor(self, cursor):
         return parse_qs(urlsplit(super().encode_cursor(cursor)).query)[self.cursor_query_param][0]
@@ -261,7 +262,8 @@ def _search(request, criteria, paginator: NewestFirst, view):
     filters = ReadFilter(criteria)
     purpose = SearchPurposeForm(criteria)
     if not (filters.is_valid() & purpose.is_valid()):
-        raise ValidationError({**filters.errors, **purpose.errors})
+        # A form's ErrorList is a list of messages, which DRF takes; the stubs do not see it as one.
+        raise ValidationError({**filters.errors, **purpose.errors})  # type: ignore[dict-item]
     try:
         result = search_reads(request.user, filters=filters, **purpose.stated(), via="api")
     except SearchNotRecorded as failure:
@@ -280,7 +282,7 @@ class SearchPurposesApi(APIView):
 
     class SearchPurposeSerializer(serializers.Serializer):
         code = serializers.CharField()
-        label = serializers.CharField()
+        label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
 
     @extend_schema(
         summary="The purposes a search may name (`other` needs purpose_detail)",

@@ -38,7 +38,7 @@ def read_csv_upload(upload) -> list[ReadInput]:
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise BackLoadRejected(f"The header row lacks: {', '.join(missing)}.")
-    items = []
+    items: list[dict[str, str]] = []
     for row in rows:
         if len(items) >= settings.READ_BACK_LOAD_MAX_ROWS:
             raise BackLoadRejected(f"More than {settings.READ_BACK_LOAD_MAX_ROWS:,} rows; split the file.")

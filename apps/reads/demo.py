@@ -7,6 +7,7 @@ have something to show. Loaded once; re-running leaves them as they are.
 import io
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
@@ -38,7 +39,7 @@ def seed(*, out) -> None:
         age = timedelta(days=min(728.5, rng.expovariate(1 / 130)), seconds=rng.randrange(86_400))
         vrm = rng.choice(RECURRING) if rng.random() < 0.04 else _random_plate(rng)
         camera = van if rng.random() < 0.08 else rng.choice(fixed)
-        position = {}
+        position: dict[str, Any] = {}
         if camera is van:
             position = {
                 "latitude": 52.63 + rng.uniform(-0.05, 0.05),

@@ -37,7 +37,7 @@ class CriteriaForm(forms.Form):
     """The criteria as a whole: each field is checked by its filter, the combination here."""
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}  # the stubs allow None; Form.clean returns cleaned_data
         after, before = data.get("seen_after"), data.get("seen_before")
         if after and before and after > before:
             raise forms.ValidationError("'Seen after' is later than 'seen before': nothing could match.")
@@ -190,10 +190,12 @@ class SearchPurposeForm(forms.Form):
             )
         except ValidationError as refused:
             for field, messages in refused.message_dict.items():
-                self._errors[field] = self.error_class(messages)  # the rule's words, not the field's
+                # the rule's words, not the field's (Form._errors is missing from the stubs)
+                self._errors[field] = self.error_class(messages)  # type: ignore[attr-defined]
                 self.cleaned_data.pop(field, None)
             return
-        self._errors.pop("purpose", None)  # a listed code sent with spaces around it is still listed
+        # a listed code sent with spaces around it is still listed
+        self._errors.pop("purpose", None)  # type: ignore[attr-defined]
         self.cleaned_data |= {
             "purpose": stated.code,
             "purpose_detail": stated.detail,

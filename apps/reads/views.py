@@ -255,7 +255,7 @@ def _refused_plain(refused: Exception) -> HttpResponse:
     response = HttpResponse(
         str(refused), status=429 if throttled else 503, content_type="text/plain; charset=utf-8"
     )
-    if throttled:
+    if isinstance(refused, SearchThrottled):
         response["Retry-After"] = str(refused.retry_after)
     return response
 

@@ -132,6 +132,7 @@ def _without_fragments(reads: list[TrackRead]) -> list[TrackRead]:
 def _track_read(track: Track) -> TrackRead:
     (vrm, confidence), *others = track.vote()
     best = track.best
+    assert best is not None  # a track starts from a sighting, its best so far
     return TrackRead(
         number=track.number,
         vrm=vrm,

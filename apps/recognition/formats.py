@@ -153,7 +153,7 @@ def _shapes(countries: tuple[str, ...]) -> dict[int, dict[str, float]]:
 def _confusion() -> np.ndarray:
     """probs @ this: a share of each character's probability lent to its look-alikes."""
     matrix = np.zeros((len(ALPHABET), len(ALPHABET)), np.float32)
-    for a, b in CONFUSABLE:
+    for a, b in map(tuple, CONFUSABLE):  # each a pair of characters
         matrix[ALPHABET.index(a), ALPHABET.index(b)] = CONFUSION_SHARE
         matrix[ALPHABET.index(b), ALPHABET.index(a)] = CONFUSION_SHARE
     return matrix

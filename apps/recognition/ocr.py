@@ -155,8 +155,8 @@ def _straighten(image: np.ndarray, rect) -> np.ndarray | None:
     height = int(height)
     if width < 4 or height < 4 or height > 1.5 * width:  # vertical text is not a registration
         return None
-    source = np.float32([top_left, top_right, bottom_right, bottom_left])
-    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    source = np.array([top_left, top_right, bottom_right, bottom_left], dtype=np.float32)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(source, target)
     return cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE)
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -40,7 +39,7 @@ RECOGNISE_VIDEO_JOB = "apps.recognition.tasks.recognise_video_job"
 
 def video_job_create(
     *,
-    upload: UploadedFile,
+    upload: File,
     camera_code: str,
     recorded_at: datetime,
     uploaded_by,
@@ -269,7 +268,7 @@ def _recognise_video_job():
 
 
 @contextmanager
-def _on_disk(upload: UploadedFile) -> Iterator[Path]:
+def _on_disk(upload: File) -> Iterator[Path]:
     """A path to the upload: large uploads are already streamed to a temporary file."""
     if hasattr(upload, "temporary_file_path"):
         yield Path(upload.temporary_file_path())

@@ -22,9 +22,10 @@ def vote(readings: list[Fitted]) -> list[tuple[str, float]]:
     same = [r for r in readings if len(r.vrm) == length]
     voted, certainty = "", 1.0
     for position in range(length):
-        weights = Counter()
+        # Confidences are floats; typeshed's Counter allows only int counts.
+        weights: Counter[str] = Counter()
         for reading in same:
-            weights[reading.vrm[position]] += reading.confidence
+            weights[reading.vrm[position]] += reading.confidence  # type: ignore[assignment]
         character, weight = weights.most_common(1)[0]
         voted += character
         certainty = min(certainty, weight / sum(weights.values()))
