@@ -27,7 +27,7 @@ def remind_reviews_due() -> None:
         if not cameras or not planners:
             return
         lines = [
-            f"{c.code} ({c.area}): review {'overdue since' if c.review_due and c.review_due < today else 'due'} "
+            f"{c.code} ({c.area}): review {'overdue since' if c in overdue else 'due'} "
             f"{c.review_due:%d %b %Y}"
             for c in cameras
         ]
