@@ -80,6 +80,7 @@ def administrator_bootstrap(
             "operator_reported_by_server_not_authoritative": operator_reported,
         },
     )
+    assert secret is not None  # an administrator has portal access, so a TOTP secret
     return user, secret
 
 
@@ -154,7 +155,9 @@ def _end_sessions(user: User) -> None:
             session.delete()
 
 
-def _record(user: User, actor: User | None, request: HttpRequest | None, *, action: str, **detail) -> None:
+def _record(
+    user: User, actor: User | None, request: HttpRequest | None, *, action: str, **detail: object
+) -> None:
     security_event_record(
         kind=SecurityEvent.Kind.ACCOUNT_CHANGE,
         username=user.username,

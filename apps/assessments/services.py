@@ -85,7 +85,7 @@ def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Asse
     Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).exclude(
         pk=assessment.pk
     ).update(status=Assessment.Status.SUPERSEDED)
-    changes = {"review_due": next_review_due(timezone.localdate())}
+    changes: dict[str, object] = {"review_due": next_review_due(timezone.localdate())}
     if camera.status in (Camera.Status.PROPOSED, Camera.Status.SUSPENDED):
         changes["status"] = Camera.Status.LIVE
     camera_update(camera=camera, **changes)
@@ -134,12 +134,13 @@ def review_record(
     if outcome != Review.Outcome.KEEP:
         current.status = Assessment.Status.ENDED
         current.save(update_fields=["status", "updated_at"])
-    status = {
+    next_status: dict[str, str] = {
         Review.Outcome.KEEP: Camera.Status.LIVE,
         # A camera to be moved stops until the new site's assessment is approved.
         Review.Outcome.MOVE: Camera.Status.SUSPENDED,
         Review.Outcome.DECOMMISSION: Camera.Status.DECOMMISSIONED,
-    }[outcome]
+    }
+    status = next_status[outcome]
     camera_update(camera=camera, status=status, review_due=next_due)
     return review
 

@@ -1,6 +1,6 @@
 """Reads of the audit trail."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -37,12 +37,12 @@ def last_chain_verification() -> JobRun | None:
 SEARCH_KINDS = (SearchAudit.Kind.SEARCH, SearchAudit.Kind.HISTORY, SearchAudit.Kind.EXPORT)
 
 
-def searches_per_month(since: datetime) -> dict:
+def searches_per_month(since: datetime) -> dict[tuple[date, str], int]:
     """Searches, vehicle histories and exports since a moment: {(UTC month, purpose code): n}."""
     searches = SearchAudit.objects.filter(at__gte=since, kind__in=SEARCH_KINDS)
     return count_per_month(searches, "at", by="purpose")
 
 
-def job_runs_per_month(job: str, since: datetime) -> dict:
+def job_runs_per_month(job: str, since: datetime) -> dict[tuple[date, str], int]:
     """Runs of one scheduled job since a moment: {(UTC month of the run's end, outcome): n}."""
     return count_per_month(JobRun.objects.filter(job=job, at__gte=since), "at", by="outcome")

@@ -38,9 +38,9 @@ def live_cameras_per_month(months: list[date]) -> dict[date, dict[str, int] | No
         else None
         for month in months
     }
-    for _, changes in groupby(history, key=lambda change: change[0]):
-        changes = list(changes)
-        live = set()
+    for _, camera_changes in groupby(history, key=lambda change: change[0]):
+        changes = list(camera_changes)
+        live: set[tuple[date, str]] = set()
         for (_, status, kind, since), following in zip(changes, [*changes[1:], None], strict=True):
             until = following[3] if following else end
             if status != Camera.Status.LIVE or until == since:
@@ -51,7 +51,9 @@ def live_cameras_per_month(months: list[date]) -> dict[date, dict[str, int] | No
                 if since < as_moment(month_after(month)) and until > as_moment(month)
             )
         for month, kind in live:
-            counted[month][kind] += 1
+            per_kind = counted[month]
+            assert per_kind is not None  # a month it was live in is after the history began
+            per_kind[kind] += 1
     return counted
 
 

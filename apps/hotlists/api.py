@@ -217,7 +217,7 @@ class AlertViewSet(viewsets.GenericViewSet):
     def _listed(self, alerts, listing: str) -> Response:
         paginator = self.paginator
         assert isinstance(paginator, CursorPagination)  # NewestAlertsFirst or LatestSeenFirst
-        page = paginator.paginate_queryset(alerts, self.request, view=self) or []
+        page: list[Alert] = paginator.paginate_queryset(alerts, self.request, view=self) or []
         cursor = self.request.query_params.get(paginator.cursor_query_param)
         try:
             alerts_listed(

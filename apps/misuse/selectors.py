@@ -1,5 +1,7 @@
 """Reads of misuse flags for the auditors' pages."""
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.audit.models import SearchAudit, SecurityEvent
@@ -13,7 +15,7 @@ def misuse_flags() -> QuerySet[MisuseFlag]:
     return MisuseFlag.objects.annotate(closed=Exists(closed)).select_related("closure")
 
 
-def flag_evidence(flag: MisuseFlag) -> dict:
+def flag_evidence(flag: MisuseFlag) -> dict[str, Any]:
     """The audit rows a flag cites, as they stand in the trail (retention may have removed some)."""
     return {
         "searches": SearchAudit.objects.filter(pk__in=flag.search_ids).order_by("at", "id"),

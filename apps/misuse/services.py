@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from apps.accounts.models import User
+
 from .detection import Candidate, candidates_for_day
 from .models import MisuseFlag, MisuseFlagClosure
 
@@ -24,7 +26,7 @@ def flags_raise(*, now: datetime) -> list[MisuseFlag]:
 
 
 @transaction.atomic
-def flag_close(*, flag: MisuseFlag, auditor, note: str) -> MisuseFlagClosure:
+def flag_close(*, flag: MisuseFlag, auditor: User, note: str) -> MisuseFlagClosure:
     """Close an open flag with the auditor's note. The closure row is itself the audit record:
     append-only and chained, saying who closed it, when, and what they found."""
     if not note.strip():

@@ -185,7 +185,7 @@ def _row(item: ReadInput, camera_id: int, source: str) -> dict:
     }
 
 
-def _stored_read_ids(items: list[ReadInput]) -> set[UUID]:
+def _stored_read_ids(items: list[ReadInput]) -> set[UUID | None]:
     # Client read ids are looked up near the batch's own times, so only a few partitions are read.
     ids = [item.read_id for item in items if item.read_id]
     if not ids:

@@ -282,15 +282,17 @@ def _on_disk(upload: File) -> Iterator[Path]:
 
 @contextmanager
 def _stored_file(job: VideoJob) -> Iterator[Path]:
+    name = job.file.name
+    assert name is not None  # a job's file is stored when the job is made
     try:
-        local = Path(default_storage.path(job.file.name))
+        local = Path(default_storage.path(name))
     except NotImplementedError:  # remote storage: work on a local copy
         local = None
     if local:
         yield local
         return
-    with tempfile.NamedTemporaryFile(suffix=Path(job.file.name).suffix) as copy:
-        with default_storage.open(job.file.name) as source:
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as copy:
+        with default_storage.open(name) as source:
             for chunk in iter(lambda: source.read(1024 * 1024), b""):
                 copy.write(chunk)
         copy.flush()
