@@ -39,6 +39,7 @@ def camera(db, settings, tmp_path):
     return CameraFactory(code="CAM-PRV", name=LOCATION[0], road=LOCATION[1], area="Northfield district")
 
 
+@pytest.mark.models
 def test_another_users_copy_of_a_video_is_a_job_of_their_own(
     make_user, api_client_for, sign_in_client, camera, footage
 ):

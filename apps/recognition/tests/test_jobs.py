@@ -83,6 +83,7 @@ def test_an_uploaded_video_becomes_reads_and_raises_alerts(
     assert list(Alert.objects.values_list("vrm", flat=True)) == ["AB12CDE"]
 
 
+@pytest.mark.models
 @pytest.mark.django_db
 def test_a_job_restarted_after_its_worker_died_stores_no_read_twice(officer, camera, footage, monkeypatch):
     job, _ = services.video_job_create(
@@ -213,6 +214,7 @@ def test_the_camera_and_time_are_checked(api_client_for, officer, footage):
     assert accepted.status_code == 202
 
 
+@pytest.mark.models
 @pytest.mark.django_db
 def test_a_truncated_video_fails_with_a_reason_and_can_be_retried(api_client_for, officer, camera, tmp_path):
     whole = tmp_path / "whole.mp4"
@@ -254,6 +256,7 @@ def _an_hour_ago():
     return timezone.now() - timedelta(hours=1)
 
 
+@pytest.mark.models
 @pytest.mark.django_db
 def test_footage_is_deleted_after_its_retention_period_and_can_be_uploaded_again(
     api_client_for, officer, camera, footage, settings

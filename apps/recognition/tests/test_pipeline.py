@@ -27,6 +27,7 @@ def video(tmp_path_factory) -> Path:
     return short_video(tmp_path_factory.mktemp("video"))
 
 
+@pytest.mark.models
 def test_a_video_gives_one_read_per_passing_car_at_the_right_time(video):
     result = recognise_video(video, countries=COUNTRIES)
     assert [track.vrm for track in result.tracks] == [p.vrm for p in PASSAGES]
@@ -41,11 +42,13 @@ def test_a_video_gives_one_read_per_passing_car_at_the_right_time(video):
     assert result.frames_examined < result.info.frames  # sampled, not every frame examined
 
 
+@pytest.mark.models
 def test_the_same_video_gives_the_same_tracks(video):
     first = [t.as_json() for t in recognise_video(video, countries=COUNTRIES).tracks]
     assert first == [t.as_json() for t in recognise_video(video, countries=COUNTRIES).tracks]
 
 
+@pytest.mark.models
 def test_progress_is_reported_up_to_the_last_frame(video):
     reports = []
     result = recognise_video(video, countries=COUNTRIES, on_progress=lambda done, total: reports.append(done))
@@ -53,6 +56,7 @@ def test_progress_is_reported_up_to_the_last_frame(video):
     assert reports == sorted(reports)
 
 
+@pytest.mark.models
 def test_a_picture_is_read(video, tmp_path):
     picture = _frame(video, 40)  # the first car, close to the camera
     (plate,) = [p for p in recognise_picture(picture, countries=COUNTRIES) if p.vrm]
@@ -60,6 +64,7 @@ def test_a_picture_is_read(video, tmp_path):
     assert plate.box.w > 40
 
 
+@pytest.mark.models
 def test_the_recogniser_is_the_plate_recogniser_make_models_trained():
     # The general PP-OCRv6 recogniser knows 18,708 characters; the fine-tuned one only plates'.
     session = runtime.session(runtime.TEXT_RECOGNISER)
@@ -67,6 +72,7 @@ def test_the_recogniser_is_the_plate_recogniser_make_models_trained():
     assert session.get_outputs()[0].shape[-1] == len(ALPHABET) + 2  # with the blank and a space
 
 
+@pytest.mark.models
 def test_the_recognise_command_prints_one_json_line_per_file(video, tmp_path, capsys):
     picture = tmp_path / "car.png"
     cv2.imwrite(str(picture), _frame(video, 40))
