@@ -12,7 +12,7 @@ from .navigation import sections_for
 
 @signed_in
 def home(request):
-    context = {"sections": sections_for(request.user)}
+    context: dict[str, object] = {"sections": sections_for(request.user)}
     if request.user.has_perm("audit.view_securityevent"):
         context["recent_failures"] = security_events().filter(kind="login_failed")[:5]
     if request.user.has_perm("accounts.view_user"):

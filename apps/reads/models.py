@@ -54,9 +54,9 @@ class Read(models.Model):
         """Where the read was made: its own position (a vehicle-mounted camera sends one with each
         read), else its camera's; None when neither is known. Shown only to those who may see
         camera locations (apps/cameras/disclosure.py)."""
-        if self.latitude is not None:
+        if self.latitude is not None and self.longitude is not None:  # sent together, or neither
             return self.latitude, self.longitude
-        if self.camera.latitude is not None:
+        if self.camera.latitude is not None and self.camera.longitude is not None:
             return self.camera.latitude, self.camera.longitude
         return None
 

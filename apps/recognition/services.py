@@ -254,6 +254,7 @@ def _camera_for_video(
     )
     if faults:
         raise ValidationError({UPLOAD_FIELDS.get(name, name): message for name, message in faults.items()})
+    assert camera is not None  # an unknown camera is one of capture_faults' faults
     return camera
 
 
