@@ -2,8 +2,9 @@
 
 A read matches an entry exactly (same normalised plate) or as a look-alike (same plate once
 confusable characters are folded: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G). Look-alike alerts
-rank one priority lower. Called by reads.services.ingest_reads inside its transaction, only
-for reads just stored, so each read raises each alert once.
+rank one priority lower. Called by reads.services.ingest_reads inside its transaction (through
+reads.hooks.on_reads_stored, registered in HotlistsConfig.ready), only for reads just stored,
+so each read raises each alert once.
 
 A read that arrives already older than ALERT_LIVE_MAX_AGE_MINUTES (a back-load, last month's
 video) raises historic alerts: the vehicle is long gone, so nobody on the street can act and the
@@ -11,25 +12,16 @@ live desk is not rung; the list's owners find them on Historic hits.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.plates import lookalike_key
+from apps.reads.hooks import StoredRead
 
 from .models import Alert, HotlistEntry
-
-
-@dataclass(frozen=True)
-class StoredRead:
-    id: int
-    seen_at: datetime
-    camera_id: int
-    vrm: str
-    plate_image: str
 
 
 def raise_alerts(reads: list[StoredRead]) -> list[Alert]:

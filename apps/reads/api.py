@@ -17,11 +17,10 @@ from apps.accounts.tokens import ApiTokenAuthentication
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
 from apps.core.purposes import purpose_choices
-from apps.hotlists.live import ringing
-from apps.hotlists.selectors import hit_audience, may_be_told
 
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
+from .hooks import on_reads_stored
 from .models import Read
 from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, search_reads
 from .serializers import ReadInputSerializer, ReadOutputSerializer
@@ -188,22 +187,12 @@ def _camera_code(value) -> str | None:
 
 def _hits_for_the_crew(user, alerts: list) -> list[dict]:
     """Hits are told back only to an in-vehicle unit, whose crew can act on them, and never a covert
-    list's nor a historic one's (a backlog read long after the vehicle passed): to any other camera
-    the reply is a plain receipt, so a token is no hotlist lookup."""
+    list's nor a historic one's (a backlog read long after the vehicle passed; the hotlists app
+    decides which, through `on_reads_stored`): to any other camera the reply is a plain receipt,
+    so a token is no hotlist lookup."""
     if not is_in_vehicle_unit(user):
         return []
-    return [
-        {
-            "id": alert.pk,
-            "vrm": alert.vrm,
-            "hotlist": alert.hotlist.name,
-            "match": alert.match,
-            "priority": alert.priority,
-            "action": alert.action,
-        }
-        for alert in ringing(alerts)
-        if may_be_told(hit_audience(alert.hotlist), user_id=None)
-    ]
+    return on_reads_stored.told_to_crew(alerts)
 
 
 class ReadSearchApi(APIView):

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from apps.cameras.models import Camera
 from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
-from apps.hotlists.live import publish
-from apps.hotlists.matching import StoredRead, raise_alerts
 
 from .evidence import CheckedImage, store_image
+from .hooks import StoredRead, on_reads_stored
 from .models import Read
 from .partitions import ensure_partitions
 from .signals import reads_ingested
@@ -47,7 +46,7 @@ class ReadInput:
 class IngestResult:
     stored: int
     duplicates: int
-    alerts: list  # hotlists.models.Alert
+    alerts: list  # what on_reads_stored raised (hotlists' alerts); empty when nothing is registered
 
 
 class BatchRejected(Exception):
@@ -128,8 +127,8 @@ def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
         rows = [row for row in rows if row["read_uuid"] is None or row["read_uuid"] not in already]
         stored = [StoredRead(*row) for row in _insert(rows)]
         # Checked in the same transaction: a read is stored with its alerts or not at all.
-        alerts = raise_alerts(stored)
-        transaction.on_commit(lambda: publish(alerts))
+        alerts = on_reads_stored.raise_for(stored)
+        transaction.on_commit(lambda: on_reads_stored.after_commit(alerts))
         # send_robust: the batch is stored whatever a listener (the metrics) makes of the news.
         transaction.on_commit(
             lambda: reads_ingested.send_robust(sender=Read, source=source, stored=len(stored), alerts=alerts)

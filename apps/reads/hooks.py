@@ -1,0 +1,47 @@
+"""What the apps above reads tell it when they start (their AppConfig.ready), so reads never
+imports them.
+
+- `on_reads_stored`: what is raised from reads as ingest stores them. The hotlists app registers
+  its matching (alerts, created inside ingest's own transaction, so a read is stored with its
+  alerts or not at all), its live desk (told after commit) and what an in-vehicle unit's ingest
+  reply may name. With nothing registered, ingest stores reads and raises nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StoredRead:
+    """A read as ingest has just stored it: what matching needs of it."""
+
+    id: int
+    seen_at: datetime
+    camera_id: int
+    vrm: str
+    plate_image: str
+
+
+@dataclass
+class OnReadsStored:
+    """`raise_for(reads)`: inside ingest's transaction, creates what these stored reads raise and
+    returns it (saved); `after_commit(raised)`: once that transaction has committed;
+    `told_to_crew(raised)`: what an in-vehicle unit's ingest reply may name of it, as dicts."""
+
+    raise_for: Callable[[list[StoredRead]], list[Any]] = lambda reads: []
+    after_commit: Callable[[list[Any]], None] = lambda raised: None
+    told_to_crew: Callable[[list[Any]], list[dict]] = lambda raised: []
+
+    def register(
+        self,
+        *,
+        raise_for: Callable[[list[StoredRead]], list[Any]],
+        after_commit: Callable[[list[Any]], None],
+        told_to_crew: Callable[[list[Any]], list[dict]],
+    ) -> None:
+        self.raise_for, self.after_commit, self.told_to_crew = raise_for, after_commit, told_to_crew
+
+
+on_reads_stored = OnReadsStored()
