@@ -3,22 +3,21 @@ changes as rows of field, before and after, with what must not be shown withheld
 
 Secrets are never shown, whoever asks: a password hash, a token's digest or key, a second
 factor's key is recorded by the library (half masked at best), so here every value of such a
-field is replaced. Camera positions are withheld from those without the location permission, by
-the rule of apps/cameras/disclosure.py; a covert hotlist, its entries and its alerts from all
-but the list's owners, by the rule of apps/hotlists/selectors.py (and when the list is gone, so
-its audience is unknown, from everyone).
+field is replaced. What else is withheld, and from whom, the app owning the rule says through
+`register_masking` when it starts: cameras withholds positions from those without the location
+permission (apps/cameras/change_log.py); hotlists a covert list, its entries and its alerts from
+all but the list's owners (apps/hotlists/change_log.py). With nothing registered, only secrets
+are hidden.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-
-from apps.cameras.disclosure import POSITION_FIELDS, may_see_locations
-from apps.hotlists.models import Hotlist
-from apps.hotlists.selectors import hit_audience, may_be_told
 
 HIDDEN = "(secret: not shown)"
 COVERT = "(withheld: covert hotlist)"
@@ -29,8 +28,26 @@ SECRET_FIELDS = frozenset({"password", "key", "digest", "token_key", "token", "s
 # Models whose name (object_repr) or id holds part of a secret (an API token's id is its digest):
 # named by their kind alone.
 SECRET_NAMED = frozenset({"accounts.apitoken"})
-# Models belonging to a hotlist, and the field naming it (the list's own id for the list).
-OF_A_HOTLIST = {"hotlists.hotlist": None, "hotlists.hotlistentry": "hotlist", "hotlists.alert": "hotlist"}
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a masking withholds of one entry from one user: the named `fields`, or the whole
+    entry when `fields` is None; `reason` is shown in their place."""
+
+    reason: str
+    fields: frozenset[str] | None = None
+
+
+Masking = Callable[[LogEntry, object], Withheld | None]
+MASKINGS: dict[str, list[Masking]] = defaultdict(list)
+
+
+def register_masking(model_label: str, masking: Masking) -> None:
+    """Have the page ask `masking(entry, user)` of every entry about `model_label`
+    ("app_label.model") what it withholds from that user (None: nothing)."""
+    if masking not in MASKINGS[model_label]:
+        MASKINGS[model_label].append(masking)
 
 
 @dataclass(frozen=True)
@@ -69,62 +86,41 @@ def tracked_models() -> QuerySet[ContentType]:
 
 
 def as_shown(entries, user) -> list[ChangeEntry]:
-    """These entries as `user` may read them: secrets hidden, positions withheld unless allowed."""
-    sees_positions = may_see_locations(user)
-    return [
-        _withheld_covert(entry) if _is_covert_to(user, entry) else _shown(entry, sees_positions)
-        for entry in entries
-    ]
+    """These entries as `user` may read them: secrets hidden, and what the maskings withhold."""
+    return [_as_shown_to(user, entry) for entry in entries]
 
 
-def _label(entry: LogEntry) -> str:
+def model_label(entry: LogEntry) -> str:
+    """The entry's model as "app_label.model", as maskings are registered."""
     return f"{entry.content_type.app_label}.{entry.content_type.model}"
 
 
-def _is_covert_to(user, entry: LogEntry) -> bool:
-    label = _label(entry)
-    if label not in OF_A_HOTLIST:
-        return False
-    hotlist_id = _hotlist_id(entry, OF_A_HOTLIST[label])
-    hotlist = Hotlist.objects.filter(pk=hotlist_id).first() if hotlist_id is not None else None
-    if hotlist is None:
-        return True  # the list is gone: whether it was covert is not known now
-    return not may_be_told(hit_audience(hotlist), user.pk)
+def _as_shown_to(user, entry: LogEntry) -> ChangeEntry:
+    withheld = [w for masking in MASKINGS.get(model_label(entry), ()) if (w := masking(entry, user))]
+    whole = next((w for w in withheld if w.fields is None), None)
+    if whole is not None:
+        return _withheld_whole(entry, whole.reason)
+    return _shown(entry, {field: w.reason for w in withheld for field in w.fields or ()})
 
 
-def _hotlist_id(entry: LogEntry, field: str | None) -> int | None:
-    if field is None:
-        return int(entry.object_pk)
-    recorded = (entry.changes_dict or {}).get(field) or []
-    named = [value for value in recorded if value not in (None, "None", "")]
-    if named:  # a creation or deletion records the list it belonged to
-        return int(named[-1])
-    model = entry.content_type.model_class()
-    current = (
-        model.objects.filter(pk=entry.object_pk).values_list(field, flat=True).first() if model else None
-    )
-    return current
-
-
-def _withheld_covert(entry: LogEntry) -> ChangeEntry:
+def _withheld_whole(entry: LogEntry, reason: str) -> ChangeEntry:
     return ChangeEntry(
         entry=entry,
         model=entry.content_type.name,
-        object_name=COVERT,
+        object_name=reason,
         object_id="not shown",
-        changes=[Change("every field", "", COVERT)],
+        changes=[Change("every field", "", reason)],
     )
 
 
-def _shown(entry: LogEntry, sees_positions: bool) -> ChangeEntry:
-    label = _label(entry)
-    withheld = () if sees_positions else POSITION_FIELDS.get(label, ())
+def _shown(entry: LogEntry, withheld: dict[str, str]) -> ChangeEntry:
+    label = model_label(entry)
     changes = []
     for field, change in sorted((entry.changes_dict or {}).items()):
         if field in SECRET_FIELDS:
             changes.append(Change(field, HIDDEN, HIDDEN))
         elif field in withheld:
-            changes.append(Change(field, WITHHELD, WITHHELD))
+            changes.append(Change(field, withheld[field], withheld[field]))
         elif isinstance(change, dict):  # a many-to-many change: objects added or removed
             verb = "added" if change.get("operation") == "add" else "removed"
             changes.append(Change(field, "", f"{verb}: {', '.join(map(str, change.get('objects', [])))}"))

@@ -10,6 +10,7 @@ class HotlistsConfig(AppConfig):
         from apps.cameras.hooks import camera_page_facts
         from apps.reads.hooks import on_reads_stored
 
+        from . import change_log
         from .live import publish, told_to_crew
         from .matching import raise_alerts
         from .selectors import read_quality
@@ -17,3 +18,4 @@ class HotlistsConfig(AppConfig):
         camera_page_facts["quality"] = read_quality  # shown on the camera's page
         # Every stored read is checked against the lists in ingest's own transaction.
         on_reads_stored.register(raise_for=raise_alerts, after_commit=publish, told_to_crew=told_to_crew)
+        change_log.register()  # covert lists withheld on the change log
