@@ -1,145 +1,63 @@
-"""The portal's sections: one list that builds both the navigation and each role's home page.
+"""The portal's sections: the navigation and each role's home page, assembled from the sections
+each app declares in its own `navigation.py` (SECTIONS of apps.core.navigation.Section).
 
-Each later app adds its sections here; a user sees only the sections whose permissions they hold.
+The portal decides only the order (MENU_ORDER, by URL name); a section it does not name yet
+follows the named ones, in app order. A user sees only the sections whose permissions they hold.
 """
 
-from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.urls import reverse
 
 from apps.accounts.access import is_verified_staff
+from apps.core.navigation import Section
 
-
-@dataclass(frozen=True)
-class Section:
-    label: str
-    url_name: str
-    permissions: tuple[str, ...]
-    summary: str
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "Alerts",
-        "hotlists:alerts",
-        ("hotlists.view_alert",),
-        "Live hotlist hits: what was seen, where, and what to do.",
-    ),
-    Section(
-        "Search reads",
-        "reads:search",
-        ("reads.view_read",),
-        "Find reads by plate or pattern, time, camera and area, within your access window.",
-    ),
-    Section(
-        "Vehicle history",
-        "reads:history",
-        ("reads.view_read",),
-        "Every read of one plate you may see, as a timeline and on the map.",
-    ),
-    Section(
-        "Video recognition",
-        "recognition:list",
-        ("recognition.add_videojob",),
-        "Upload dash-cam, fixed-camera or phone footage; every plate found becomes a read.",
-    ),
-    Section(
-        "Access requests",
-        "access_requests:mine",
-        ("access_requests.add_accessrequest",),
-        "Ask to search reads older than the standard window for an investigation.",
-    ),
-    Section(
-        "Requests to decide",
-        "access_requests:queue",
-        ("access_requests.decide_accessrequest",),
-        "Approve, narrow, refuse or revoke extended access.",
-    ),
-    Section(
-        "Hotlists",
-        "hotlists:list",
-        ("hotlists.view_hotlist",),
-        "Vehicles of interest: lists, entries and imports.",
-    ),
-    Section(
-        "Cameras",
-        "cameras:list",
-        ("cameras.view_camera",),
-        "The camera registry: codes, areas and status.",
-    ),
-    Section(
-        "Assessments",
-        "assessments:list",
-        ("assessments.view_assessment",),
-        "Deployment and privacy impact assessments: drafts, decisions, and the cameras they put live.",
-    ),
-    Section(
-        "Camera reviews",
-        "assessments:reviews",
-        ("assessments.add_review",),
-        "Live cameras whose yearly review is due or overdue.",
-    ),
-    Section(
-        "Camera map",
-        "cameras:map",
-        ("cameras.view_camera_location",),
-        "Where cameras are. Restricted: camera locations are not to be disclosed.",
-    ),
-    Section(
-        "Back-load reads",
-        "reads:back_load",
-        ("reads.add_read",),
-        "Upload a CSV of reads from a camera's own store.",
-    ),
-    Section(
-        "Retention and jobs",
-        "audit:jobs",
-        ("audit.view_jobrun",),
-        "Scheduled jobs (retention, national export, expiry, reminders): last run, outcome, next run.",
-    ),
-    Section(
-        "Search audit",
-        "audit:searches",
-        ("audit.view_searchaudit",),
-        "Every search, export and opened read: who, why, under which reference, and how many results.",
-    ),
-    Section(
-        "Change log",
-        "audit:change_log",
-        ("audit.view_searchaudit", "auditlog.view_logentry"),
-        "Who changed which record, when, and from what to what: cameras, hotlists, accounts, assessments.",
-    ),
-    Section(
-        "Misuse flags",
-        "misuse:flags",
-        ("audit.view_searchaudit",),
-        "Patterns in the audit trail worth a look: repeated plates, sprees, refusals, scope, hours.",
-    ),
-    Section(
-        "Extended access report",
-        "access_requests:report",
-        ("access_requests.report_accessrequest",),
-        "Searches made under access requests, per user and per request.",
-    ),
-    Section(
-        "Sign-in audit",
-        "audit:security_events",
-        ("audit.view_securityevent",),
-        "Sign-ins, failed attempts, lockouts, sign-outs and account changes.",
-    ),
-    Section(
-        "Users and roles",
-        "accounts:user_list",
-        ("accounts.view_user",),
-        "Create accounts, assign roles, reset second factors and unlock accounts.",
-    ),
-    Section(
-        "Camera accounts",
-        "cameras:accounts",
-        ("accounts.view_user", "cameras.view_camera"),
-        "Machine accounts of cameras and gateways, the cameras each may post for, and their tokens.",
-    ),
+MENU_ORDER = (
+    "hotlists:alerts",
+    "reads:search",
+    "reads:history",
+    "recognition:list",
+    "access_requests:mine",
+    "access_requests:queue",
+    "hotlists:list",
+    "cameras:list",
+    "assessments:list",
+    "assessments:reviews",
+    "cameras:map",
+    "reads:back_load",
+    "audit:jobs",
+    "audit:searches",
+    "audit:change_log",
+    "misuse:flags",
+    "access_requests:report",
+    "audit:security_events",
+    "accounts:user_list",
+    "cameras:accounts",
 )
+
+
+@cache
+def all_sections() -> tuple[Section, ...]:
+    """Every app's declared sections, in menu order."""
+    declared = [
+        section
+        for config in apps.get_app_configs()
+        if config.name.startswith("apps.")
+        and config.name != __package__
+        and find_spec(f"{config.name}.navigation")
+        for section in import_module(f"{config.name}.navigation").SECTIONS
+    ]
+    place = {url_name: index for index, url_name in enumerate(MENU_ORDER)}
+    return tuple(sorted(declared, key=lambda s: place.get(s.url_name, len(MENU_ORDER))))
+
+
+def _declaring() -> list[str]:
+    """The `navigation` modules of the project's apps (the portal's own is this assembler)."""
+    names = [f"{c.name}.navigation" for c in apps.get_app_configs() if c.name.startswith("apps.")]
+    return [name for name in names if name != __name__ and find_spec(name)]
 
 
 def sections_for(user) -> list[dict]:
@@ -148,7 +66,7 @@ def sections_for(user) -> list[dict]:
         return []
     return [
         {"label": s.label, "url": reverse(s.url_name), "summary": s.summary, "url_name": s.url_name}
-        for s in SECTIONS
+        for s in all_sections()
         if user.has_perms(s.permissions)
     ]
 
