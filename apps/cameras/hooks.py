@@ -2,7 +2,8 @@
 cameras never imports them.
 
 - `go_live`: the go-live check. A fixed camera may be live only under an approved assessment of
-  its site; the assessments app answers. With nothing registered no fixed camera may go live.
+  its site; the assessments app answers. With nothing registered no fixed camera may go live,
+  and every camera counts as assessed (so none is relabelled out of its reviews).
 - `camera_page_facts`: what a camera's page shows from other apps (its assessment, whether its
   review is overdue, the quality of its reads), each a function of the camera, by context name.
 """
@@ -18,7 +19,7 @@ class GoLiveCheck:
     `was_assessed(camera)`: whether it was ever put forward as a fixed site."""
 
     approved_assessment_for: Callable[[Any], Any | None] = lambda camera: None
-    was_assessed: Callable[[Any], bool] = lambda camera: False
+    was_assessed: Callable[[Any], bool] = lambda camera: True
 
     def register(self, *, approved_assessment_for: Callable, was_assessed: Callable) -> None:
         self.approved_assessment_for, self.was_assessed = approved_assessment_for, was_assessed

@@ -33,9 +33,10 @@ def camera_detail(request, code: str):
         request,
         "cameras/camera_detail.html",
         {
+            **{name: fact(camera) for name, fact in camera_page_facts.items()},
+            # Last, so no fact of another app's can stand in for the camera as disclosed.
             "camera": camera_as_disclosed(camera, request.user),
             "review_due": camera.review_due,
-            **{name: fact(camera) for name, fact in camera_page_facts.items()},
         },
     )
 

@@ -4,13 +4,17 @@ imports them.
 - `on_reads_stored`: what is raised from reads as ingest stores them. The hotlists app registers
   its matching (alerts, created inside ingest's own transaction, so a read is stored with its
   alerts or not at all), its live desk (told after commit) and what an in-vehicle unit's ingest
-  reply may name. With nothing registered, ingest stores reads and raises nothing.
+  reply may name. With nothing registered ingest refuses to store reads (ImproperlyConfigured),
+  rather than store them and raise no alert: a wanted vehicle that never alerts is the failure
+  that must not pass unseen.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -30,8 +34,8 @@ class OnReadsStored:
     returns it (saved); `after_commit(raised)`: once that transaction has committed;
     `told_to_crew(raised)`: what an in-vehicle unit's ingest reply may name of it, as dicts."""
 
-    raise_for: Callable[[list[StoredRead]], list[Any]] = lambda reads: []
-    after_commit: Callable[[list[Any]], None] = lambda raised: None
+    raise_for: Callable[[list[StoredRead]], list[Any]] = lambda reads: _unregistered()
+    after_commit: Callable[[list[Any]], None] = lambda raised: _unregistered()
     told_to_crew: Callable[[list[Any]], list[dict]] = lambda raised: []
 
     def register(
@@ -45,3 +49,7 @@ class OnReadsStored:
 
 
 on_reads_stored = OnReadsStored()
+
+
+def _unregistered() -> Any:
+    raise ImproperlyConfigured("Nothing matches stored reads: the hotlists app has not registered.")
