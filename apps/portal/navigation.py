@@ -54,12 +54,6 @@ def all_sections() -> tuple[Section, ...]:
     return tuple(sorted(declared, key=lambda s: place.get(s.url_name, len(MENU_ORDER))))
 
 
-def _declaring() -> list[str]:
-    """The `navigation` modules of the project's apps (the portal's own is this assembler)."""
-    names = [f"{c.name}.navigation" for c in apps.get_app_configs() if c.name.startswith("apps.")]
-    return [name for name in names if name != __name__ and find_spec(name)]
-
-
 def sections_for(user) -> list[dict]:
     """The sections this user may open, with their URLs, in menu order."""
     if not is_verified_staff(user):
