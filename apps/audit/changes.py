@@ -6,8 +6,8 @@ factor's key is recorded by the library (half masked at best), so here every val
 field is replaced. What else is withheld, and from whom, the app owning the rule says through
 `register_masking` when it starts: cameras withholds positions from those without the location
 permission (apps/cameras/change_log.py); hotlists a covert list, its entries and its alerts from
-all but the list's owners (apps/hotlists/change_log.py). With nothing registered, only secrets
-are hidden.
+all but the list's owners, and old entries about alerts from everyone (apps/hotlists/change_log.py).
+With nothing registered, only secrets are hidden.
 """
 
 from collections import defaultdict
@@ -41,6 +41,8 @@ class Withheld:
 
 Masking = Callable[[LogEntry, object], Withheld | None]
 MASKINGS: dict[str, list[Masking]] = defaultdict(list)
+# Models whose entries are never shown, to anyone ("app_label.model").
+NOT_SHOWN: set[str] = set()
 
 
 def register_masking(model_label: str, masking: Masking) -> None:
@@ -48,6 +50,12 @@ def register_masking(model_label: str, masking: Masking) -> None:
     ("app_label.model") what it withholds from that user (None: nothing)."""
     if masking not in MASKINGS[model_label]:
         MASKINGS[model_label].append(masking)
+
+
+def register_not_shown(model_label: str) -> None:
+    """Leave every entry about `model_label` ("app_label.model") off the page, whoever asks: for a
+    model whose changes are read data, which belongs behind the access window, not here."""
+    NOT_SHOWN.add(model_label)
 
 
 @dataclass(frozen=True)
@@ -69,13 +77,13 @@ class ChangeEntry:
 
 
 def change_entries() -> QuerySet[LogEntry]:
-    """Every change-log entry, newest first, with what the page shows of each; but none about an
-    alert, which is read data (alerts are no longer logged; entries from before are not shown)."""
-    return (
-        LogEntry.objects.exclude(content_type__app_label="hotlists", content_type__model="alert")
-        .select_related("content_type", "actor")
-        .order_by("-timestamp", "-id")
-    )
+    """Every change-log entry, newest first, with what the page shows of each; but none about a
+    model registered as not shown."""
+    entries = LogEntry.objects.all()
+    for label in NOT_SHOWN:
+        app_label, model = label.split(".")
+        entries = entries.exclude(content_type__app_label=app_label, content_type__model=model)
+    return entries.select_related("content_type", "actor").order_by("-timestamp", "-id")
 
 
 def tracked_models() -> QuerySet[ContentType]:

@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from apps.core.plates import is_pattern, normalise_search, pattern_to_like
+from apps.core.plate_patterns import matches_pattern
+from apps.core.plates import is_pattern, normalise_search
 from apps.core.purposes import purpose_choices
 
 from .changes import tracked_models
@@ -62,7 +63,7 @@ class SearchAuditFilter(django_filters.FilterSet):
         if not asked:
             return queryset.none()
         if is_pattern(asked):
-            return queryset.filter(Q(vrm=asked) | Q(vrm__like=pattern_to_like(asked)))
+            return queryset.filter(Q(vrm=asked) | Q(matches_pattern(asked)))
         covering = RawSQL("%s LIKE translate(vrm, '*?', '%%_')", [asked], output_field=BooleanField())
         return queryset.filter(Q(vrm=asked) | (Q(vrm__contains="*") | Q(vrm__contains="?")) & Q(covering))
 

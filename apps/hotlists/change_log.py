@@ -1,11 +1,12 @@
 """How the change log (apps/audit/changes.py) shows a hotlist, its entries and its alerts: a
 covert list's are withheld from all but the list's owners, by the rule of selectors.py (and when
-the list is gone, so its audience is unknown, from everyone). Registered by HotlistsConfig.ready.
+the list is gone, so its audience is unknown, from everyone). An alert is read data: it is no
+longer logged, and entries from before are shown to no one. Registered by HotlistsConfig.ready.
 """
 
 from auditlog.models import LogEntry
 
-from apps.audit.changes import COVERT, Withheld, model_label, register_masking
+from apps.audit.changes import COVERT, Withheld, model_label, register_masking, register_not_shown
 
 from .models import Hotlist
 from .selectors import hit_audience, may_be_told
@@ -17,6 +18,7 @@ OF_A_HOTLIST = {"hotlists.hotlist": None, "hotlists.hotlistentry": "hotlist", "h
 def register() -> None:
     for label in OF_A_HOTLIST:
         register_masking(label, withheld_if_covert)
+    register_not_shown("hotlists.alert")
 
 
 def withheld_if_covert(entry: LogEntry, user) -> Withheld | None:

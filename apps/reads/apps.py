@@ -7,4 +7,4 @@ class ReadsConfig(AppConfig):
     verbose_name = "Plate reads"
 
     def ready(self) -> None:
-        from . import checks, lookups  # noqa: F401  (registers the check and vrm__like)
+        from . import checks  # noqa: F401  (registers the check)

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from apps.cameras.models import Camera, clean_code
-from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm, pattern_to_like
+from apps.core.plate_patterns import matches_pattern
+from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm
 from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
@@ -121,7 +122,7 @@ class ReadFilter(django_filters.FilterSet):
             pattern = normalise_pattern(value)
             if pattern == "*":
                 return queryset  # any plate at all: allowed only narrowed by place and time
-            return queryset.filter(vrm__like=pattern_to_like(pattern))  # '?' is exactly one character
+            return queryset.filter(matches_pattern(pattern))  # '?' is exactly one character
         return queryset.filter(vrm=normalise_vrm(value))
 
     def filter_cameras(self, queryset, name, value):

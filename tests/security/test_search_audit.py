@@ -27,3 +27,6 @@ def test_an_auditor_finds_every_search_for_a_plate_however_it_was_typed(
     assert sorted(row.vrm for row in found) == sorted(["AB12CDE", "AB12CDE", "AB1*"])
     found = auditor.get("/audit/searches/", {"vrm": "ab 12 cde"}).context["page"].object_list
     assert len(found) == 3
+    # A pattern asked of the audit finds the searches for plates it matches, and itself.
+    found = auditor.get("/audit/searches/", {"vrm": "ab1*"}).context["page"].object_list
+    assert sorted(row.vrm for row in found) == sorted(["AB12CDE", "AB12CDE", "AB1*"])
