@@ -131,6 +131,10 @@ def database_roles(admin_url: str) -> tuple[str, str]:
             admin.execute(statement)
         # The owner may act as the application's role: the tests do, to meet exactly its rights.
         admin.execute(f"GRANT {APP} TO {OWNER}")
+        # The retention benchmark checkpoints before it measures the WAL a DELETE writes, so every
+        # run counts the same full-page images (pg_checkpoint: PostgreSQL 15 and later).
+        if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = 'pg_checkpoint'").fetchone():
+            admin.execute(f"GRANT pg_checkpoint TO {OWNER}")
         owners: dict[str, str] = dict(
             admin.execute(
                 "SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname IN (%s, %s)",
