@@ -150,7 +150,7 @@ def _searches(officer, threads: int, count: int) -> tuple[list[float], float]:
     from django.db import connection
 
     from apps.reads.filters import ReadFilter
-    from apps.reads.selectors import search_reads
+    from apps.reads.selectors import reads_search
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -163,7 +163,7 @@ def _searches(officer, threads: int, count: int) -> tuple[list[float], float]:
                 filters = ReadFilter({"vrm": f"AC{rng.randrange(50_000):05d}"})
                 assert filters.is_valid(), filters.errors
                 started = time.perf_counter()
-                result = search_reads(
+                result = reads_search(
                     officer, filters=filters, purpose="intelligence", reference="BENCH-1", via="api"
                 )
                 list(result.reads[:50])

@@ -35,7 +35,7 @@ from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.reads.models import Read
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import b64, image_bytes
 from apps.recognition.models import VideoJob
 
@@ -353,12 +353,12 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     add_entry(open_list, SECRETS["old_vrm"], owner)
     add_entry(open_list, SECRETS["historic_vrm"], owner)
     now = timezone.now()
-    [covert_alert] = ingest_reads(
+    [covert_alert] = reads_ingest(
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
         source="camera",
     ).alerts
     settings.ALERT_LIVE_MAX_AGE_MINUTES = 200 * 24 * 60  # as if raised live, 91 days ago
-    [old_alert] = ingest_reads(
+    [old_alert] = reads_ingest(
         items=[
             ReadInput(
                 camera=camera.code, vrm=SECRETS["old_vrm"], seen_at=now - timedelta(days=91), confidence=0.9
@@ -367,7 +367,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         source="upload",
     ).alerts
     settings.ALERT_LIVE_MAX_AGE_MINUTES = 60
-    [historic_alert] = ingest_reads(
+    [historic_alert] = reads_ingest(
         items=[
             ReadInput(
                 camera=camera.code,

@@ -10,7 +10,7 @@ import json
 from django.db import connection
 
 
-def remove_expired_audit() -> dict:
+def audit_remove_expired() -> dict:
     """Remove audit rows past their period; how many went, by table."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_remove_expired()")

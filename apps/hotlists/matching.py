@@ -2,7 +2,7 @@
 
 A read matches an entry exactly (same normalised plate) or as a look-alike (same plate once
 confusable characters are folded: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G). Look-alike alerts
-rank one priority lower. Called by reads.services.ingest_reads inside its transaction (through
+rank one priority lower. Called by reads.services.reads_ingest inside its transaction (through
 reads.hooks.on_reads_stored, registered in HotlistsConfig.ready), only for reads just stored,
 so each read raises each alert once.
 

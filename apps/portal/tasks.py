@@ -4,10 +4,10 @@ from celery import shared_task
 
 from apps.access_requests.services import requests_remove_expired
 from apps.audit.jobs import recorded_run
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 from apps.hotlists.services import alerts_remove_expired
-from apps.reads.national_export_runs import remove_export_files
-from apps.reads.retention import RETENTION_JOB, remove_expired_reads
+from apps.reads.national_export_runs import export_files_remove_expired
+from apps.reads.retention import RETENTION_JOB, reads_remove_expired
 from apps.recognition.services import video_files_remove_expired
 
 
@@ -16,12 +16,12 @@ def apply_retention() -> None:
     """Remove what is past its retention period: reads (by day), alerts, access requests, audit,
     uploaded video files."""
     with recorded_run(RETENTION_JOB) as details:
-        details["reads"] = remove_expired_reads()
+        details["reads"] = reads_remove_expired()
         details["alerts"] = alerts_remove_expired()
-        details["audit"] = remove_expired_audit()  # first: access requests go once their events have
+        details["audit"] = audit_remove_expired()  # first: access requests go once their events have
         details["access_requests"] = requests_remove_expired()
         details["video_files"] = video_files_remove_expired()
-        details["national_export_files"] = remove_export_files()
+        details["national_export_files"] = export_files_remove_expired()
 
 
 # The task's name before it moved to the portal: a beat or a queued message from the release

@@ -22,9 +22,9 @@ from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
-from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, search_reads
+from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, reads_search
 from .serializers import ReadInputSerializer, ReadOutputSerializer
-from .services import BatchRejected, ingest_reads
+from .services import BatchRejected, reads_ingest
 
 MAX_PAGE_SIZE = 200
 
@@ -153,7 +153,7 @@ class ReadsApi(APIView):
         try:
             reads = parse_batch(items, source=Read.Source.CAMERA)
             _check_bound(request.user, {read.camera for read in reads})
-            result = ingest_reads(items=reads, source=Read.Source.CAMERA)
+            result = reads_ingest(items=reads, source=Read.Source.CAMERA)
         except BatchRejected as rejected:
             raise ValidationError(
                 {"items": {str(i): fields for i, fields in rejected.errors.items()}}
@@ -254,7 +254,7 @@ def _search(request, criteria, paginator: NewestFirst, view):
         # A form's ErrorList is a list of messages, which DRF takes; the stubs do not see it as one.
         raise ValidationError({**filters.errors, **purpose.errors})  # type: ignore[dict-item]
     try:
-        result = search_reads(request.user, filters=filters, **purpose.stated(), via="api")
+        result = reads_search(request.user, filters=filters, **purpose.stated(), via="api")
     except SearchNotRecorded as failure:
         raise AuditUnavailable(str(failure)) from failure
     except SearchThrottled as refused:

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 
 from .serializers import ReadInputSerializer, read_input
-from .services import BatchRejected, ReadInput, check_batch
+from .services import BatchRejected, ReadInput, batch_check
 
 
 def parse_batch(raw_items: list, *, source: str) -> list[ReadInput]:
@@ -22,7 +22,7 @@ def parse_batch(raw_items: list, *, source: str) -> list[ReadInput]:
             reads.append((index, read_input(serializer.run_validation(item))))
         except ValidationError as invalid:
             errors[index] = invalid.detail
-    for position, fields in check_batch([read for _, read in reads], source=source).items():
+    for position, fields in batch_check([read for _, read in reads], source=source).items():
         errors[reads[position][0]] = fields
     if errors:
         raise BatchRejected(dict(sorted(errors.items())))

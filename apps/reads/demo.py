@@ -16,7 +16,7 @@ from apps.cameras.demo import CAMERAS
 
 from .evidence import check_image
 from .selectors import reads_held_from
-from .services import ReadInput, ingest_reads
+from .services import ReadInput, reads_ingest
 
 RECURRING = ["AB12CDE", "KX19ZTP", "LR68WNN", "YD21OKM", "FN70HHT", "PK15RRS", "GV64EEA", "WM23JJU"]
 TOTAL = 20_000
@@ -61,7 +61,7 @@ def seed(*, out) -> None:
         read.plate_image = check_image(_plate_patch(read.vrm))
     stored = 0
     for start in range(0, len(reads), BATCH):
-        stored += ingest_reads(items=reads[start : start + BATCH], source="upload").stored
+        stored += reads_ingest(items=reads[start : start + BATCH], source="upload").stored
     out.write(f"Demo reads: {stored:,} over the last two years (try plate {RECURRING[0]} or pattern KX1*)")
 
 

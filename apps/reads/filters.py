@@ -136,7 +136,7 @@ class ReadFilter(django_filters.FilterSet):
         }
 
 
-# What every search states, by the names search_reads (apps/reads/selectors.py) takes them.
+# What every search states, by the names reads_search (apps/reads/selectors.py) takes them.
 STATED = ("purpose", "purpose_detail", "reference", "access_request")
 
 
@@ -204,7 +204,7 @@ class SearchPurposeForm(forms.Form):
         }
 
     def stated(self) -> dict:
-        """What a valid form states, in search_reads' own terms (its keyword arguments)."""
+        """What a valid form states, in reads_search' own terms (its keyword arguments)."""
         return {name: self.cleaned_data[name] for name in STATED}
 
 

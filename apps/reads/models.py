@@ -1,7 +1,7 @@
 """The read store: one row per plate read, in a table partitioned by day on seen_at.
 
 The table is created by SQL in the migrations (Django cannot declare partitioning); this
-model describes it to the ORM. Rows are written only by services.ingest_reads (one
+model describes it to the ORM. Rows are written only by services.reads_ingest (one
 multi-row INSERT per batch) and read only through selectors (the access window).
 """
 

@@ -29,9 +29,9 @@ def run_national_export(today: date | None = None, *, record: dict | None = None
     before = settled_before()
     record["written"] = [name for day in days_due(today) if (name := export_day(day, before=before))]
     # Removal first: a file past its keeping period or its reads' retention is never sent.
-    record["removed"] = remove_export_files(today)
+    record["removed"] = export_files_remove_expired(today)
     record["delivered"] = deliver_files()
-    record["removed"] += remove_export_files(today)
+    record["removed"] += export_files_remove_expired(today)
     return record
 
 
@@ -103,7 +103,7 @@ def deliver_files() -> list[str]:
     return delivered
 
 
-def remove_export_files(today: date | None = None) -> list[str]:
+def export_files_remove_expired(today: date | None = None) -> list[str]:
     """Remove files delivered, kept NATIONAL_EXPORT_KEEP_DAYS, or of a day past read retention."""
     today = today or timezone.now().astimezone(UTC).date()
     now = timezone.now()

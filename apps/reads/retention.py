@@ -27,7 +27,7 @@ def expired_days(now: datetime | None = None) -> list[date]:
     return sorted(day for day in existing_partition_days() if _day_end(day) <= cut_off)
 
 
-def remove_expired_reads(now: datetime | None = None) -> dict:
+def reads_remove_expired(now: datetime | None = None) -> dict:
     """Drop every expired day; what was removed, by day."""
     removed = []
     for day in expired_days(now):

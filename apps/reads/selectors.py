@@ -63,7 +63,7 @@ class SearchResult:
     audit: SearchAudit
 
 
-def search_reads(
+def reads_search(
     user,
     *,
     filters: ReadFilter,
@@ -187,13 +187,13 @@ def keyset_page(reads: QuerySet[Read], before: str | None, size: int) -> tuple[l
     return page, f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None
 
 
-def search_again(
+def search_rerun(
     user, *, search_id: int, kind: SearchAudit.Kind, via: str = "portal", count_cap: int = COUNT_CAP
 ) -> SearchResult:
     """The user's own earlier search run again as `kind` (an export of its results), under its
     purpose, reference and access request; audited like any search."""
     search, filters = _earlier_search(user, search_id)
-    return search_reads(
+    return reads_search(
         user,
         filters=filters,
         purpose=search.purpose,

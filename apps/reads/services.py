@@ -57,7 +57,7 @@ class BatchRejected(Exception):
         self.errors = errors
 
 
-def check_batch(items: list[ReadInput], *, source: str, now: datetime | None = None) -> dict:
+def batch_check(items: list[ReadInput], *, source: str, now: datetime | None = None) -> dict:
     """The faults in a batch that only the database can reveal, by item index and field."""
     now = now or timezone.now()
     cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
@@ -112,9 +112,9 @@ def capture_faults(
     return faults
 
 
-def ingest_reads(*, items: list[ReadInput], source: str) -> IngestResult:
+def reads_ingest(*, items: list[ReadInput], source: str) -> IngestResult:
     """Store a checked batch in one statement; all or nothing."""
-    errors = check_batch(items, source=source)
+    errors = batch_check(items, source=source)
     if errors:
         raise BatchRejected(errors)
     if not items:

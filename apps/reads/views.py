@@ -28,11 +28,11 @@ from .selectors import (
     SearchThrottled,
     keyset_page,
     read_from_search,
-    search_again,
+    reads_search,
     search_page,
-    search_reads,
+    search_rerun,
 )
-from .services import BatchRejected, ingest_reads
+from .services import BatchRejected, reads_ingest
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 500
@@ -138,7 +138,7 @@ def export(request):
     """An earlier search's results as CSV, up to READ_EXPORT_MAX_ROWS rows, audited as an export
     with the number of rows it holds."""
     try:
-        result = search_again(
+        result = search_rerun(
             request.user,
             search_id=int(request.POST.get("search", "")),
             kind=SearchAudit.Kind.EXPORT,
@@ -193,7 +193,7 @@ def back_load(request):
     if request.method == "POST":
         try:
             reads = read_csv_upload(request.FILES.get("file"))
-            result = ingest_reads(items=reads, source=Read.Source.UPLOAD)
+            result = reads_ingest(items=reads, source=Read.Source.UPLOAD)
         except BackLoadRejected as rejected:
             context["problem"] = str(rejected)
         except BatchRejected as rejected:
@@ -216,7 +216,7 @@ def _purpose_form(request, initial=None) -> SearchPurposeForm:
 
 
 def _search(request, filters, purpose, *, kind):
-    return search_reads(request.user, filters=filters, **purpose.stated(), kind=kind)
+    return reads_search(request.user, filters=filters, **purpose.stated(), kind=kind)
 
 
 def _refused(request, template: str, context: dict, refused: Exception):

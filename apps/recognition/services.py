@@ -20,7 +20,7 @@ from django.utils import timezone
 from apps.cameras.models import Camera, clean_code
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
-from apps.reads.services import BatchRejected, ReadInput, capture_faults, ingest_reads
+from apps.reads.services import BatchRejected, ReadInput, capture_faults, reads_ingest
 
 from .footage import TrackRead, recognise_video
 from .models import VideoJob
@@ -205,7 +205,7 @@ def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
     ]
     stored = 0
     for start in range(0, len(items), INGEST_BATCH):
-        stored += ingest_reads(items=items[start : start + INGEST_BATCH], source=Read.Source.VIDEO).stored
+        stored += reads_ingest(items=items[start : start + INGEST_BATCH], source=Read.Source.VIDEO).stored
     return stored
 
 

@@ -70,7 +70,7 @@ def transparency_report() -> dict:
     if not counting and previous is not None:
         return previous
     try:
-        report = compute_transparency_report()
+        report = transparency_report_compute()
         cache.set(CACHE_KEY, report, settings.TRANSPARENCY_CACHE_SECONDS)
         cache.set(PREVIOUS_KEY, report, None)
     finally:
@@ -79,7 +79,7 @@ def transparency_report() -> dict:
     return report
 
 
-def compute_transparency_report(now: datetime | None = None) -> dict:
+def transparency_report_compute(now: datetime | None = None) -> dict:
     """Every figure, counted now, but settled months as first published; small counts hidden;
     plain values only (it is cached)."""
     started = time.perf_counter()

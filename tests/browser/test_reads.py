@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def reads():
 
     camera = CameraFactory(code="CAM-BR", area="Browser town")
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(
                 camera="CAM-BR",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.cameras.tests.factories import CameraFactory
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE, ago
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def street():
     CameraFactory(code="CAM-H", area="High Street")
     now = timezone.now()
     plates = ["AB12CDE", "AB12CD", "XY34ZZZ", "QQ11QQQ"]
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-H", vrm=vrm, seen_at=now - timedelta(hours=n), confidence=0.9)
             for n, vrm in enumerate(plates)
@@ -83,7 +83,7 @@ def test_who_passed_here_then_is_allowed_and_a_question_mark_is_one_character(
 def test_pages_are_capped(make_user, api_client_for):
     CameraFactory(code="CAM-P")
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-P", vrm="PG12CAP", seen_at=now - timedelta(seconds=n), confidence=0.9)
             for n in range(205)
@@ -128,7 +128,7 @@ def test_an_export_is_audited_with_the_rows_it_holds(make_user, sign_in_client, 
     settings.READ_EXPORT_MAX_ROWS = 3
     CameraFactory(code="CAM-X")
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-X", vrm="EX12PRT", seen_at=now - timedelta(minutes=n), confidence=0.9)
             for n in range(5)
@@ -177,7 +177,7 @@ def test_a_search_reopened_is_as_it_stood_and_each_further_page_is_audited_and_c
 ):
     CameraFactory(code="CAM-F")
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-F", vrm="FR12ZEN", seen_at=now - timedelta(minutes=n), confidence=0.9)
             for n in range(1, 52)
@@ -188,7 +188,7 @@ def test_a_search_reopened_is_as_it_stood_and_each_further_page_is_audited_and_c
     browser = sign_in_client(officer, Client())
     first = browser.post("/reads/", {"vrm": "FR12ZEN", **PURPOSE})
     search = SearchAudit.objects.get(kind="search")
-    ingest_reads(
+    reads_ingest(
         items=[ReadInput(camera="CAM-F", vrm="FR12ZEN", seen_at=now, confidence=0.9)], source="upload"
     )
     again = browser.post("/reads/", {"search": search.pk})  # the first page again: nothing new in it

@@ -11,7 +11,7 @@ from apps.hotlists import live, services
 from apps.hotlists.models import Alert
 from apps.hotlists.stream import _missed_events
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_a_list_made_covert_hides_its_earlier_hits_from_everyone_but_its_owners(
     camera = CameraFactory(code="CAM-CV")
     hotlist = make_hotlist(handler, name="Operation Kestrel")
     add_entry(hotlist, "KE12STR", handler)
-    [alert] = ingest_reads(
+    [alert] = reads_ingest(
         items=[ReadInput(camera=camera.code, vrm="KE12STR", seen_at=timezone.now(), confidence=0.9)],
         source="camera",
     ).alerts

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ PAYLOAD = '=HYPERLINK("x",A1)'
 
 def test_exported_cells_never_start_a_formula(make_user, sign_in_client):
     CameraFactory(code="CAM-X", area="@SUM(1+1)")
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-X", vrm=PAYLOAD, seen_at=timezone.now(), confidence=0.9, direction="-2+3")
         ],

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.audit.database import APPEND_ONLY_TABLES
 from apps.audit.models import SearchAudit
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -68,7 +68,7 @@ def test_declaring_a_retention_cut_off_opens_no_door():
     assert "permission denied" in refused("UPDATE audit_retention_floor SET days = 1")
     assert "must be owner" in refused("DROP FUNCTION audit_remove_expired()")
     # The owner's function keeps what is in its period.
-    assert remove_expired_audit()["audit_searchaudit"] == 0
+    assert audit_remove_expired()["audit_searchaudit"] == 0
     assert SearchAudit.objects.count() == 1
 
 
@@ -118,11 +118,11 @@ def test_the_partition_functions_take_only_days_of_plausible_reads(day):
 def test_a_bc_twin_cannot_drop_todays_reads():
     from apps.cameras.tests.factories import CameraFactory
     from apps.reads.models import Read
-    from apps.reads.services import ReadInput, ingest_reads
+    from apps.reads.services import ReadInput, reads_ingest
 
     camera = CameraFactory()
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[ReadInput(camera=camera.code, vrm="BC12TWN", seen_at=now, confidence=0.9)], source="upload"
     )
     today = now.astimezone(__import__("datetime").UTC).date()

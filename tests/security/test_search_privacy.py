@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def read():
     CameraFactory(code="CAM-Q")
     [stored] = [
-        ingest_reads(
+        reads_ingest(
             items=[ReadInput(camera="CAM-Q", vrm="PR12VCY", seen_at=timezone.now(), confidence=0.9)],
             source="upload",
         )
@@ -69,7 +69,7 @@ def test_nothing_with_reads_in_it_is_cached(make_user, sign_in_client, api_clien
 def test_the_api_takes_criteria_in_a_body_and_pages_with_cursors(make_user, api_client_for):
     CameraFactory(code="CAM-B")
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(
                 camera="CAM-B", vrm="BO12DYS", seen_at=now - timezone.timedelta(minutes=n), confidence=0.9

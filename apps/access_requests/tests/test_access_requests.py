@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.access_requests import services
 from apps.access_requests.models import AccessRequest, AccessRequestEvent
 from apps.audit.models import SearchAudit
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 from apps.cameras.tests.factories import CameraFactory
 from apps.reads.tests.helpers import PURPOSE, store_reads
 from conftest import as_database_owner
@@ -227,7 +227,7 @@ def test_closed_requests_are_removed_after_their_own_period_with_their_events(pe
             [refused.pk],
         )
         cursor.execute("ALTER TABLE access_requests_accessrequestevent ENABLE TRIGGER USER")
-    assert remove_expired_audit()["access_requests_accessrequestevent"] == 2  # filed and refused
+    assert audit_remove_expired()["access_requests_accessrequestevent"] == 2  # filed and refused
     assert services.requests_remove_expired(now=timezone.now() + timedelta(days=365)) == 0
     assert services.requests_remove_expired(now=later) == 1
     assert list(AccessRequest.objects.all()) == [pending]  # a pending request is never removed

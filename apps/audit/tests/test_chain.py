@@ -16,7 +16,7 @@ from apps.audit.chain import verify_chains, write_checkpoint
 from apps.audit.database import APPEND_ONLY_TABLES
 from apps.audit.jobs import recorded_run
 from apps.audit.models import AuditChain, JobRun, SearchAudit, SecurityEvent
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 from apps.audit.services import search_record, security_event_record
 from apps.audit.tasks import VERIFY_JOB, verify_audit_chains
 from apps.cameras.tests.factories import CameraFactory
@@ -205,7 +205,7 @@ def test_retention_removes_the_oldest_rows_and_moves_the_anchor(retention_floor)
     old = [backdated_search(40), backdated_search(35)]
     recent = backdated_search(1)
     straggler = backdated_search(50)  # old, but after a row still inside the period: it waits
-    assert remove_expired_audit()["audit_searchaudit"] == 2
+    assert audit_remove_expired()["audit_searchaudit"] == 2
     assert list(SearchAudit.objects.order_by("id").values_list("id", flat=True)) == [recent, straggler]
     chain = AuditChain.objects.get(name="audit_searchaudit")
     assert (chain.anchor_seq, chain.head_seq) == (2, 4)

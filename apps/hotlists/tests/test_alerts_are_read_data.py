@@ -18,7 +18,7 @@ from apps.hotlists.services import alerts_remove_expired
 from apps.hotlists.stream import _missed_events
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.evidence import check_image
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import image_bytes
 from conftest import as_database_owner
 
@@ -29,7 +29,7 @@ def ingest(vrm, age, *, source="upload", image=True):
     picture = check_image(image_bytes(colour=tuple(vrm.encode()[3:6]))) if image else None
     seen_at = timezone.now() - age
     item = ReadInput(camera="CAM-W", vrm=vrm, seen_at=seen_at, confidence=0.9, plate_image=picture)
-    return ingest_reads(items=[item], source=source).alerts
+    return reads_ingest(items=[item], source=source).alerts
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_the_desk_audits_looking_back_but_not_each_poll_of_its_first_page(
     alerts, sign_in_client, api_client_for
 ):
     street = alerts["street"]
-    ingest_reads(  # 50 more on the desk: the earlier ones move to a second page
+    reads_ingest(  # 50 more on the desk: the earlier ones move to a second page
         items=[
             ReadInput(
                 camera="CAM-W", vrm="NEW0DAY", seen_at=timezone.now() - timedelta(seconds=n), confidence=1

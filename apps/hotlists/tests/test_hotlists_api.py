@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 
 pytestmark = pytest.mark.django_db
 GOOD_CSV = (
@@ -153,7 +153,7 @@ def test_covert_lists_and_their_hits_reach_only_their_owners(
     street = make_user("officer", username="street")
     covert = make_hotlist(handler, name="Operation Nightjar", source="intelligence", covert=True)
     add_entry(covert, "CV12RTX", handler, reason="intelligence", action="observe")
-    result = ingest_reads(
+    result = reads_ingest(
         items=[ReadInput(camera="CAM-C", vrm="CV12RTX", seen_at=timezone.now(), confidence=0.9)],
         source="camera",
     )
@@ -192,7 +192,7 @@ def test_an_in_vehicle_unit_is_told_of_hits_but_never_covert_ones(admin, make_us
 def test_acknowledge_and_record_an_outcome(admin, make_user, api_client_for):
     CameraFactory(code="CAM-O")
     add_entry(make_hotlist(admin), "OU12TCM", admin)
-    [alert] = ingest_reads(
+    [alert] = reads_ingest(
         items=[ReadInput(camera="CAM-O", vrm="OU12TCM", seen_at=timezone.now(), confidence=0.9)],
         source="camera",
     ).alerts
@@ -224,7 +224,7 @@ def test_false_reads_feed_back_into_the_cameras_read_quality(
     add_entry(make_hotlist(admin), "QU12ALT", admin)
     officer = make_user("officer")
     for outcome in ("false_read", "stopped"):
-        [alert] = ingest_reads(
+        [alert] = reads_ingest(
             items=[ReadInput(camera="CAM-Q", vrm="QU12ALT", seen_at=timezone.now(), confidence=0.9)],
             source="camera",
         ).alerts

@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def camera():
 
 def ingest(*vrms, moment=None):
     moment = moment or timezone.now()
-    return ingest_reads(
+    return reads_ingest(
         items=[ReadInput(camera="CAM-H", vrm=vrm, seen_at=moment, confidence=0.9) for vrm in vrms],
         source="camera",
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.audit.chain import verify_chains
 from apps.audit.models import SearchAudit, SecurityEvent
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.misuse.services import FlagAlreadyClosed, flag_close
 from conftest import as_database_owner
@@ -140,7 +140,7 @@ def test_retention_removes_old_flags_and_closures_and_the_chains_still_verify(au
         old = flag(key="o")
         flag_close(flag=old, auditor=user, note="Long ago.")
     recent = flag(key="r")
-    removed = remove_expired_audit()
+    removed = audit_remove_expired()
     assert (removed["misuse_misuseflag"], removed["misuse_misuseflagclosure"]) == (1, 1)
     assert list(MisuseFlag.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not MisuseFlagClosure.objects.exists()

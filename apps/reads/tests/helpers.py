@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from PIL import Image
 
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 
 PURPOSE = {"purpose": "vehicle-crime", "reference": "INC-2026-0042"}
 
@@ -25,7 +25,7 @@ def b64(content: bytes) -> str:
 def store_reads(camera, *specs, source="upload") -> None:
     """store_reads(camera, ("AB12CDE", age), ...) with age a timedelta before now."""
     now = timezone.now()
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera=camera.code, vrm=vrm, seen_at=now - age, confidence=0.9) for vrm, age in specs
         ],

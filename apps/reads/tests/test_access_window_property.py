@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from apps.cameras.tests.factories import CameraFactory
 from apps.reads.models import Read
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_no_read_outside_the_window_ever_leaves(
         with transaction.atomic():
             now = timezone.now()
             camera = CameraFactory()
-            ingest_reads(
+            reads_ingest(
                 items=[
                     ReadInput(
                         camera=camera.code, vrm="AB12CDE", seen_at=now - timedelta(minutes=m), confidence=0.9

@@ -20,8 +20,8 @@ from apps.portal.tasks import apply_retention
 from apps.reads.evidence import check_image
 from apps.reads.models import NationalExportFile
 from apps.reads.national_export import COLUMNS
-from apps.reads.national_export_runs import export_day, remove_export_files, run_national_export
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.national_export_runs import export_day, export_files_remove_expired, run_national_export
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tasks import national_export
 from conftest import as_database_owner
 
@@ -50,7 +50,7 @@ def at(day, hour, minute=0):
 def reads(day):
     fixed, van = CameraFactory(code="CAM-E1"), CameraFactory(code="VAN-E1", kind=Camera.Kind.MOBILE)
     picture = check_image(image_bytes())
-    ingest_reads(
+    reads_ingest(
         items=[
             ReadInput(camera="CAM-E1", vrm="LAST1", seen_at=at(day, 23, 59), confidence=0.91),
             ReadInput(
@@ -106,7 +106,7 @@ def test_a_days_export_is_complete_ordered_and_matches_its_manifest(export_dir, 
 
 
 def late_read(day, vrm: str) -> None:
-    ingest_reads(
+    reads_ingest(
         items=[ReadInput(camera="CAM-E1", vrm=vrm, seen_at=at(day, 18), confidence=0.9)], source="upload"
     )
 
@@ -180,7 +180,7 @@ def test_a_file_goes_once_acknowledged_or_after_its_keeping_period(export_dir, d
     assert not main.exists() and not (export_dir / f"LE-{day}-v1.manifest.json").exists()
     assert supplement.exists()  # not acknowledged: kept
     settings.NATIONAL_EXPORT_KEEP_DAYS = 0
-    assert remove_export_files() == [supplement.name]
+    assert export_files_remove_expired() == [supplement.name]
     assert not list(export_dir.iterdir())
     assert NationalExportFile.objects.filter(removed_at=None).count() == 0
 

@@ -14,7 +14,7 @@ from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_an_image_of_a_read_outside_the_window_is_not_served_even_by_address(
     CameraFactory(code="CAM-OLD")
     picture = check_image(image_bytes())
     seen_at = timezone.now() - timedelta(days=120)
-    ingest_reads(
+    reads_ingest(
         items=[ReadInput(camera="CAM-OLD", vrm="OLD2", seen_at=seen_at, confidence=0.9, plate_image=picture)],
         source="upload",
     )

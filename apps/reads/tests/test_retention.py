@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from apps.audit.models import JobRun, SearchAudit
-from apps.audit.retention import remove_expired_audit
+from apps.audit.retention import audit_remove_expired
 from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert
 from apps.hotlists.services import alerts_remove_expired
@@ -18,8 +18,8 @@ from apps.portal.tasks import apply_retention
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
 from apps.reads.partitions import existing_partition_days
-from apps.reads.retention import expired_days, remove_expired_reads
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.retention import expired_days, reads_remove_expired
+from apps.reads.services import ReadInput, reads_ingest
 from conftest import as_database_owner
 
 from .helpers import image_bytes
@@ -39,7 +39,7 @@ def at(day, hour=12):
 
 def ingest(camera, vrm, seen_at, image=None):
     picture = check_image(image) if image else None
-    ingest_reads(
+    reads_ingest(
         items=[ReadInput(camera=camera.code, vrm=vrm, seen_at=seen_at, confidence=0.9, plate_image=picture)],
         source="upload",
     )
@@ -57,7 +57,7 @@ def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today, reten
 
     retention_floor("reads", 7)  # the cut-off falls in today - 7, after its first moment
     assert expired_days() == [today - timedelta(days=9), today - timedelta(days=8)]
-    removed = remove_expired_reads()
+    removed = reads_remove_expired()
 
     assert removed["reads"] == 3 and removed["images"] == 1
     assert [(d["day"], d["reads"]) for d in removed["days"]] == [
@@ -68,7 +68,7 @@ def test_expired_days_go_whole_with_their_images_and_the_rest_stays(today, reten
     assert not {today - timedelta(days=9), today - timedelta(days=8)} & existing_partition_days()
     assert not default_storage.exists(old_only)
     assert also_old == kept_image and default_storage.exists(kept_image)
-    assert remove_expired_reads() == {"days": [], "reads": 0, "images": 0}  # a re-run changes nothing
+    assert reads_remove_expired() == {"days": [], "reads": 0, "images": 0}  # a re-run changes nothing
 
 
 def test_a_day_still_holding_a_read_inside_the_period_is_never_dropped(today, retention_floor):
@@ -77,7 +77,7 @@ def test_a_day_still_holding_a_read_inside_the_period_is_never_dropped(today, re
     ingest(camera, "LATE", at(today - timedelta(days=8), 23))
     retention_floor("reads", 8)  # the cut-off falls inside that day
     assert expired_days() == []
-    assert remove_expired_reads()["reads"] == 0
+    assert reads_remove_expired()["reads"] == 0
     assert Read.objects.count() == 2
 
 
@@ -97,7 +97,7 @@ def test_an_interrupted_run_is_finished_by_the_next(today, retention_floor):
     image = ingest(camera, "OLD", at(today - timedelta(days=9)), image_bytes(colour=(7, 7, 7)))
     default_storage.delete(image)  # as if the last run deleted the images, then died before the drop
     retention_floor("reads", 7)
-    removed = remove_expired_reads()
+    removed = reads_remove_expired()
     assert (removed["reads"], removed["images"]) == (1, 1)
     assert not Read.objects.exists()
 
@@ -109,7 +109,7 @@ def test_an_alert_keeps_the_image_it_needs_and_goes_with_its_read(today, make_us
     image = ingest(camera, "HOT1", at(today - timedelta(days=9)), image_bytes(colour=(5, 5, 5)))
     assert alerts_remove_expired(now=timezone.now() + timedelta(days=720)) == {"alerts": 0, "images": 0}
     retention_floor("reads", 7)
-    remove_expired_reads()
+    reads_remove_expired()
     assert not Read.objects.exists()
     assert Alert.objects.count() == 1 and default_storage.exists(image)  # the alert's evidence stays
     # ... until the alert goes, by its read's seen_at: never after the read.
@@ -129,7 +129,7 @@ def test_the_audit_trail_outlives_reads_and_only_retention_deletes_it(make_user)
     )
     with pytest.raises(DatabaseError), transaction.atomic():
         SearchAudit.objects.all().delete()
-    assert remove_expired_audit()["audit_searchaudit"] == 1  # past AUDIT_RETENTION_DAYS (seven years)
+    assert audit_remove_expired()["audit_searchaudit"] == 1  # past AUDIT_RETENTION_DAYS (seven years)
     assert list(SearchAudit.objects.values_list("pk", flat=True)) == [recent.pk]
     with connection.cursor() as cursor:  # the permission ended with that transaction
         cursor.execute("SELECT current_setting('anpr.audit_retention_before', true)")

@@ -89,7 +89,7 @@ def test_a_job_restarted_after_its_worker_died_stores_no_read_twice(officer, cam
     job, _ = services.video_job_create(
         upload=_upload(footage), camera_code="CAM-VID", recorded_at=_an_hour_ago(), uploaded_by=officer
     )
-    real_ingest, calls = services.ingest_reads, []
+    real_ingest, calls = services.reads_ingest, []
 
     def ingest_then_die(**kwargs):
         calls.append(kwargs)
@@ -98,14 +98,14 @@ def test_a_job_restarted_after_its_worker_died_stores_no_read_twice(officer, cam
         return real_ingest(**kwargs)
 
     monkeypatch.setattr(services, "INGEST_BATCH", 1)
-    monkeypatch.setattr(services, "ingest_reads", ingest_then_die)
+    monkeypatch.setattr(services, "reads_ingest", ingest_then_die)
     with pytest.raises(WorkerKilled):
         services.video_job_process(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == VideoJob.Status.PROCESSING  # nothing ran to mark it: the message is redelivered
     assert Read.objects.filter(camera=camera).count() == 1
 
-    monkeypatch.setattr(services, "ingest_reads", real_ingest)
+    monkeypatch.setattr(services, "reads_ingest", real_ingest)
     services.video_job_process(job_id=job.pk)  # the redelivered message
     job.refresh_from_db()
     assert (job.status, job.attempts, job.reads_found, job.reads_stored) == ("done", 2, 2, 1)

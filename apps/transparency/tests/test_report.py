@@ -24,14 +24,14 @@ from apps.core.months import as_moment, month_start, months_back
 from apps.hotlists import services as hotlists
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 from apps.transparency.models import PublishedMonth
 from apps.transparency.selectors import (
     CACHE_KEY,
     COUNTING_KEY,
     PEOPLE_FIGURES,
     acted_on_shown,
-    compute_transparency_report,
+    transparency_report_compute,
 )
 from conftest import as_database_owner
 
@@ -58,7 +58,7 @@ def read(camera, vrm, seen_at):
     # A vehicle-mounted camera's read carries where it was taken (a fixed one's is the camera's).
     place = {"latitude": 52.0, "longitude": -1.0} if camera.kind == Camera.Kind.MOBILE else {}
     item = ReadInput(camera=camera.code, vrm=vrm, seen_at=seen_at, confidence=0.9, **place)
-    ingest_reads(items=[item], source="upload")
+    reads_ingest(items=[item], source="upload")
 
 
 def search(user, purpose, kind=SearchAudit.Kind.SEARCH):
@@ -152,7 +152,7 @@ def test_the_figures_are_counted_from_real_rows(settings, make_user):
         pass
     verify_audit_chains()  # intact, and checkpointed
 
-    report = compute_transparency_report()
+    report = transparency_report_compute()
     now_row, last_row, earlier_row = row(report, this), row(report, last), row(report, earlier)
 
     assert report["live_cameras"] == {"fixed": 3, "mobile": 1}  # the assessed camera went live
@@ -203,7 +203,7 @@ def test_cameras_live_in_a_month_are_counted_from_their_status_history():
         for camera, status, kind, since in history:
             CameraStatusChange.objects.create(camera=camera, status=status, kind=kind, since=min(since, now))
     with mock.patch("apps.transparency.selectors.MONTHS", 4):
-        report = compute_transparency_report(now)
+        report = transparency_report_compute(now)
     live = {r["month"]: r["live_cameras"] for r in report["months"]}
     assert live == {
         f"{months[0]:%Y-%m}": None,  # not known, rather than none
@@ -231,14 +231,14 @@ def test_a_month_is_published_once_it_has_settled_and_never_counted_again(settin
         for alert in stops[:3]:
             hotlists.alert_record_outcome(alert=alert, outcome="stopped", notes="", actor=officer)
 
-    settling = row(compute_transparency_report(start + timedelta(days=3)), last)
+    settling = row(transparency_report_compute(start + timedelta(days=3)), last)
     assert not settling["final"]
     for figure in PEOPLE_FIGURES:
         assert settling[figure] is None, figure
     assert settling["reads_captured"] == 4  # what describes the system is shown meanwhile
     assert not PublishedMonth.objects.filter(month=month_start(last)).exists()  # older ones are, settled
 
-    published = row(compute_transparency_report(start + timedelta(days=8)), last)
+    published = row(transparency_report_compute(start + timedelta(days=8)), last)
     assert published["final"] and published["hotlist_hits"] == 4
     assert published["alerts_acted_on"] == 3 and published["searches_by_purpose"]["drugs"] == 3
     assert PublishedMonth.objects.get(month=month_start(last)).figures == published
@@ -249,7 +249,7 @@ def test_a_month_is_published_once_it_has_settled_and_never_counted_again(settin
     with at(last):
         search(officer, "drugs")
     read(fixed, "AB12CDE", last)
-    assert row(compute_transparency_report(start + timedelta(days=9)), last) == published
+    assert row(transparency_report_compute(start + timedelta(days=9)), last) == published
     assert PublishedMonth.objects.count() == months_published
 
 
@@ -310,7 +310,7 @@ def test_the_report_is_served_from_the_cache_until_it_expires(settings):
     read(camera, "AB12CDE", timezone.now() - timedelta(minutes=1))
     CameraFactory(kind=Camera.Kind.MOBILE)
     with mock.patch(
-        "apps.transparency.selectors.compute_transparency_report", side_effect=AssertionError("recomputed")
+        "apps.transparency.selectors.transparency_report_compute", side_effect=AssertionError("recomputed")
     ):
         assert client.get(API).json() == first
         assert client.get(PAGE).status_code == 200
@@ -352,7 +352,7 @@ def test_while_one_caller_recounts_the_others_get_the_previous_copy(settings):
     cache.add(COUNTING_KEY, True)  # and another caller is counting it now
     CameraFactory()
     with mock.patch(
-        "apps.transparency.selectors.compute_transparency_report", side_effect=AssertionError("counted twice")
+        "apps.transparency.selectors.transparency_report_compute", side_effect=AssertionError("counted twice")
     ):
         assert client.get(API).json() == first
     cache.delete(COUNTING_KEY)

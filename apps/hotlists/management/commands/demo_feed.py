@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.cameras.models import Camera
 from apps.hotlists.demo import LISTED
-from apps.reads.services import ReadInput, ingest_reads
+from apps.reads.services import ReadInput, reads_ingest
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if rng.random() < 0.35:
                 vrms.append(rng.choice(listed))
             try:
-                result = ingest_reads(
+                result = reads_ingest(
                     items=[
                         ReadInput(
                             camera=rng.choice(cameras),
