@@ -5,6 +5,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.core.users import acting_user
+
 from . import services
 from .models import AccessRequest
 from .selectors import requests_visible_to
@@ -85,7 +87,7 @@ class AccessRequestViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return AccessRequest.objects.none()
-        return requests_visible_to(self.request.user)
+        return requests_visible_to(acting_user(self.request.user))
 
     def list(self, request):
         return Response(AccessRequestSerializer(self.get_queryset(), many=True).data)

@@ -1,6 +1,7 @@
 """Reads of access requests, and the grant one gives to the read store's access window."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -9,13 +10,14 @@ from django.utils import timezone
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
 from apps.core.months import count_per_month
+from apps.core.users import User
 from apps.reads.access_window import AccessRequestNotUsable, Grant
 
 from .models import AccessRequest, AccessRequestEvent
 from .services import USE
 
 
-def requests_visible_to(user) -> QuerySet[AccessRequest]:
+def requests_visible_to(user: User) -> QuerySet[AccessRequest]:
     """Supervisors and auditors see every request; others their own."""
     requests = AccessRequest.objects.select_related("requester", "decided_by")
     if user.has_perm("access_requests.decide_accessrequest") or user.has_perm(
@@ -25,7 +27,7 @@ def requests_visible_to(user) -> QuerySet[AccessRequest]:
     return requests.filter(requester=user)
 
 
-def usable_requests(user, *, now: datetime) -> QuerySet[AccessRequest]:
+def usable_requests(user: User, *, now: datetime) -> QuerySet[AccessRequest]:
     """Approved, unexpired requests this user holds the object permission to use."""
     from guardian.shortcuts import get_objects_for_user
 
@@ -33,7 +35,7 @@ def usable_requests(user, *, now: datetime) -> QuerySet[AccessRequest]:
     return held.filter(status=AccessRequest.Status.APPROVED, expires_at__gt=now, requester=user)
 
 
-def usable_request_choices(user) -> list[tuple[str, str]]:
+def usable_request_choices(user: User) -> list[tuple[str, str]]:
     """For the search form: the requests this user may search under now."""
     return [("", "None: the standard window")] + [
         (
@@ -44,7 +46,7 @@ def usable_request_choices(user) -> list[tuple[str, str]]:
     ]
 
 
-def grant_for(user, *, access_request_id: int, now: datetime) -> Grant:
+def grant_for(user: User, *, access_request_id: int, now: datetime) -> Grant:
     """The reads an approved request opens to this user now, or AccessRequestNotUsable."""
     request = usable_requests(user, now=now).filter(pk=access_request_id).first()
     if request is None:
@@ -62,7 +64,7 @@ def grant_for(user, *, access_request_id: int, now: datetime) -> Grant:
     )
 
 
-def pending_queue(user) -> QuerySet[AccessRequest]:
+def pending_queue(user: User) -> QuerySet[AccessRequest]:
     """Requests waiting for a decision, excluding the supervisor's own."""
     return requests_visible_to(user).filter(status=AccessRequest.Status.PENDING).exclude(requester=user)
 
@@ -71,7 +73,21 @@ def searches_under(access_request: AccessRequest) -> QuerySet[SearchAudit]:
     return SearchAudit.objects.filter(access_request_id=access_request.pk)
 
 
-def extended_use_report() -> dict:
+class SearchesByUser(TypedDict):
+    username: str
+    searches: int
+    requests: int
+
+
+class ExtendedUseReport(TypedDict):
+    """Searches made under access requests: per user, and per request (the newest 200, each
+    annotated with its `searches`)."""
+
+    per_user: QuerySet[SearchAudit, SearchesByUser]
+    per_request: QuerySet[AccessRequest]
+
+
+def extended_use_report() -> ExtendedUseReport:
     """Searches made under access requests, per user and per request."""
     used = SearchAudit.objects.filter(access_request_id__isnull=False)
     per_request = (
@@ -92,7 +108,7 @@ def extended_use_report() -> dict:
     }
 
 
-def decisions_unseen(user) -> QuerySet[AccessRequest]:
+def decisions_unseen(user: User) -> QuerySet[AccessRequest]:
     """Decisions on this user's requests that they have not opened yet."""
     return AccessRequest.objects.filter(requester=user, requester_informed=False)
 
@@ -105,7 +121,7 @@ PUBLISHED_STEPS = (
 )
 
 
-def request_steps_per_month(since: datetime) -> dict:
+def request_steps_per_month(since: datetime) -> dict[tuple[date, str], int]:
     """Requests filed, approved and refused since a moment, per UTC month of the step (from the
     append-only events, so a request's later expiry or revocation leaves its approval counted)."""
     steps = AccessRequestEvent.objects.filter(at__gte=since, kind__in=PUBLISHED_STEPS)

@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.cameras.models import Camera, clean_code
 from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
+from apps.core.users import User
 
 from .models import AccessRequest, AccessRequestEvent
 
@@ -31,7 +32,7 @@ SCOPE_RULES = {
 @transaction.atomic
 def request_file(
     *,
-    requester,
+    requester: User,
     investigation_reference: str,
     offence: str,
     justification: str,
@@ -67,7 +68,7 @@ def request_file(
 def request_approve(
     *,
     access_request: AccessRequest,
-    approver,
+    approver: User,
     reason: str,
     days: int | None = None,
     period_start: datetime | None = None,
@@ -108,7 +109,7 @@ def request_approve(
 
 
 @transaction.atomic
-def request_refuse(*, access_request: AccessRequest, approver, reason: str) -> AccessRequest:
+def request_refuse(*, access_request: AccessRequest, approver: User, reason: str) -> AccessRequest:
     request = _pending(access_request, approver)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the request is refused."})
@@ -121,7 +122,7 @@ def request_refuse(*, access_request: AccessRequest, approver, reason: str) -> A
 
 
 @transaction.atomic
-def request_revoke(*, access_request: AccessRequest, supervisor, reason: str) -> AccessRequest:
+def request_revoke(*, access_request: AccessRequest, supervisor: User, reason: str) -> AccessRequest:
     """End an approved request at once."""
     if not supervisor.has_perm(DECIDE):
         raise PermissionDenied("Only supervisors revoke access requests.")
@@ -152,7 +153,7 @@ def request_mark_seen(*, access_request: AccessRequest) -> None:
     AccessRequest.objects.filter(pk=access_request.pk).update(requester_informed=True)
 
 
-def _pending(access_request: AccessRequest, approver) -> AccessRequest:
+def _pending(access_request: AccessRequest, approver: User) -> AccessRequest:
     if not approver.has_perm(DECIDE):
         raise PermissionDenied("Only supervisors decide access requests.")
     request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
@@ -181,9 +182,12 @@ def _check_period(start: datetime, end: datetime) -> None:
         )
 
 
-def _checked(*, days_needed, period_start: datetime, period_end: datetime, scope: dict) -> dict:
+def _checked(
+    *, days_needed: int, period_start: datetime, period_end: datetime, scope: dict[str, Sequence[str]]
+) -> dict[str, list[str]]:
     """The scope lists as stored; or one ValidationError naming each field that breaks a rule."""
-    errors, cleaned = {}, {}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, list[str]] = {}
     for field, (clean, max_length) in SCOPE_RULES.items():
         try:
             # Both fields have a max_length; the stubs allow a CharField none.
@@ -201,7 +205,7 @@ def _checked(*, days_needed, period_start: datetime, period_end: datetime, scope
     return cleaned
 
 
-def _scope_list(items, clean: Callable[[str], str], max_length: int) -> list[str]:
+def _scope_list(items: Sequence[str], clean: Callable[[str], str], max_length: int) -> list[str]:
     # Sent as JSON, a scope may be anything: a string would otherwise count as its characters.
     if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
         raise ValidationError("Give a list of texts.")
@@ -213,7 +217,7 @@ def _scope_list(items, clean: Callable[[str], str], max_length: int) -> list[str
     return sorted(cleaned)
 
 
-def _scope(request: AccessRequest) -> dict:
+def _scope(request: AccessRequest) -> dict[str, list[str]]:
     return {
         "vrms": request.vrms,
         "camera_codes": request.camera_codes,
@@ -222,7 +226,7 @@ def _scope(request: AccessRequest) -> dict:
     }
 
 
-def _event(request: AccessRequest, kind: str, actor, **detail) -> None:
+def _event(request: AccessRequest, kind: str, actor: User | None, **detail: object) -> None:
     AccessRequestEvent.objects.create(
         access_request=request, kind=kind, actor=actor.get_username() if actor else "system", detail=detail
     )

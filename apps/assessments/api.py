@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.cameras.models import Camera
+from apps.core.users import acting_user
 
 from . import services
 from .factors import FACTORS, WEIGHTS
@@ -116,7 +117,9 @@ class AssessmentViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Assessment.objects.none()
-        return assessments_visible_to(self.request.user).prefetch_related("risks", "consultations")
+        return assessments_visible_to(acting_user(self.request.user)).prefetch_related(
+            "risks", "consultations"
+        )
 
     def list(self, request):
         return Response(self.get_serializer(self.get_queryset()[:200], many=True).data)
@@ -135,8 +138,8 @@ class AssessmentViewSet(viewsets.GenericViewSet):
         assessment = services.assessment_create(
             author=request.user,
             camera=fields.pop("camera"),
-            risks=[dict(r) for r in fields.pop("risks", [])],
-            consultations=[dict(c) for c in fields.pop("consultations", [])],
+            risks=list(fields.pop("risks", [])),
+            consultations=list(fields.pop("consultations", [])),
             **fields,
         )
         return Response(self.get_serializer(assessment).data, status=status.HTTP_201_CREATED)

@@ -4,6 +4,20 @@ An assessment (and every later review) argues the need for the camera against ea
 with evidence and a weight. Stored as {factor: {"argument", "evidence", "weight"}}.
 """
 
+from typing import TypedDict
+
+
+class FactorCase(TypedDict, total=False):
+    """The need argued against one factor: the case, its evidence, and the weight given it."""
+
+    argument: str
+    evidence: str
+    weight: str
+
+
+# A statement of need: {factor key (FACTORS): its case}; complete when factor_problems finds nothing.
+type Factors = dict[str, FactorCase]
+
 FACTORS = {
     "national_security": "National security and counter terrorism",
     "serious_crime": "Serious, organised and major crime",
@@ -15,7 +29,7 @@ WEIGHTS = {"none": "Not relevant", "low": "Low", "medium": "Medium", "high": "Hi
 CLEAR_NEED = ("medium", "high")
 
 
-def factor_problems(factors: dict) -> list[str]:
+def factor_problems(factors: Factors) -> list[str]:
     """What is missing or wrong in a statement of need; empty when it is complete."""
     problems = []
     for key, label in FACTORS.items():
@@ -28,7 +42,7 @@ def factor_problems(factors: dict) -> list[str]:
     return problems
 
 
-def shows_clear_need(factors: dict) -> bool:
+def shows_clear_need(factors: Factors) -> bool:
     return any((factors.get(key) or {}).get("weight") in CLEAR_NEED for key in FACTORS)
 
 

@@ -6,13 +6,14 @@ from django.db.models import QuerySet
 
 from apps.cameras.models import Camera
 from apps.core.months import count_per_month
+from apps.core.users import User
 
 from .models import Assessment, Review
 
 DUE_SOON_DAYS = 30
 
 
-def assessments_visible_to(user) -> QuerySet[Assessment]:
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     # Everyone who may see assessments sees them all: they are the force's decision records.
     if not user.has_perm("assessments.view_assessment"):
         return Assessment.objects.none()
@@ -37,7 +38,7 @@ def was_assessed(camera: Camera) -> bool:
     return Assessment.objects.filter(camera=camera).exclude(status=Assessment.Status.DRAFT).exists()
 
 
-def awaiting_decision(user) -> QuerySet[Assessment]:
+def awaiting_decision(user: User) -> QuerySet[Assessment]:
     """Submitted assessments this user may decide (never their own)."""
     if not user.has_perm("assessments.approve_assessment"):
         return Assessment.objects.none()

@@ -7,17 +7,21 @@ camera live at that site; a review that moves or decommissions the camera ends t
 Whether a camera may be live is decided in one place, cameras.services, which approval passes.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Manager
 from django.utils import timezone
 
 from apps.cameras.models import Camera
-from apps.cameras.services import camera_update
+from apps.cameras.services import CameraChange, camera_update
+from apps.core.users import User
 
-from .factors import NO_CLEAR_NEED, factor_problems, shows_clear_need
+from .factors import NO_CLEAR_NEED, Factors, factor_problems, shows_clear_need
 from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
 from .selectors import approved_assessment_for
 
@@ -28,8 +32,52 @@ FIELDS = (*NEED, "factors", *PIA, "consultation_waiver")
 TEXT_FIELDS = tuple(name for name in FIELDS if name not in ("factors", "residual_risk"))
 
 
+class AssessmentFields(TypedDict, total=False):
+    """What the author writes (FIELDS), each optional: a draft is saved incomplete, and a text
+    given as None is kept empty."""
+
+    need: str | None
+    alternatives: str | None
+    expected_benefit: str | None
+    factors: Factors
+    data_captured: str | None
+    people_affected: str | None
+    necessity: str | None
+    proportionality: str | None
+    retention: str | None
+    signage: str | None
+    residual_risk: str | None
+    consultation_waiver: str | None
+
+
+class RiskRow(TypedDict):
+    """A privacy risk as the author lists it (PrivacyRisk's fields)."""
+
+    description: str
+    likelihood: str
+    severity: str
+    mitigation: str
+    residual: str
+
+
+class ConsultationRow(TypedDict):
+    """A consultation as the author records it (Consultation's fields)."""
+
+    consultee: str
+    consulted_on: date
+    said: str
+    response: str
+
+
 @transaction.atomic
-def assessment_create(*, camera: Camera, author, risks=(), consultations=(), **fields) -> Assessment:
+def assessment_create(
+    *,
+    camera: Camera,
+    author: User,
+    risks: Sequence[RiskRow] = (),
+    consultations: Sequence[ConsultationRow] = (),
+    **fields: Unpack[AssessmentFields],
+) -> Assessment:
     """Draft an assessment for a fixed camera: a new deployment, or a change to a live one."""
     _check_assessable(camera)
     if Assessment.objects.filter(
@@ -43,7 +91,14 @@ def assessment_create(*, camera: Camera, author, risks=(), consultations=(), **f
 
 
 @transaction.atomic
-def assessment_update(*, assessment: Assessment, actor, risks=(), consultations=(), **fields) -> Assessment:
+def assessment_update(
+    *,
+    assessment: Assessment,
+    actor: User,
+    risks: Sequence[RiskRow] = (),
+    consultations: Sequence[ConsultationRow] = (),
+    **fields: Unpack[AssessmentFields],
+) -> Assessment:
     """Change a draft; only its author may, and only while it is a draft."""
     _lock(assessment)
     if assessment.author_id != actor.pk:
@@ -55,7 +110,7 @@ def assessment_update(*, assessment: Assessment, actor, risks=(), consultations=
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
+def assessment_submit(*, assessment: Assessment, actor: User) -> Assessment:
     """Send a complete draft for decision; it assesses the site the camera stands at now."""
     camera = Camera.objects.select_for_update().get(pk=assessment.camera_id)
     _lock(assessment)
@@ -74,7 +129,7 @@ def assessment_submit(*, assessment: Assessment, actor) -> Assessment:
 
 
 @transaction.atomic
-def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Assessment:
+def assessment_approve(*, assessment: Assessment, approver: User, reason: str) -> Assessment:
     """Approve: the earlier approval is superseded and the camera may be (and is) live at the site
     assessed. Refused if the camera has moved since submission, or a review has since moved it."""
     # The camera is locked before the assessment, in the order review_record takes them.
@@ -85,7 +140,7 @@ def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Asse
     Assessment.objects.filter(camera=camera, status=Assessment.Status.APPROVED).exclude(
         pk=assessment.pk
     ).update(status=Assessment.Status.SUPERSEDED)
-    changes: dict[str, object] = {"review_due": next_review_due(timezone.localdate())}
+    changes: CameraChange = {"review_due": next_review_due(timezone.localdate())}
     if camera.status in (Camera.Status.PROPOSED, Camera.Status.SUSPENDED):
         changes["status"] = Camera.Status.LIVE
     camera_update(camera=camera, **changes)
@@ -93,14 +148,14 @@ def assessment_approve(*, assessment: Assessment, approver, reason: str) -> Asse
 
 
 @transaction.atomic
-def assessment_reject(*, assessment: Assessment, approver, reason: str) -> Assessment:
+def assessment_reject(*, assessment: Assessment, approver: User, reason: str) -> Assessment:
     """Reject with reasons; the planner drafts a new assessment to try again."""
     return _decide(assessment, approver, reason, Assessment.Status.REJECTED)
 
 
 @transaction.atomic
 def review_record(
-    *, camera: Camera, reviewer, factors: dict, privacy_impact: str, outcome: str, notes: str = ""
+    *, camera: Camera, reviewer: User, factors: Factors, privacy_impact: str, outcome: str, notes: str = ""
 ) -> Review:
     """Review a live camera: keep it (next review set), or move or decommission it, which ends the
     approval it was live under: only a new approval puts it live again."""
@@ -108,7 +163,7 @@ def review_record(
     current = approved_assessment_for(camera)
     if camera.status != Camera.Status.LIVE or current is None:
         raise ValidationError("Only a live camera with an approved assessment is reviewed.")
-    errors = {}
+    errors: dict[str, list[str]] = {}
     problems = factor_problems(factors)
     if not problems and outcome == Review.Outcome.KEEP and not shows_clear_need(factors):
         problems = [NO_CLEAR_NEED]  # without a clear need a camera may be moved or removed, not kept
@@ -195,7 +250,12 @@ def _check_still_the_site(assessment: Assessment, camera: Camera) -> None:
         )
 
 
-def _apply(assessment: Assessment, fields: dict, risks, consultations) -> None:
+def _apply(
+    assessment: Assessment,
+    fields: Mapping[str, object],
+    risks: Sequence[RiskRow],
+    consultations: Sequence[ConsultationRow],
+) -> None:
     for name in FIELDS:
         if name in fields:
             setattr(assessment, name, fields[name] if fields[name] is not None else "")
@@ -204,7 +264,9 @@ def _apply(assessment: Assessment, fields: dict, risks, consultations) -> None:
     _replace_rows(assessment.consultations, Consultation, assessment, list(consultations))
 
 
-def _replace_rows(related, model, assessment: Assessment, rows: list[dict]) -> None:
+def _replace_rows[Row: (PrivacyRisk, Consultation)](
+    related: Manager[Row], model: type[Row], assessment: Assessment, rows: Sequence[Mapping[str, object]]
+) -> None:
     """Replace a draft's risks or consultations; unchanged rows are left alone (and unlogged)."""
     names = [f.name for f in model._meta.fields if f.name not in ("id", "assessment")]
     if list(related.values(*names)) == [{name: row.get(name) for name in names} for row in rows]:
@@ -215,7 +277,7 @@ def _replace_rows(related, model, assessment: Assessment, rows: list[dict]) -> N
         model.objects.create(assessment=assessment, **row)
 
 
-def _decide(assessment: Assessment, approver, reason: str, status: str) -> Assessment:
+def _decide(assessment: Assessment, approver: User, reason: str, status: str) -> Assessment:
     _lock(assessment)
     if not approver.has_perm(APPROVE):
         raise PermissionDenied("You may not decide assessments.")

@@ -10,7 +10,7 @@ import json
 from django.db import connection
 
 
-def audit_remove_expired() -> dict:
+def audit_remove_expired() -> dict[str, int]:
     """Remove audit rows past their period; how many went, by table."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_remove_expired()")

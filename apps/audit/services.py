@@ -6,6 +6,8 @@ from auditlog.models import LogEntry
 from django.db.models import Model
 from django.http import HttpRequest
 
+from apps.core.users import User
+
 from .models import SearchAudit, SecurityEvent
 
 
@@ -15,7 +17,7 @@ def security_event_record(
     username: str,
     request: HttpRequest | None = None,
     actor: str = "",
-    detail: dict | None = None,
+    detail: dict[str, object] | None = None,
 ) -> SecurityEvent:
     """Append one sign-in or account event, with where it came from."""
     return SecurityEvent.objects.create(
@@ -38,12 +40,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def search_record(
     *,
-    user,
+    user: User,
     kind: SearchAudit.Kind,
     purpose: str,
     reference: str,
     vrm: str,
-    filters: dict,
+    filters: dict[str, object],
     result_count: int,
     result_count_capped: bool = False,
     access_request_id: int | None = None,
@@ -70,7 +72,9 @@ def search_record(
     )
 
 
-def change_record(*, instance: Model, actor, changes: dict[str, list[str]], detail: dict) -> LogEntry:
+def change_record(
+    *, instance: Model, actor: User, changes: dict[str, list[str]], detail: dict[str, object]
+) -> LogEntry:
     """Log in the change log, as an update of `instance`, a change that django-auditlog's signals
     do not see (a bulk write: a hotlist import adds, changes and removes entries without saving
     any one). `changes` is {field: [before, after]} as the library records it; `detail` is kept

@@ -7,6 +7,8 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from apps.core.users import acting_user
+
 from . import services
 from .bindings import camera_account_bind, camera_accounts
 from .selectors import cameras_visible_to
@@ -25,7 +27,7 @@ class CameraViewSet(viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return cameras_visible_to(self.request.user)
+        return cameras_visible_to(acting_user(self.request.user))
 
     def list(self, request):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)

@@ -6,11 +6,12 @@ from itertools import groupby
 from django.db.models import Count, QuerySet
 
 from apps.core.months import as_moment, month_after
+from apps.core.users import User
 
 from .models import Camera, CameraStatusChange
 
 
-def cameras_visible_to(user) -> QuerySet[Camera]:
+def cameras_visible_to(user: User) -> QuerySet[Camera]:
     """Every camera, for anyone allowed to view the registry (locations are hidden elsewhere)."""
     if not user.has_perm("cameras.view_camera"):
         return Camera.objects.none()

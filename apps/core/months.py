@@ -5,8 +5,9 @@ fall in the same month for the same moment.
 """
 
 from datetime import UTC, date, datetime
+from typing import overload
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.db.models.functions import TruncMonth
 
 
@@ -36,7 +37,13 @@ def as_moment(month: date) -> datetime:
     return datetime(month.year, month.month, 1, tzinfo=UTC)
 
 
-def count_per_month(rows: QuerySet, moment_field: str, *, by: str | None = None) -> dict:
+@overload
+def count_per_month(rows: QuerySet[Model], moment_field: str) -> dict[date, int]: ...
+@overload
+def count_per_month(rows: QuerySet[Model], moment_field: str, *, by: str) -> dict[tuple[date, str], int]: ...
+def count_per_month(
+    rows: QuerySet[Model], moment_field: str, *, by: str | None = None
+) -> dict[date, int] | dict[tuple[date, str], int]:
     """Rows counted per UTC month of `moment_field`: {month: n}, or {(month, value of by): n}.
 
     The caller bounds `rows` in time, so the count uses the field's index and touches no more.

@@ -1,10 +1,19 @@
 """Plate text: the one normalisation every caller uses, and search patterns over it."""
 
 import re
+from typing import TypedDict
 
 VRM_MAX_LENGTH = 16
 _NOT_PLATE = re.compile(r"[^A-Z0-9]")
 _NOT_PATTERN = re.compile(r"[^A-Z0-9*?]")
+
+
+class Candidate(TypedDict):
+    """Another reading of a plate the recogniser considered, and how sure it was of it: kept with
+    the read it did not win, as the recognition pipeline gives it and ingest stores it."""
+
+    vrm: str
+    confidence: float
 
 
 def normalise_vrm(text: str) -> str:

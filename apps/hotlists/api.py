@@ -11,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from anpr_site.body_limits import body_limit
+from apps.core.users import acting_user
 from apps.reads.api import AuditUnavailable
 from apps.reads.selectors import SearchNotRecorded
 
@@ -58,7 +59,7 @@ class HotlistViewSet(viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return hotlists_visible_to(self.request.user)
+        return hotlists_visible_to(acting_user(self.request.user))
 
     def list(self, request):
         return Response(HotlistSerializer(self.get_queryset(), many=True).data)
@@ -95,8 +96,9 @@ class EntryViewSet(viewsets.GenericViewSet):
     required_permissions = {"GET": ("hotlists.view_hotlist",), "*": ("hotlists.view_hotlist",)}
 
     def hotlist(self, manage: bool = False):
-        hotlist = get_object_or_404(hotlists_visible_to(self.request.user), pk=self.kwargs["hotlist_pk"])
-        if manage and not may_manage_entries(self.request.user, hotlist):
+        user = acting_user(self.request.user)
+        hotlist = get_object_or_404(hotlists_visible_to(user), pk=self.kwargs["hotlist_pk"])
+        if manage and not may_manage_entries(user, hotlist):
             raise PermissionDenied("Only administrators and the list's owners change its entries.")
         return hotlist
 
@@ -169,11 +171,11 @@ class AlertViewSet(viewsets.GenericViewSet):
     required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}
 
     def get_queryset(self):
-        return desk_alerts(self.request.user).select_related("acknowledged_by", "outcome_by")
+        return desk_alerts(acting_user(self.request.user)).select_related("acknowledged_by", "outcome_by")
 
     def get_object(self):
         try:
-            return alert_open(self.request.user, alert_id=int(self.kwargs["pk"]), via="api")
+            return alert_open(acting_user(self.request.user), alert_id=int(self.kwargs["pk"]), via="api")
         except Alert.DoesNotExist as missing:
             raise NotFound() from missing
         except SearchNotRecorded as failure:
@@ -221,7 +223,7 @@ class AlertViewSet(viewsets.GenericViewSet):
         cursor = self.request.query_params.get(paginator.cursor_query_param)
         try:
             alerts_listed(
-                self.request.user,
+                acting_user(self.request.user),
                 alerts=page,
                 listing=listing,
                 further={"cursor": cursor} if cursor else {},

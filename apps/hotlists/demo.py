@@ -66,7 +66,7 @@ def seed(*, out) -> None:
         )
     rng = random.Random(4)
     letters = "ABCDEFGHJKLMNOPRSTUVWXY"
-    bulk = [
+    bulk: list[services.EntryRow] = [
         {
             "vrm": f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(10, 99)}"
             f"{''.join(rng.choice(letters) for _ in range(3))}",

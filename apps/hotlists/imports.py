@@ -13,6 +13,7 @@ from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
 from .serializers import EntrySerializer
+from .services import EntryRow
 
 REQUIRED = ("vrm", "reason", "action")
 OPTIONAL = ("markers", "information", "expires_at")
@@ -30,7 +31,7 @@ MAX_PROBLEMS = 500
 STOPPED = f"Checking stopped after {MAX_PROBLEMS} problems; mend those and import again."
 
 
-def checked_rows(upload) -> list[dict]:
+def checked_rows(upload) -> list[EntryRow]:
     """The file's rows, validated, or ImportRejected listing every problem."""
     if upload is None:
         raise ImportRejected([(0, "file", "Choose a CSV file.")])
@@ -49,12 +50,14 @@ def checked_rows(upload) -> list[dict]:
         text.detach()  # the upload stays open: Django closes it with the request
 
 
-def _checked(reader: csv.DictReader) -> list[dict]:
+def _checked(reader: csv.DictReader) -> list[EntryRow]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportRejected([(1, name, "Missing column.") for name in missing])
-    rows, problems, seen = [], [], dict[str, int]()
+    rows: list[EntryRow] = []
+    problems: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
     serializer = EntrySerializer()
     most = settings.HOTLIST_IMPORT_MAX_ROWS
     for number, raw in enumerate(reader, start=2):

@@ -12,8 +12,9 @@ the list's owners only. Opening an alert, and listing alerts beyond the live des
 is audited (SearchAudit) before anything leaves: `alert_open` and `alerts_listed`.
 """
 
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Mapping
+from datetime import date, datetime
+from typing import TypedDict
 
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
@@ -21,8 +22,10 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.audit.services import search_record
+from apps.cameras.models import Camera
 from apps.core.months import count_per_month
 from apps.core.plates import normalise_vrm
+from apps.core.users import User
 from apps.reads.access_window import access_grants, visible_q
 from apps.reads.selectors import SearchNotRecorded
 
@@ -37,7 +40,7 @@ HISTORIC = "HISTORIC-HITS"
 MANAGE_ALL = "hotlists.change_hotlist"
 
 
-def hotlists_visible_to(user) -> QuerySet[Hotlist]:
+def hotlists_visible_to(user: User) -> QuerySet[Hotlist]:
     if not user.has_perm("hotlists.view_hotlist"):
         return Hotlist.objects.none()
     if user.has_perm(MANAGE_ALL):
@@ -45,7 +48,7 @@ def hotlists_visible_to(user) -> QuerySet[Hotlist]:
     return Hotlist.objects.filter(Q(covert=False) | Q(owners=user)).distinct()
 
 
-def may_manage_entries(user, hotlist: Hotlist) -> bool:
+def may_manage_entries(user: User, hotlist: Hotlist) -> bool:
     """Administrators manage every list's entries; owners manage their own list's."""
     return user.has_perm(MANAGE_ALL) or hotlist.owners.filter(pk=user.pk).exists()
 
@@ -57,7 +60,7 @@ def entries_of(hotlist: Hotlist, *, vrm: str = "") -> QuerySet[HotlistEntry]:
     return entries.filter(vrm__startswith=vrm) if vrm else entries
 
 
-def alerts_visible_to(user, *, now: datetime | None = None) -> QuerySet[Alert]:
+def alerts_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[Alert]:
     """Every alert this user may see: its read inside their standard access window, and a covert
     list's hits or a historic hit only when they own the list."""
     if not user.has_perm("hotlists.view_alert"):
@@ -74,17 +77,17 @@ def alerts_visible_to(user, *, now: datetime | None = None) -> QuerySet[Alert]:
     )
 
 
-def desk_alerts(user) -> QuerySet[Alert]:
+def desk_alerts(user: User) -> QuerySet[Alert]:
     """The live alert desk: alerts raised as their read arrived, newest first."""
     return alerts_visible_to(user).filter(historic=False)
 
 
-def historic_hits(user) -> QuerySet[Alert]:
+def historic_hits(user: User) -> QuerySet[Alert]:
     """Hits on the user's own lists by reads that arrived late, most recently seen first."""
     return alerts_visible_to(user).filter(historic=True).order_by("-read_seen_at", "-id")
 
 
-def alert_open(user, *, alert_id: int, via: str) -> Alert:
+def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
     """One alert the user may see, its opening audited first (raises Alert.DoesNotExist, or
     SearchNotRecorded when the audit row cannot be written: nothing is then shown)."""
     alert = alerts_visible_to(user).get(pk=alert_id)
@@ -100,7 +103,9 @@ def alert_open(user, *, alert_id: int, via: str) -> Alert:
     return alert
 
 
-def alerts_listed(user, *, alerts: list[Alert], listing: str, further: dict, via: str) -> None:
+def alerts_listed(
+    user: User, *, alerts: list[Alert], listing: str, further: Mapping[str, object], via: str
+) -> None:
     """Audit a list of alerts (DESK or HISTORIC) about to be shown; `further` says which page
     (a page number, a cursor, the last alert a reconnecting stream saw), empty for the first.
 
@@ -137,7 +142,13 @@ def may_be_told(audience: Collection[int] | None, user_id: int | None) -> bool:
     return audience is None or (user_id is not None and user_id in audience)
 
 
-def read_quality(camera) -> dict:
+class ReadQuality(TypedDict):
+    outcomes: int
+    false_reads: int
+    false_rate: float | None
+
+
+def read_quality(camera: Camera) -> ReadQuality:
     """Outcomes officers recorded on this camera's alerts: how often its reads were false."""
     outcomes = Alert.objects.filter(camera=camera).exclude(outcome="")
     total = outcomes.count()
@@ -146,7 +157,14 @@ def read_quality(camera) -> dict:
 
 
 def _record(
-    user, *, kind: SearchAudit.Kind, reference: str, vrm: str, filters: dict, result_count: int, via: str
+    user: User,
+    *,
+    kind: SearchAudit.Kind,
+    reference: str,
+    vrm: str,
+    filters: dict[str, object],
+    result_count: int,
+    via: str,
 ) -> None:
     # Its own transaction: if the row cannot be written, the alert is not shown.
     try:
@@ -165,7 +183,15 @@ def _record(
         raise SearchNotRecorded("Opening alerts could not be recorded in the audit trail.") from failure
 
 
-def alerts_per_month(since: datetime) -> dict[str, dict]:
+class AlertsPerMonth(TypedDict):
+    """By UTC month: every hit, those acted on, and those acted on by {(month, outcome): n}."""
+
+    hits: dict[date, int]
+    acted_on: dict[date, int]
+    outcomes: dict[tuple[date, str], int]
+
+
+def alerts_per_month(since: datetime) -> AlertsPerMonth:
     """Hits since a moment per UTC month of the hit, covert lists' included (counts only): every
     hit, those acted on (an outcome recorded), and per outcome."""
     alerts = Alert.objects.filter(created_at__gte=since)

@@ -1,7 +1,9 @@
 """Every change to hotlists, entries and alerts. Field changes are recorded by django-auditlog."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from apps.audit.services import change_record
 from apps.core.plates import lookalike_key, normalise_vrm
+from apps.core.users import User
 from apps.reads.evidence import delete_unused_images
 
 from .models import Alert, Hotlist, HotlistEntry
@@ -18,8 +21,40 @@ HOTLIST_FIELDS = ("name", "source", "priority", "active", "covert")
 ANALYZE_AFTER = 1000  # rows an import changes before the table's statistics are refreshed
 
 
+class HotlistFields(TypedDict, total=False):
+    """A list's fields as given (HOTLIST_FIELDS); a change names only those it changes."""
+
+    name: str
+    source: str
+    priority: int
+    active: bool
+    covert: bool
+
+
+class EntryFields(TypedDict, total=False):
+    """An entry's fields as given (ENTRY_FIELDS); a change names only those it changes."""
+
+    reason: str
+    action: str
+    markers: list[str]
+    information: str
+    expires_at: datetime | None
+
+
+class EntryChange(EntryFields, total=False):
+    """A change to an entry: its fields, and perhaps its plate."""
+
+    vrm: str
+
+
+class EntryRow(EntryFields):
+    """One checked row of an import: a plate and its entry's fields."""
+
+    vrm: str
+
+
 @transaction.atomic
-def hotlist_create(*, actor, owners=(), **fields) -> Hotlist:
+def hotlist_create(*, actor: User, owners: Iterable[User] = (), **fields: Unpack[HotlistFields]) -> Hotlist:
     """A new list; its creator owns it."""
     hotlist = Hotlist(**{k: v for k, v in fields.items() if k in HOTLIST_FIELDS})
     hotlist.full_clean()
@@ -29,7 +64,7 @@ def hotlist_create(*, actor, owners=(), **fields) -> Hotlist:
 
 
 @transaction.atomic
-def hotlist_update(*, hotlist: Hotlist, **fields) -> Hotlist:
+def hotlist_update(*, hotlist: Hotlist, **fields: Unpack[HotlistFields]) -> Hotlist:
     for name, value in fields.items():
         if name in HOTLIST_FIELDS:
             setattr(hotlist, name, value)
@@ -39,7 +74,7 @@ def hotlist_update(*, hotlist: Hotlist, **fields) -> Hotlist:
 
 
 @transaction.atomic
-def entry_create(*, hotlist: Hotlist, vrm: str, actor, **fields) -> HotlistEntry:
+def entry_create(*, hotlist: Hotlist, vrm: str, actor: User, **fields: Unpack[EntryFields]) -> HotlistEntry:
     entry = HotlistEntry(
         hotlist=hotlist, added_by=actor, **_plate(vrm), **_entry_fields(fields, complete=True)
     )
@@ -49,7 +84,7 @@ def entry_create(*, hotlist: Hotlist, vrm: str, actor, **fields) -> HotlistEntry
 
 
 @transaction.atomic
-def entry_update(*, entry: HotlistEntry, **fields) -> HotlistEntry:
+def entry_update(*, entry: HotlistEntry, **fields: Unpack[EntryChange]) -> HotlistEntry:
     if "vrm" in fields:
         for name, value in _plate(fields["vrm"]).items():
             setattr(entry, name, value)
@@ -74,7 +109,7 @@ class ImportResult:
 
 
 @transaction.atomic
-def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) -> ImportResult:
+def entries_import(*, hotlist: Hotlist, rows: list[EntryRow], replace: bool, actor: User) -> ImportResult:
     """Apply checked rows ({vrm, reason, action, markers, information, expires_at}) in bulk.
 
     Merge adds and updates; replace also removes entries the file does not list. Rows equal
@@ -120,7 +155,7 @@ def entries_import(*, hotlist: Hotlist, rows: list[dict], replace: bool, actor) 
 
 
 @transaction.atomic
-def alert_acknowledge(*, alert: Alert, actor) -> Alert:
+def alert_acknowledge(*, alert: Alert, actor: User) -> Alert:
     """The officer has seen it (the first acknowledgement stands)."""
     if alert.acknowledged_at is None:
         alert.acknowledged_by, alert.acknowledged_at = actor, timezone.now()
@@ -129,7 +164,7 @@ def alert_acknowledge(*, alert: Alert, actor) -> Alert:
 
 
 @transaction.atomic
-def alert_record_outcome(*, alert: Alert, outcome: Alert.Outcome, notes: str, actor) -> Alert:
+def alert_record_outcome(*, alert: Alert, outcome: Alert.Outcome, notes: str, actor: User) -> Alert:
     """What happened: stopped, not found, no action, or a false read (feeds camera read quality)."""
     alert_acknowledge(alert=alert, actor=actor)
     alert.outcome, alert.outcome_notes = outcome, notes
@@ -138,12 +173,17 @@ def alert_record_outcome(*, alert: Alert, outcome: Alert.Outcome, notes: str, ac
     return alert
 
 
-def _plate(vrm: str) -> dict:
+class Plate(TypedDict):
+    vrm: str
+    lookalike: str
+
+
+def _plate(vrm: str) -> Plate:
     plate = normalise_vrm(vrm)
     return {"vrm": plate, "lookalike": lookalike_key(plate)}
 
 
-def _entry_fields(fields: dict, *, complete: bool = False) -> dict:
+def _entry_fields(fields: Mapping[str, object], *, complete: bool = False) -> dict[str, object]:
     """The entry fields given; with complete=True, the rest at their defaults (a whole entry)."""
     values = {name: fields[name] for name in ENTRY_FIELDS if name in fields}
     if complete:
@@ -151,7 +191,7 @@ def _entry_fields(fields: dict, *, complete: bool = False) -> dict:
     return values
 
 
-def alerts_remove_expired(*, now: datetime | None = None) -> dict:
+def alerts_remove_expired(*, now: datetime | None = None) -> dict[str, int]:
     """Remove alerts whose read was seen longer ago than the shorter of ALERT_RETENTION_DAYS and
     READ_RETENTION_DAYS, and the plate images only they still kept.
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from apps.accounts.models import User
+from apps.core.users import User
 
 from .detection import Candidate, candidates_for_day
 from .models import MisuseFlag, MisuseFlagClosure

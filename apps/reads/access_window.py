@@ -13,14 +13,16 @@ by the moment its read was seen (`visible_q(grants, seen_at="read_seen_at")`).
 """
 
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import reduce
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+
+from apps.core.users import User
 
 
 class AccessRequestNotUsable(PermissionDenied):
@@ -57,7 +59,7 @@ class Grant:
         return q & scope if scope else q
 
 
-def access_grants(user, *, access_request: int | None, now: datetime) -> list[Grant]:
+def access_grants(user: User, *, access_request: int | None, now: datetime) -> list[Grant]:
     """What this user may see now: the standard window, plus one approved request's grant if named."""
     grants = [standard_grant(now)]
     if access_request is not None:
@@ -89,30 +91,38 @@ def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> 
 Choices = list[tuple[str, str]]
 
 
+class GrantFor(Protocol):
+    def __call__(self, user: User, *, access_request_id: int, now: datetime) -> Grant: ...
+
+
+class ChoicesFor(Protocol):
+    def __call__(self, user: User) -> Choices: ...
+
+
 @dataclass
 class ExtendedAccess:
     """The hook the access-request workflow fills: `grant_for` turns an approved, unexpired
     request held by this user into a Grant (or raises AccessRequestNotUsable); `choices` lists
     the requests this user may search under now, for the search form."""
 
-    grant_for: Callable[..., Grant] | None = None
-    choices: Callable[..., Choices] | None = None
+    grant_for: GrantFor | None = None
+    choices: ChoicesFor | None = None
 
-    def register(self, *, grant_for: Callable[..., Grant], choices: Callable[..., Choices]) -> None:
+    def register(self, *, grant_for: GrantFor, choices: ChoicesFor) -> None:
         self.grant_for, self.choices = grant_for, choices
 
 
 extended_access = ExtendedAccess()
 
 
-def access_request_choices(user) -> list[tuple[str, str]]:
+def access_request_choices(user: User) -> list[tuple[str, str]]:
     """For the search form: no request, or one of those this user may search under now."""
     if extended_access.choices is None:
         return [("", "None: the standard window")]
     return extended_access.choices(user)
 
 
-def _extended_grant(user, access_request: int, now: datetime) -> Grant:
+def _extended_grant(user: User, access_request: int, now: datetime) -> Grant:
     if extended_access.grant_for is None:
         raise AccessRequestNotUsable("Extended access requests are not available on this system yet.")
     return extended_access.grant_for(user, access_request_id=access_request, now=now)

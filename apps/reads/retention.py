@@ -9,6 +9,7 @@ finishes it, so retention is safe to interrupt and to re-run.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -27,9 +28,21 @@ def expired_days(now: datetime | None = None) -> list[date]:
     return sorted(day for day in existing_partition_days() if _day_end(day) <= cut_off)
 
 
-def reads_remove_expired(now: datetime | None = None) -> dict:
+class DayRemoved(TypedDict):
+    day: str
+    reads: int
+    images: int
+
+
+class ReadsRemoved(TypedDict):
+    days: list[DayRemoved]
+    reads: int
+    images: int
+
+
+def reads_remove_expired(now: datetime | None = None) -> ReadsRemoved:
     """Drop every expired day; what was removed, by day."""
-    removed = []
+    removed: list[DayRemoved] = []
     for day in expired_days(now):
         removed.append(_remove_day(day))
     if removed:
@@ -50,7 +63,7 @@ def retention_days() -> int:
     return max(settings.READ_RETENTION_DAYS, row[0] if row else 0)
 
 
-def _remove_day(day: date) -> dict:
+def _remove_day(day: date) -> DayRemoved:
     bounds = {"start": _day_end(day) - timedelta(days=1), "end": _day_end(day)}
     with connection.cursor() as cursor:
         cursor.execute(DAY_READS, bounds)

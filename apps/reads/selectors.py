@@ -20,8 +20,9 @@ from apps.audit.services import search_record, security_event_record
 from apps.core.months import count_per_month
 from apps.core.plates import normalise_search
 from apps.core.purposes import state_purpose
+from apps.core.users import User
 
-from .access_window import access_grants, check_range_reachable, visible_q
+from .access_window import Grant, access_grants, check_range_reachable, visible_q
 from .filters import ReadFilter
 from .models import Read
 from .signals import search_answered
@@ -64,7 +65,7 @@ class SearchResult:
 
 
 def reads_search(
-    user,
+    user: User,
     *,
     filters: ReadFilter,
     purpose: str,
@@ -129,7 +130,7 @@ def reads_search(
     return SearchResult(reads=reads.select_related("camera"), audit=audit)
 
 
-def reads_of_search(user, *, search_id: int) -> tuple[QuerySet[Read], SearchAudit]:
+def reads_of_search(user: User, *, search_id: int) -> tuple[QuerySet[Read], SearchAudit]:
     """The results of the user's own earlier search, found again as they stood when it was made
     (nothing seen or received since), its stored criteria applied to what the user may see now.
     Raises SearchAudit.DoesNotExist when it is not theirs to reopen (another's, a read opened
@@ -144,7 +145,7 @@ def reads_of_search(user, *, search_id: int) -> tuple[QuerySet[Read], SearchAudi
 
 
 def search_page(
-    user, *, search_id: int, before: str | None, size: int, via: str = "portal"
+    user: User, *, search_id: int, before: str | None, size: int, via: str = "portal"
 ) -> tuple[list[Read], str | None, SearchAudit]:
     """A further page of the user's own earlier search (after the read `before` names), audited
     like a search and counted against the same allowance: (reads, the next page's `before`, the
@@ -188,7 +189,7 @@ def keyset_page(reads: QuerySet[Read], before: str | None, size: int) -> tuple[l
 
 
 def search_rerun(
-    user, *, search_id: int, kind: SearchAudit.Kind, via: str = "portal", count_cap: int = COUNT_CAP
+    user: User, *, search_id: int, kind: SearchAudit.Kind, via: str = "portal", count_cap: int = COUNT_CAP
 ) -> SearchResult:
     """The user's own earlier search run again as `kind` (an export of its results), under its
     purpose, reference and access request; audited like any search."""
@@ -206,7 +207,7 @@ def search_rerun(
     )
 
 
-def _earlier_search(user, search_id: int) -> tuple[SearchAudit, ReadFilter]:
+def _earlier_search(user: User, search_id: int) -> tuple[SearchAudit, ReadFilter]:
     search = SearchAudit.objects.get(pk=search_id, user_id=user.pk, kind__in=REOPENED)
     filters = ReadFilter(search.filters)
     if not filters.is_valid():
@@ -219,7 +220,7 @@ def _earlier_search(user, search_id: int) -> tuple[SearchAudit, ReadFilter]:
 
 
 def read_from_search(
-    user,
+    user: User,
     *,
     search_id: int,
     day: date,
@@ -254,7 +255,7 @@ def read_from_search(
     return read, search
 
 
-def _check_allowance(user, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:
+def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:
     """Refuse (and record the refusal) when the user used up the hour's allowance for this kind."""
     setting, counted = ALLOWANCES[kind]
     allowance = getattr(settings, setting)
@@ -276,7 +277,7 @@ def _check_allowance(user, kind: SearchAudit.Kind, now: datetime, *, via: str) -
     )
 
 
-def _visible(grants) -> QuerySet[Read]:
+def _visible(grants: list[Grant]) -> QuerySet[Read]:
     return Read.objects.filter(visible_q(grants))
 
 
@@ -291,7 +292,7 @@ def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(da
 
 def reads_for_national_export(
     day: date, fields: tuple[str, ...], received: tuple[datetime | None, datetime]
-) -> Iterator[tuple]:
+) -> Iterator[tuple[object, ...]]:
     """The reads of one UTC day received in [from, before) (from None: the first), in a fixed
     order, for the national export. A system job's read, not a person's search: it is recorded
     as a job run (audit.JobRun), not a search."""
@@ -303,7 +304,7 @@ def reads_received_late(day: date, received: tuple[datetime | None, datetime]) -
     return _received(day, received).exists()
 
 
-def _received(day: date, received: tuple[datetime | None, datetime]) -> QuerySet:
+def _received(day: date, received: tuple[datetime | None, datetime]) -> QuerySet[Read]:
     start = datetime.combine(day, time.min, tzinfo=UTC)
     received_from, received_before = received
     reads = Read.objects.filter(

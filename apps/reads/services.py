@@ -8,6 +8,7 @@ plate and moment) is counted as a duplicate, not stored again.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from django.conf import settings
@@ -15,13 +16,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.cameras.models import Camera
-from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
+from apps.core.plates import VRM_MAX_LENGTH, Candidate, normalise_vrm
 
 from .evidence import CheckedImage, store_image
 from .hooks import StoredRead, on_reads_stored
 from .models import Read
 from .partitions import ensure_partitions
 from .signals import reads_ingested
+
+# Every fault of a batch: by item index, then by field, its messages.
+BatchErrors = dict[int, dict[str, list[str]]]
 
 
 @dataclass
@@ -39,29 +43,30 @@ class ReadInput:
     lane: int | None = None
     latitude: float | None = None
     longitude: float | None = None
-    candidates: list[dict] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class IngestResult:
     stored: int
     duplicates: int
-    alerts: list  # what on_reads_stored raised (hotlists' alerts); empty when nothing is registered
+    # What on_reads_stored raised (hotlists' alerts): the hook's to know what they are, not ingest's.
+    alerts: list[object]
 
 
 class BatchRejected(Exception):
     """Some items are wrong; `errors` maps item index to {field: [messages]}."""
 
-    def __init__(self, errors: dict[int, dict[str, list[str]]]) -> None:
+    def __init__(self, errors: BatchErrors) -> None:
         super().__init__(f"{len(errors)} item(s) rejected")
         self.errors = errors
 
 
-def batch_check(items: list[ReadInput], *, source: str, now: datetime | None = None) -> dict:
+def batch_check(items: list[ReadInput], *, source: str, now: datetime | None = None) -> BatchErrors:
     """The faults in a batch that only the database can reveal, by item index and field."""
     now = now or timezone.now()
     cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
-    errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    errors: BatchErrors = defaultdict(dict)
     for index, item in enumerate(items):
         faults = capture_faults(
             cameras.get(item.camera),
@@ -97,7 +102,7 @@ def capture_faults(
     statement of these rules: every batch is held to them, and video recognition checks an
     upload's camera and recording time by them before it starts (`camera` is the one named
     `code`, None when there is none)."""
-    faults = {}
+    faults: dict[str, str] = {}
     if camera is None:
         faults["camera"] = f"Unknown camera {code!r}."
     elif not _accepts_reads(camera, source):
@@ -124,8 +129,8 @@ def reads_ingest(*, items: list[ReadInput], source: str) -> IngestResult:
     rows = [_row(item, cameras[item.camera], source) for item in items]
     with transaction.atomic():
         already = _stored_read_ids(items)
-        rows = [row for row in rows if row["read_uuid"] is None or row["read_uuid"] not in already]
-        stored = [StoredRead(*row) for row in _insert(rows)]
+        rows = [row for row in rows if row.read_uuid is None or row.read_uuid not in already]
+        stored = _insert(rows)
         # Checked in the same transaction: a read is stored with its alerts or not at all.
         alerts = on_reads_stored.raise_for(stored)
         transaction.on_commit(lambda: on_reads_stored.after_commit(alerts))
@@ -163,25 +168,42 @@ def _refused(camera: Camera) -> str:
     return f"Camera {camera.code} is {camera.status}; it may not submit reads."
 
 
-def _row(item: ReadInput, camera_id: int, source: str) -> dict:
-    return {
-        "seen_at": item.seen_at,
-        "camera_id": camera_id,
-        "vrm": normalise_vrm(item.vrm),
-        "vrm_as_read": item.vrm[:32],
-        "confidence": item.confidence,
-        "candidates": [
-            {"vrm": normalise_vrm(c["vrm"]), "confidence": c["confidence"]} for c in item.candidates
-        ],
-        "plate_image": store_image(item.plate_image) if item.plate_image else "",
-        "overview_image": store_image(item.overview_image) if item.overview_image else "",
-        "direction": item.direction,
-        "lane": item.lane,
-        "source": source,
-        "latitude": item.latitude,
-        "longitude": item.longitude,
-        "read_uuid": item.read_id,
-    }
+class ReadRow(NamedTuple):
+    """One read as INSERT stores it, its fields in INSERT's column order."""
+
+    seen_at: datetime
+    camera_id: int
+    vrm: str
+    vrm_as_read: str
+    confidence: float
+    candidates: list[Candidate]
+    plate_image: str
+    overview_image: str
+    direction: str
+    lane: int | None
+    source: str
+    latitude: float | None
+    longitude: float | None
+    read_uuid: UUID | None
+
+
+def _row(item: ReadInput, camera_id: int, source: str) -> ReadRow:
+    return ReadRow(
+        seen_at=item.seen_at,
+        camera_id=camera_id,
+        vrm=normalise_vrm(item.vrm),
+        vrm_as_read=item.vrm[:32],
+        confidence=item.confidence,
+        candidates=[{"vrm": normalise_vrm(c["vrm"]), "confidence": c["confidence"]} for c in item.candidates],
+        plate_image=store_image(item.plate_image) if item.plate_image else "",
+        overview_image=store_image(item.overview_image) if item.overview_image else "",
+        direction=item.direction,
+        lane=item.lane,
+        source=source,
+        latitude=item.latitude,
+        longitude=item.longitude,
+        read_uuid=item.read_id,
+    )
 
 
 def _stored_read_ids(items: list[ReadInput]) -> set[UUID | None]:
@@ -208,32 +230,17 @@ SELECT * FROM unnest(%s::timestamptz[], %s::bigint[], %s::varchar[], %s::varchar
 ON CONFLICT DO NOTHING
 RETURNING id, seen_at, camera_id, vrm, plate_image
 """
-COLUMNS = (
-    "seen_at",
-    "camera_id",
-    "vrm",
-    "vrm_as_read",
-    "confidence",
-    "candidates",
-    "plate_image",
-    "overview_image",
-    "direction",
-    "lane",
-    "source",
-    "latitude",
-    "longitude",
-    "read_uuid",
-)
+CANDIDATES = ReadRow._fields.index("candidates")
 
 
-def _insert(rows: list[dict]) -> list[tuple]:
-    """One multi-row INSERT for the whole batch; returns the rows actually stored."""
+def _insert(rows: list[ReadRow]) -> list[StoredRead]:
+    """One multi-row INSERT for the whole batch; returns the reads actually stored."""
     if not rows:
         return []
     from psycopg.types.json import Jsonb
 
-    columns = [[row[c] for row in rows] for c in COLUMNS]
-    columns[COLUMNS.index("candidates")] = [Jsonb(value) for value in columns[COLUMNS.index("candidates")]]
+    columns: list[list[object]] = [list(column) for column in zip(*rows, strict=True)]
+    columns[CANDIDATES] = [Jsonb(row.candidates) for row in rows]
     with connection.cursor() as cursor:
         cursor.execute(INSERT, columns)
-        return cursor.fetchall()
+        return [StoredRead(*row) for row in cursor.fetchall()]

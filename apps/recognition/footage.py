@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 from django.conf import settings
 
+from apps.core.plates import Candidate
+
 from .detector import Box, detect_plates
 from .formats import fit
 from .ocr import read_lines
@@ -35,7 +37,7 @@ class TrackRead:
     number: int
     vrm: str
     confidence: float
-    candidates: list[dict]
+    candidates: list[Candidate]
     first_frame: int
     last_frame: int
     frame: int

@@ -4,12 +4,12 @@ import hashlib
 import logging
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from celery import current_app
+from celery import Task, current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -18,9 +18,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.cameras.models import Camera, clean_code
+from apps.core.users import User
 from apps.reads.evidence import check_image
 from apps.reads.models import Read
-from apps.reads.services import BatchRejected, ReadInput, capture_faults, reads_ingest
+from apps.reads.services import BatchErrors, BatchRejected, ReadInput, capture_faults, reads_ingest
 
 from .footage import TrackRead, recognise_video
 from .models import VideoJob
@@ -36,13 +37,16 @@ UPLOAD_FIELDS = {"seen_at": "recorded_at"}
 
 RECOGNISE_VIDEO_JOB = "apps.recognition.tasks.recognise_video_job"
 
+# An uploaded video, read as bytes (a `type` statement: Django's File takes no [] when running).
+type Upload = File[bytes]
+
 
 def video_job_create(
     *,
-    upload: File,
+    upload: Upload,
     camera_code: str,
     recorded_at: datetime,
-    uploaded_by,
+    uploaded_by: User,
     latitude: float | None = None,
     longitude: float | None = None,
 ) -> tuple[VideoJob, bool]:
@@ -150,7 +154,7 @@ def video_job_process(*, job_id: int) -> None:
     )
 
 
-def video_files_remove_expired(*, now=None) -> int:
+def video_files_remove_expired(*, now: datetime | None = None) -> int:
     """Delete the footage of jobs that ended more than RECOGNITION_VIDEO_RETENTION_DAYS ago."""
     now = now or timezone.now()
     cut_off = now - timedelta(days=settings.RECOGNITION_VIDEO_RETENTION_DAYS)
@@ -209,7 +213,7 @@ def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
     return stored
 
 
-def _reattach(job: VideoJob, upload) -> VideoJob:
+def _reattach(job: VideoJob, upload: Upload) -> VideoJob:
     _store_upload(job, upload)
     job.file_removed_at, job.status, job.error, job.frames_done = None, VideoJob.Status.QUEUED, "", 0
     job.save(update_fields=["file", "file_removed_at", "status", "error", "frames_done"])
@@ -217,17 +221,16 @@ def _reattach(job: VideoJob, upload) -> VideoJob:
     return job
 
 
-def _store_upload(job: VideoJob, upload) -> None:
+def _store_upload(job: VideoJob, upload: Upload) -> None:
     """Stream the upload into storage, named for the job (its original name is kept apart)."""
     job.file.save(f"{job.uuid}{Path(upload.name or '').suffix.lower()[:8]}", File(upload), save=False)
 
 
-def _finish(job: VideoJob, status: str, **fields) -> None:
-    fields = {"status": status, "finished_at": timezone.now(), **fields}
-    VideoJob.objects.filter(pk=job.pk).update(**fields)
+def _finish(job: VideoJob, status: str, **fields: object) -> None:
+    VideoJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
 
 
-def _progress_recorder(job_id: int):
+def _progress_recorder(job_id: int) -> Callable[[int, int], None]:
     def record(done: int, total: int) -> None:
         try:
             VideoJob.objects.filter(pk=job_id).update(frames_done=done, frames_total=total)
@@ -262,14 +265,14 @@ def _enqueue(job: VideoJob) -> None:
     transaction.on_commit(lambda: _recognise_video_job().delay(job.pk))
 
 
-def _recognise_video_job():
+def _recognise_video_job() -> Task:  # Celery has no types: its tasks are Any
     # Found by name in the Celery app (the app's ready() registers it), so the services
     # never import their own tasks, which import the services.
     return current_app.tasks[RECOGNISE_VIDEO_JOB]
 
 
 @contextmanager
-def _on_disk(upload: File) -> Iterator[Path]:
+def _on_disk(upload: Upload) -> Iterator[Path]:
     """A path to the upload: large uploads are already streamed to a temporary file."""
     if hasattr(upload, "temporary_file_path"):
         yield Path(upload.temporary_file_path())
@@ -308,7 +311,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _summary(errors: dict) -> str:
+def _summary(errors: BatchErrors) -> str:
     return "; ".join(
         f"{field}: {' '.join(messages)}" for item in errors.values() for field, messages in item.items()
     )

@@ -33,11 +33,12 @@ from apps.cameras.models import Camera
 from apps.cameras.selectors import live_cameras_by_kind, live_cameras_per_month
 from apps.core.months import as_moment, month_after, months_back
 from apps.hotlists.models import Alert
-from apps.hotlists.selectors import alerts_per_month
+from apps.hotlists.selectors import AlertsPerMonth, alerts_per_month
 from apps.reads.retention import RETENTION_JOB, retention_days
 from apps.reads.selectors import oldest_read_held, reads_per_month
 
 from .models import PublishedMonth
+from .report import WITHHELD, MonthRow, PeopleFigures, TransparencyReport
 from .services import month_publish
 
 CACHE_KEY = "transparency-report:v3"
@@ -46,27 +47,20 @@ COUNTING_KEY = "transparency-report:v3:counting"
 COUNTING_SECONDS = 300  # a count that died is retried after this
 MONTHS = 12  # whole months before the current one
 OTHER_PURPOSE = "other"
-# Counts of people's actions: published for settled months only.
-PEOPLE_FIGURES = (
-    "hotlist_hits",
-    "alerts_acted_on",
-    "alert_outcomes",
-    "searches_by_purpose",
-    "access_requests",
-)
 
 
-def transparency_report() -> dict:
+def transparency_report() -> TransparencyReport:
     """The report as last computed, counting it again once TRANSPARENCY_CACHE_SECONDS have passed.
 
     One caller counts; those arriving meanwhile get the previous copy, so a crowd of anonymous
     callers at the moment the copy expires cannot start a count each.
     """
-    report = cache.get(CACHE_KEY)
+    # The cache gives back what was stored in it, which its types cannot know (Any).
+    report: TransparencyReport | None = cache.get(CACHE_KEY)
     if report is not None:
         return report
     counting = cache.add(COUNTING_KEY, True, COUNTING_SECONDS)
-    previous = cache.get(PREVIOUS_KEY)
+    previous: TransparencyReport | None = cache.get(PREVIOUS_KEY)
     if not counting and previous is not None:
         return previous
     try:
@@ -79,7 +73,7 @@ def transparency_report() -> dict:
     return report
 
 
-def transparency_report_compute(now: datetime | None = None) -> dict:
+def transparency_report_compute(now: datetime | None = None) -> TransparencyReport:
     """Every figure, counted now, but settled months as first published; small counts hidden;
     plain values only (it is cached)."""
     started = time.perf_counter()
@@ -95,24 +89,24 @@ def transparency_report_compute(now: datetime | None = None) -> dict:
     retention_runs = job_runs_per_month(RETENTION_JOB, since)
     live = live_cameras_per_month(months)
     purposes = [code for code, _ in settings.SEARCH_PURPOSES]
-    published = {row.month: row.figures for row in PublishedMonth.objects.filter(month__gte=months[0])}
-    rows = []
+    # A JSONField gives Any: each holds the MonthRow month_publish stored.
+    published: dict[date, MonthRow] = {
+        row.month: row.figures for row in PublishedMonth.objects.filter(month__gte=months[0])
+    }
+    rows: list[MonthRow] = []
     for month in months:
         if month in published:
             rows.append(published[month])
             continue
         final = now >= as_moment(month_after(month)) + timedelta(days=settings.TRANSPARENCY_SETTLE_DAYS)
-        row = {
+        people = people_figures(month, alerts, searches, requests, purposes) if final else WITHHELD
+        row: MonthRow = {
             "month": f"{month:%Y-%m}",
             "to_date": month == months[-1],
             "final": final,
             "live_cameras": live[month],
             "reads_captured": reads.get(month, 0),
-            **(
-                people_figures(month, alerts, searches, requests, purposes)
-                if final
-                else dict.fromkeys(PEOPLE_FIGURES)
-            ),
+            **people,
             "assessments_approved": approvals.get(month, 0),
             "reviews_done": reviews.get(month, 0),
             "retention_runs": {
@@ -151,7 +145,13 @@ def transparency_report_compute(now: datetime | None = None) -> dict:
     }
 
 
-def people_figures(month: date, alerts: dict, searches: dict, requests: dict, purposes: list[str]) -> dict:
+def people_figures(
+    month: date,
+    alerts: AlertsPerMonth,
+    searches: dict[tuple[date, str], int],
+    requests: dict[tuple[date, str], int],
+    purposes: list[str],
+) -> PeopleFigures:
     """A completed month's counts of people's actions, small ones hidden."""
     outcomes = {code: small(alerts["outcomes"].get((month, code), 0)) for code in Alert.Outcome.values}
     by_purpose = dict.fromkeys(purposes, 0)

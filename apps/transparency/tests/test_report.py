@@ -26,13 +26,8 @@ from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, reads_ingest
 from apps.transparency.models import PublishedMonth
-from apps.transparency.selectors import (
-    CACHE_KEY,
-    COUNTING_KEY,
-    PEOPLE_FIGURES,
-    acted_on_shown,
-    transparency_report_compute,
-)
+from apps.transparency.report import PEOPLE_FIGURES
+from apps.transparency.selectors import CACHE_KEY, COUNTING_KEY, acted_on_shown, transparency_report_compute
 from conftest import as_database_owner
 
 pytestmark = pytest.mark.django_db
