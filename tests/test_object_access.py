@@ -161,6 +161,9 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
         Case({"pk": "historic_alert"}),
     ),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
+    # Another supervisor's approval: revoked from its own page (any supervisor but the requester),
+    # never from the list of approvals one granted, which answers for it as for none.
+    "access_requests:revoke_granted": (Case({"pk": "approved"}, method="post", data=reason("stop")),),
     # Auditors see every flag; nobody else sees one, or can close one, or learns it exists.
     "misuse:detail": (
         Case({"pk": "flag"}, ok=frozenset({"auditor"})),
@@ -290,6 +293,19 @@ def test_historic_hits_are_listed_to_their_lists_owners_only(world, name):
         assert not _secrets_in(response), where
         if role in {"officer", "supervisor"}:
             assert response.status_code == 200, where
+
+
+def test_the_approvals_granted_list_shows_no_one_anothers_approval(world):
+    """The owner's request, approved by a supervisor who is none of the callers, is in no caller's list."""
+    for role in CALLERS:
+        response = world.send(role, "access_requests:granted", Case({}))
+        where = (role, response.status_code)
+        assert not _secrets_in(response), where
+        assert "OP-OWN" not in _body(response), where
+        if role == "supervisor":
+            assert response.status_code == 200, where
+        else:  # a machine account is sent to sign in, as an anonymous caller is
+            assert response.status_code in (302, 403), where
 
 
 @dataclass

@@ -97,6 +97,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "access_requests:file": ("portal", frozenset({"officer", "supervisor"})),
     "access_requests:detail": ("portal", frozenset({"officer", "supervisor", "auditor"})),
     "access_requests:queue": ("portal", frozenset({"supervisor"})),
+    "access_requests:granted": ("portal", frozenset({"supervisor"})),  # the approvals they granted only
+    "access_requests:revoke_granted": ("portal", frozenset({"supervisor"})),  # POST only: 405 on GET
     "access_requests:report": ("portal", frozenset({"auditor"})),
     "api:access-requests-list": ("api", frozenset({"officer", "supervisor", "auditor"})),
     "api:access-requests-detail": ("api", frozenset({"officer", "supervisor", "auditor"})),

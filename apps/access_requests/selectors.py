@@ -14,7 +14,7 @@ from apps.core.users import User
 from apps.reads.access_window import AccessRequestNotUsable, Grant
 
 from .models import AccessRequest, AccessRequestEvent
-from .services import USE
+from .services import DECIDE, USE
 
 
 def requests_visible_to(user: User) -> QuerySet[AccessRequest]:
@@ -67,6 +67,31 @@ def grant_for(user: User, *, access_request_id: int, now: datetime) -> Grant:
 def pending_queue(user: User) -> QuerySet[AccessRequest]:
     """Requests waiting for a decision, excluding the supervisor's own."""
     return requests_visible_to(user).filter(status=AccessRequest.Status.PENDING).exclude(requester=user)
+
+
+def requests_waiting(user) -> QuerySet[AccessRequest]:
+    """This user's own requests that wait for a supervisor's decision."""
+    return requests_visible_to(user).filter(requester=user, status=AccessRequest.Status.PENDING)
+
+
+def approvals_granted(user, *, now: datetime) -> QuerySet[AccessRequest]:
+    """Approvals this supervisor granted that are still in force (neither ended nor revoked),
+    ending soonest first, each with how many searches were made under it."""
+    if not user.has_perm(DECIDE):
+        return AccessRequest.objects.none()
+    searches = (
+        SearchAudit.objects.filter(access_request_id=OuterRef("pk"))
+        .order_by()
+        .values("access_request_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        requests_visible_to(user)
+        .filter(decided_by=user, status=AccessRequest.Status.APPROVED, expires_at__gt=now)
+        .annotate(searches=Coalesce(Subquery(searches, output_field=IntegerField()), 0))
+        .order_by("expires_at", "pk")
+    )
 
 
 def searches_under(access_request: AccessRequest) -> QuerySet[SearchAudit]:

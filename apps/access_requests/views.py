@@ -1,14 +1,18 @@
-"""Portal pages: my requests, filing one, a request's page, the supervisor's queue, the report."""
+"""Portal pages: my requests, filing one, a request's page, the supervisor's queue and the
+approvals they granted, the report."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import requires
 
 from . import services
 from .forms import DecisionForm, FileForm, RevokeForm
 from .selectors import (
+    approvals_granted,
     extended_use_report,
     pending_queue,
     requests_visible_to,
@@ -96,6 +100,34 @@ def detail(request, pk: int):
 @requires("access_requests.decide_accessrequest")
 def queue(request):
     return render(request, "access_requests/queue.html", {"requests": pending_queue(request.user)})
+
+
+@requires("access_requests.decide_accessrequest")
+def granted(request):
+    """The approvals this supervisor granted that are still in force, each with a revoke form."""
+    approvals = approvals_granted(request.user, now=timezone.now())
+    return render(request, "access_requests/granted.html", {"approvals": approvals})
+
+
+@requires("access_requests.decide_accessrequest")
+@require_POST
+def revoke_granted(request, pk: int):
+    """Revoke one of the approvals on that list: only one this supervisor granted, still in force
+    (any other is answered as missing; a request's own page is where others are revoked)."""
+    access_request = get_object_or_404(approvals_granted(request.user, now=timezone.now()), pk=pk)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Say why you revoke request #{pk}: nothing was revoked.")
+        return redirect("access_requests:granted")
+    try:
+        services.request_revoke(
+            access_request=access_request, supervisor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as invalid:  # it ended or was revoked since the list was shown
+        messages.error(request, f"Request #{pk}: {' '.join(invalid.messages)}")
+    else:
+        messages.success(request, f"Request #{pk} revoked: the access it gave ended now.")
+    return redirect("access_requests:granted")
 
 
 @requires("access_requests.report_accessrequest")
