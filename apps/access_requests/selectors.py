@@ -69,12 +69,12 @@ def pending_queue(user: User) -> QuerySet[AccessRequest]:
     return requests_visible_to(user).filter(status=AccessRequest.Status.PENDING).exclude(requester=user)
 
 
-def requests_waiting(user) -> QuerySet[AccessRequest]:
+def requests_waiting(user: User) -> QuerySet[AccessRequest]:
     """This user's own requests that wait for a supervisor's decision."""
     return requests_visible_to(user).filter(requester=user, status=AccessRequest.Status.PENDING)
 
 
-def approvals_granted(user, *, now: datetime) -> QuerySet[AccessRequest]:
+def approvals_granted(user: User, *, now: datetime) -> QuerySet[AccessRequest]:
     """Approvals this supervisor granted that are still in force (neither ended nor revoked),
     ending soonest first, each with how many searches were made under it."""
     if not user.has_perm(DECIDE):

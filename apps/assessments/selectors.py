@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.cameras.models import Camera
 from apps.core.months import count_per_month
@@ -43,6 +43,25 @@ def awaiting_decision(user: User) -> QuerySet[Assessment]:
     if not user.has_perm("assessments.approve_assessment"):
         return Assessment.objects.none()
     return assessments_visible_to(user).filter(status=Assessment.Status.SUBMITTED).exclude(author=user)
+
+
+def assessments_submitted(user: User) -> QuerySet[Assessment]:
+    """Submitted assessments waiting for a supervisor's decision, whoever may decide them."""
+    return assessments_visible_to(user).filter(status=Assessment.Status.SUBMITTED)
+
+
+def cameras_awaiting_assessment() -> QuerySet[Camera]:
+    """Proposed fixed cameras with no approved assessment of the site they stand at: they may
+    not go live until one is approved (the rule of `approved_assessment_for`)."""
+    approved_here = Assessment.objects.filter(
+        camera=OuterRef("pk"),
+        status=Assessment.Status.APPROVED,
+        latitude=OuterRef("latitude"),
+        longitude=OuterRef("longitude"),
+    )
+    return Camera.objects.filter(kind=Camera.Kind.FIXED, status=Camera.Status.PROPOSED).exclude(
+        Exists(approved_here)
+    )
 
 
 def reviews_due(today: date) -> QuerySet[Camera]:

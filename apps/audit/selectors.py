@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from apps.core.months import count_per_month
@@ -16,6 +17,23 @@ def security_events(*, username: str | None = None) -> QuerySet[SecurityEvent]:
     if username is not None:
         events = events.filter(username=username)
     return events
+
+
+def failed_sign_ins(*, since: date) -> QuerySet[SecurityEvent]:
+    """Failed sign-ins from a day on (in the force's time zone, as the sign-in audit's own filter
+    counts days)."""
+    return security_events().filter(kind=SecurityEvent.Kind.LOGIN_FAILED, at__date__gte=since)
+
+
+def jobs_failing() -> QuerySet[JobRun]:
+    """The last run of each scheduled job, where that run failed: jobs failing until they next succeed."""
+    last_runs = (
+        JobRun.objects.filter(job__in=settings.CELERY_BEAT_SCHEDULE)
+        .order_by("job", "-at", "-id")
+        .distinct("job")
+        .values("pk")
+    )
+    return JobRun.objects.filter(pk__in=last_runs, outcome=JobRun.Outcome.FAILED)
 
 
 def search_audits() -> QuerySet[SearchAudit]:

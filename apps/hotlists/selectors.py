@@ -87,6 +87,11 @@ def historic_hits(user: User) -> QuerySet[Alert]:
     return alerts_visible_to(user).filter(historic=True).order_by("-read_seen_at", "-id")
 
 
+def alerts_open(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Those of these alerts no one has recorded an outcome for yet: what waits for action."""
+    return alerts.filter(outcome="")
+
+
 def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
     """One alert the user may see, its opening audited first (raises Alert.DoesNotExist, or
     SearchNotRecorded when the audit row cannot be written: nothing is then shown)."""

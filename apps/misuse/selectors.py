@@ -15,6 +15,11 @@ def misuse_flags() -> QuerySet[MisuseFlag]:
     return MisuseFlag.objects.annotate(closed=Exists(closed)).select_related("closure")
 
 
+def misuse_flags_open() -> QuerySet[MisuseFlag]:
+    """Flags no auditor has closed yet (the list's `?status=open`)."""
+    return MisuseFlag.objects.filter(closure__isnull=True)
+
+
 def flag_evidence(flag: MisuseFlag) -> dict[str, Any]:
     """The audit rows a flag cites, as they stand in the trail (retention may have removed some)."""
     return {
