@@ -1,8 +1,12 @@
 """axe-core (bundled in axe-playwright-python) finds no serious accessibility faults on the portal's pages."""
 
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
+from apps.access_requests import services
 from tests.browser.conftest import at_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -11,7 +15,7 @@ PAGES_BY_ROLE = {
     "administrator": ["/", "/accounts/users/", "/accounts/users/new/", "/accounts/me/"],
     "auditor": ["/", "/audit/security-events/"],
     "officer": ["/", "/videos/", "/alerts/historic/"],
-    "planner": ["/assessments/", "/assessments/new/", "/assessments/reviews/"],
+    "planner": ["/", "/assessments/", "/assessments/new/", "/assessments/reviews/"],
 }
 
 
@@ -33,6 +37,26 @@ def test_the_sign_in_page(page):
 def test_each_roles_pages(make_user, sign_in_page, role):
     page = sign_in_page(make_user(role))
     for url in PAGES_BY_ROLE[role]:
+        page.goto(url)
+        assert serious_violations(page) == [], url
+
+
+def test_a_supervisors_home_and_approvals_with_something_in_them(make_user, sign_in_page):
+    officer, supervisor = make_user("officer"), make_user("supervisor")
+    now = timezone.now()
+    for reference in ("OP-ONE", "OP-TWO"):
+        request = services.request_file(
+            requester=officer,
+            investigation_reference=reference,
+            offence="major_crime",
+            justification="Suspect vehicle.",
+            period_start=now - timedelta(days=120),
+            period_end=now - timedelta(days=80),
+            days_needed=14,
+        )
+        services.request_approve(access_request=request, approver=supervisor, reason="ok")
+    page = sign_in_page(supervisor)
+    for url in ["/", "/access-requests/queue/", "/access-requests/granted/"]:
         page.goto(url)
         assert serious_violations(page) == [], url
 
