@@ -53,7 +53,13 @@ def accounts() -> dict[str, object]:
     ):
         users[role] = (
             User.objects.filter(username=username).first()
-            or user_create(username=username, password=os.urandom(16).hex(), roles=[role], actor=None)[0]
+            or user_create(
+                username=username,
+                password=os.urandom(16).hex(),
+                roles=[role],
+                actor=None,
+                password_change_required=False,
+            )[0]
         )
     for n in range(CAMERAS):
         if not Camera.objects.filter(code=f"BENCH-{n:02d}").exists():

@@ -121,7 +121,13 @@ def _officer_tokens(count: int) -> list[str]:
         name = f"bench-load-officer-{n:02d}"
         user = (
             User.objects.filter(username=name).first()
-            or user_create(username=name, password=os.urandom(16).hex(), roles=["officer"], actor=None)[0]
+            or user_create(
+                username=name,
+                password=os.urandom(16).hex(),
+                roles=["officer"],
+                actor=None,
+                password_change_required=False,
+            )[0]
         )
         tokens.append(api_token_issue(user=user, actor=None)[1])
     return tokens

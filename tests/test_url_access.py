@@ -25,11 +25,15 @@ ASSESSMENT_READERS = frozenset({"planner", "supervisor", "auditor"})
 ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "accounts:login": ("portal", PUBLIC),
     "accounts:logout": ("portal", PUBLIC),
+    "accounts:password_reset": ("portal", PUBLIC),
+    "accounts:password_reset_sent": ("portal", PUBLIC),
+    "accounts:password_reset_link": ("portal", PUBLIC),  # without a good link: "cannot be used"
     "healthz": ("portal", PUBLIC),
     "transparency:report": ("portal", PUBLIC),
     "api:transparency": ("api", PUBLIC),
     "portal:home": ("portal", STAFF),
     "accounts:my_account": ("portal", STAFF),
+    "accounts:password_change": ("portal", STAFF),  # and to one who must first choose their own
     "accounts:my_token_issue": ("portal", STAFF),  # POST only: 405 on GET
     "accounts:my_token_revoke": ("portal", STAFF),  # POST only; one's own tokens only
     "accounts:user_token_issue": ("portal", frozenset({"administrator"})),
@@ -221,6 +225,30 @@ def test_machine_accounts_reach_only_the_api_they_are_allowed(make_user, api_cli
     browser = Client()
     browser.force_login(camera)  # even with a password session, no portal page opens
     assert browser.get(url).status_code in ({200, 405} if allowed == PUBLIC else {302, 401, 403})
+
+
+@pytest.mark.parametrize(("url", "name"), app_patterns())
+def test_one_who_must_choose_a_password_reaches_only_that_page_and_the_public_ones(
+    make_user, sign_in_client, url, name
+):
+    kind, allowed = ACCESS[name]
+    client = sign_in_client(make_user("administrator", password_change_required=True), Client())
+    response = client.get(url)
+    if allowed == PUBLIC or name == "accounts:password_change":
+        assert response.status_code in {200, 405}
+    elif kind == "api":  # the browser's session opens no API until then
+        assert response.status_code in {401, 403}
+    elif kind == "scrape":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/me/password/"
+
+
+def test_the_admin_site_waits_for_the_password_too(make_user, sign_in_client):
+    chief = make_user("administrator", is_superuser=True, is_staff=True, password_change_required=True)
+    client = sign_in_client(chief, Client())
+    assert client.get("/admin/")["Location"] == "/accounts/me/password/"
 
 
 def test_writes_are_refused_to_the_wrong_role_too(make_user, sign_in_client):

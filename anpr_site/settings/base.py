@@ -106,6 +106,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Passwords as the NCSC advises: length over complexity. At least 12 characters (room for three
+# random words), no maximum, no rules on symbols or digits, no expiry; refused when common or
+# found in a breach (checked offline: apps/accounts/password_rules.py). docs/security.md says why.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -114,7 +117,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.accounts.password_rules.BreachedPasswordValidator"},
 ]
+# A mailed reset link works once, for this long. Each address may ask for a link this many times
+# an hour, and each account is sent at most this many links an hour (apps/accounts/passwords.py).
+PASSWORD_RESET_TIMEOUT = 60 * env.int("PASSWORD_RESET_MINUTES", default=60)
+PASSWORD_RESET_REQUESTS_PER_HOUR = env.int("PASSWORD_RESET_REQUESTS_PER_HOUR", default=10)
+PASSWORD_RESET_MAILS_PER_HOUR = env.int("PASSWORD_RESET_MAILS_PER_HOUR", default=3)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -444,15 +453,26 @@ READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)
 
-# --- Mail (review reminders) ---------------------------------------------------------------
+# --- Mail (review reminders, password reset links) ----------------------------------------
 
 SMTP_MAIL = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def mailers(default_backend: str) -> dict:
-    """MAIL_BACKEND, or this environment's default; MAIL_HOST for SMTP."""
+    """MAIL_BACKEND, or this environment's default; for SMTP the server, its port, the account
+    the application signs in to it with, and STARTTLS or TLS from the start."""
     backend = env("MAIL_BACKEND", default=default_backend)
-    options = {"host": env("MAIL_HOST", default="localhost")} if backend == SMTP_MAIL else {}
+    options = {}
+    if backend == SMTP_MAIL:
+        options = {
+            "host": env("MAIL_HOST", default="localhost"),
+            "port": env.int("MAIL_PORT", default=None),  # None: 25, 587 with STARTTLS, 465 with TLS
+            "username": env("MAIL_USER", default=""),
+            "password": env("MAIL_PASSWORD", default=""),
+            "use_tls": env.bool("MAIL_STARTTLS", default=False),
+            "use_ssl": env.bool("MAIL_TLS", default=False),
+            "timeout": env.int("MAIL_TIMEOUT_SECONDS", default=10),
+        }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 

@@ -5,6 +5,11 @@ endpoint a machine polls, `@bearer_token_or(...)`; the middleware refuses any vi
 none. Every API view declares `required_permissions`; `DeclaredPermission` refuses any view that
 declares none.
 The Django admin keeps its own checks (staff, verified second factor).
+
+Someone signed in with a password an administrator chose (`password_change_required`) reaches
+only the page where they choose their own (`@choosing_password`) and the public pages, in the
+portal, the admin site and the API alike, until they have. API tokens are unaffected: only a
+holder signed in to the portal is issued one, so no such account holds one.
 """
 
 import hmac
@@ -17,14 +22,17 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+CHOOSING_PASSWORD = "choosing-password"  # noqa: S105  (a policy's name, not a password)
 STAFF = "staff"
 # A bearer token shorter than this is guessable: it opens nothing (and `check --deploy` fails).
 BEARER_TOKEN_MIN_LENGTH = 32
+CHOOSE_PASSWORD_URL = "accounts:password_change"  # noqa: S105  (a URL name)
 log = logging.getLogger(__name__)
 
 
@@ -37,6 +45,12 @@ def public(view: Callable) -> Callable:
 def signed_in(view: Callable) -> Callable:
     """Any member of staff who has signed in with both factors."""
     view.access_policy = SIGNED_IN  # type: ignore[attr-defined]  # a mark on the function
+    return view
+
+
+def choosing_password(view: Callable) -> Callable:
+    """Like `signed_in`, and open also to someone who must first choose their own password."""
+    view.access_policy = CHOOSING_PASSWORD  # type: ignore[attr-defined]  # a mark on the function
     return view
 
 
@@ -124,6 +138,17 @@ def is_verified_staff(user) -> bool:
     return user.is_authenticated and getattr(user, "is_verified", lambda: False)() and user.has_portal_access
 
 
+def must_choose_password(user) -> bool:
+    """Verified staff still holding a password someone else chose: nothing opens to them but the
+    page where they choose their own."""
+    return is_verified_staff(user) and user.password_change_required
+
+
+def may_work(user) -> bool:
+    """Verified staff free to use the portal and the API: no password still to choose."""
+    return is_verified_staff(user) and not user.password_change_required
+
+
 class AccessPolicyMiddleware:
     """Applies each portal view's declared policy; a view without one is refused."""
 
@@ -134,9 +159,13 @@ class AccessPolicyMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if is_api_view(view_func) or is_admin_view(request):
-            return None  # DRF and the admin site enforce their own, stricter checks.
+        if is_api_view(view_func):
+            return None  # DRF enforces its own, stricter checks (VerifiedSessionAuthentication).
         policy = policy_of(view_func)
+        if must_choose_password(request.user) and policy not in {PUBLIC, CHOOSING_PASSWORD}:
+            return redirect(CHOOSE_PASSWORD_URL)
+        if is_admin_view(request):
+            return None  # the admin site enforces its own, stricter checks
         if policy is None:
             raise PermissionDenied("This page declares no access policy.")
         if isinstance(policy, BearerTokenOr):
@@ -151,7 +180,7 @@ class AccessPolicyMiddleware:
             if request.user.is_authenticated and request.user.is_verified():
                 raise PermissionDenied("Machine accounts cannot use the portal.")
             return redirect_to_login(request.get_full_path())
-        if policy != SIGNED_IN and not request.user.has_perms(policy):
+        if policy not in {SIGNED_IN, CHOOSING_PASSWORD} and not request.user.has_perms(policy):
             raise PermissionDenied("Your roles do not allow this page.")
         return None
 
@@ -165,11 +194,12 @@ def _bearer_challenge() -> HttpResponse:
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
-    """The browser's session counts for the API only once its second factor is verified."""
+    """The browser's session counts for the API only once its second factor is verified and its
+    holder has chosen their own password."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is None or not is_verified_staff(result[0]):
+        if result is None or not may_work(result[0]):
             return None
         return result
 

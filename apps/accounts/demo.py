@@ -35,5 +35,6 @@ def _demo_user(username: str, roles: list[str]) -> User:
         roles=roles,
         first_name=f"Demo {username.replace('-', ' ')}",
         actor=None,
+        password_change_required=False,  # printed for the demo, to sign in with as it is
     )
     return user

@@ -83,6 +83,7 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label="Initial password",
         strip=False,
+        help_text="For the first sign-in only: the holder must then choose their own.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -110,4 +111,79 @@ class UserRolesForm(forms.Form):
 class TokenForm(forms.Form):
     label = forms.CharField(
         max_length=100, label="What it is for", help_text="E.g. the gateway or script using it."
+    )
+
+
+class NewPasswordForm(forms.Form):
+    """A new password for `user`, typed twice, passing every rule in AUTH_PASSWORD_VALIDATORS and
+    not the password it replaces (an administrator's choice must not survive its own change)."""
+
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters; no need for symbols or digits: three or more random "
+        "words make a strong password. Passwords found in lists of breached passwords are refused.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_password(self) -> str:
+        password = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        if self.user.check_password(password):
+            raise forms.ValidationError("That is the password you have now: choose a new one.")
+        return password
+
+    def clean(self):
+        data = super().clean() or {}  # the stubs allow None; Form.clean returns cleaned_data
+        again = data.get("new_password_again")
+        if data.get("new_password") and again is not None and again != data["new_password"]:
+            self.add_error("new_password_again", "The two differ: type the same new password twice.")
+        return data
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """The signed-in holder's current password, then the new one twice."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password", "new_password_again"]
+
+    def __init__(self, request, *args, **kwargs) -> None:
+        super().__init__(request.user, *args, **kwargs)
+        self.request = request
+
+    def clean_current_password(self) -> str:
+        typed = self.cleaned_data["current_password"]
+        # Through authenticate(), so that a wrong one counts towards the sign-in lockout and is
+        # audited as a failed sign-in, and a lock in force refuses even the right one: an
+        # unattended session is no place to guess the password at leisure.
+        checked = authenticate(
+            self.request,
+            username=self.user.get_username(),
+            password=typed,
+            reason="wrong current password, changing it",
+        )
+        if checked is None:
+            raise forms.ValidationError("That is not your current password.")
+        return typed
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="The address your account holds, as your administrator recorded it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

@@ -12,6 +12,11 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
     staff_number = models.CharField(
         max_length=32, blank=True, help_text="Collar or staff number, shown in audit reports."
     )
+    password_change_required = models.BooleanField(
+        default=False,
+        help_text="Its password was chosen by someone else (an administrator): its holder must "
+        "choose their own before using anything else.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

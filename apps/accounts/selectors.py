@@ -1,5 +1,7 @@
 """Reads of accounts."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -9,7 +11,11 @@ from apps.audit.selectors import security_events
 
 from .lockout import Lock, locks_held
 from .models import User
-from .roles import ADMINISTRATOR
+from .roles import ADMINISTRATOR, PORTAL_ROLES
+
+HOUR = timedelta(hours=1)
+# How a reset request's security event records that a link was mailed (apps/accounts/passwords.py).
+RESET_LINK_SENT = "link sent"
 
 
 def users_for_administration() -> QuerySet[User]:
@@ -57,3 +63,28 @@ def address_locks_met(*, username: str) -> list[str]:
         .values("ip_address")
     )
     return [held["ip_address"] for held in locks_held(Lock.ADDRESS).filter(ip_address__in=tried_from)]
+
+
+def accounts_to_reset(*, email: str) -> list[User]:
+    """The accounts a reset link for this address goes to: active members of staff holding it
+    (in any case) with a password. Machine accounts have no password to reset."""
+    if not email:
+        return []
+    holders = User.objects.filter(email__iexact=email, is_active=True).filter(
+        Q(groups__name__in=PORTAL_ROLES) | Q(is_superuser=True)
+    )
+    return [user for user in holders.distinct() if user.has_usable_password()]
+
+
+def reset_requests_from(*, address: str | None) -> int:
+    """Reset links asked for from this network address in the last hour, whatever came of them."""
+    return _reset_events().filter(ip_address=address).count()
+
+
+def reset_links_sent_to(*, username: str) -> int:
+    """Reset links mailed for this account in the last hour."""
+    return _reset_events().filter(username=username, detail__outcome=RESET_LINK_SENT).count()
+
+
+def _reset_events() -> QuerySet[SecurityEvent]:
+    return SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_RESET, at__gte=timezone.now() - HOUR)

@@ -27,13 +27,18 @@ def user_create(
     password: str,
     roles: list[str],
     actor: User | None,
+    password_change_required: bool,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     staff_number: str = "",
     request: HttpRequest | None = None,
 ) -> tuple[User, str | None]:
-    """Create an account with its roles; staff also get a TOTP secret, returned once (base32)."""
+    """Create an account with its roles; staff also get a TOTP secret, returned once (base32).
+
+    `password_change_required`: the password is someone else's choice (an administrator's), so
+    its holder must choose their own at the first sign-in (apps/accounts/access.py).
+    """
     user = User.objects.create_user(
         username=username,
         password=password,
@@ -41,6 +46,7 @@ def user_create(
         last_name=last_name,
         email=email,
         staff_number=staff_number,
+        password_change_required=password_change_required,
     )
     user.groups.set(_role_groups(roles))
     secret = second_factor_issue(user=user) if user.has_portal_access else None
@@ -68,7 +74,10 @@ def administrator_bootstrap(
     refusal = administrator_bootstrap_refusal(username=username)
     if refusal:
         raise ValidationError(refusal)
-    user, secret = user_create(username=username, password=password, roles=[ADMINISTRATOR], actor=None)
+    # Typed on the server, perhaps by someone other than its holder, and seen by whoever stood by.
+    user, secret = user_create(
+        username=username, password=password, roles=[ADMINISTRATOR], actor=None, password_change_required=True
+    )
     security_event_record(
         kind=SecurityEvent.Kind.ADMIN_BOOTSTRAP,
         username=username,
@@ -90,7 +99,7 @@ def user_set_roles(*, user: User, roles: list[str], actor: User, request: HttpRe
     next sign-in or token."""
     before = user.role_names
     user.groups.set(_role_groups(roles))
-    _end_sessions(user)
+    sessions_end(user=user)
     api_tokens_revoke_all(user=user, actor=actor, reason="roles changed", request=request)
     _record(user, actor, request, action="roles changed", before=before, after=sorted(roles))
 
@@ -101,7 +110,7 @@ def user_set_active(*, user: User, active: bool, actor: User, request: HttpReque
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
-        _end_sessions(user)
+        sessions_end(user=user)
         api_tokens_revoke_all(user=user, actor=actor, reason="account disabled", request=request)
     _record(user, actor, request, action="enabled" if active else "disabled")
 
@@ -111,7 +120,7 @@ def user_reset_second_factor(*, user: User, actor: User, request: HttpRequest | 
     """Replace the account's TOTP secret (its sessions and tokens end); the new one is returned
     once (base32)."""
     secret = second_factor_issue(user=user)
-    _end_sessions(user)
+    sessions_end(user=user)
     api_tokens_revoke_all(user=user, actor=actor, reason="second factor reset", request=request)
     _record(user, actor, request, action="second factor reset")
     return secret
@@ -141,18 +150,19 @@ def second_factor_issue(*, user: User) -> str:
     return b32encode(device.bin_key).decode()
 
 
+def sessions_end(*, user: User, keep: str | None = None) -> None:
+    """End the account's open sessions (signing it out everywhere), but the one keyed `keep`."""
+    # Sessions are signed blobs, so find this user's by decoding the live ones.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
 def _role_groups(roles: list[str]) -> list[Group]:
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"Unknown roles: {', '.join(sorted(unknown))}")
     return list(Group.objects.filter(name__in=roles))
-
-
-def _end_sessions(user: User) -> None:
-    # Sessions are signed blobs, so find this user's by decoding the live ones.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()):
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
 
 
 def _record(

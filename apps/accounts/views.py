@@ -1,5 +1,6 @@
-"""Sign-in, sign-out, the user's own account, and user administration."""
+"""Sign-in, sign-out, the user's own account and password, reset by mail, and user administration."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
@@ -14,12 +15,22 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.selectors import security_events
 
-from . import services, tokens
-from .access import public, requires, signed_in
+from . import passwords, services, tokens
+from .access import choosing_password, public, requires, signed_in
 from .enrolment import totp_enrolment
-from .forms import SignInForm, TokenForm, UserCreateForm, UserRolesForm
+from .forms import (
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    TokenForm,
+    UserCreateForm,
+    UserRolesForm,
+)
 from .models import ApiToken, User
 from .selectors import account_locked_from, address_locks_met, locked_usernames, users_for_administration
+
+RESET_LINK_KEY = "password_reset_link"  # the session's copy of the mailed link being used
 
 
 @public
@@ -53,6 +64,70 @@ def my_account(request):
         "accounts/my_account.html",
         {"recent": recent, "tokens": tokens.tokens_of(request.user), "token_form": TokenForm()},
     )
+
+
+@choosing_password
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+def password_change(request):
+    """The holder's own new password; the only page open to one who must first choose it."""
+    first = request.user.password_change_required
+    form = PasswordChangeForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        passwords.password_change(
+            user=request.user, password=form.cleaned_data["new_password"], request=request
+        )
+        messages.success(request, "Your password is changed. Your other sessions and API tokens have ended.")
+        return redirect("portal:home" if first else "accounts:my_account")
+    return render(request, "accounts/password_change.html", {"form": form, "first": first})
+
+
+@public
+def password_reset(request):
+    """Ask for a reset link by e-mail address; the answer never says whether an account holds it."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            passwords.password_reset_request(email=form.cleaned_data["email"], request=request)
+        except passwords.ResetRequestsThrottled:
+            return render(
+                request, "accounts/password_reset.html", {"form": form, "throttled": True}, status=429
+            )
+        return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+@public
+def password_reset_sent(request):
+    return render(
+        request, "accounts/password_reset_sent.html", {"minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+    )
+
+
+@public
+@sensitive_post_parameters("new_password", "new_password_again")
+def password_reset_link(request):
+    """Where a mailed link lands: a new password for its account, then back to sign in."""
+    if "token" in request.GET:
+        # Moved into the session and out of the address, its history and any Referer at once.
+        request.session[RESET_LINK_KEY] = {key: request.GET.get(key, "") for key in ("account", "token")}
+        return redirect("accounts:password_reset_link")
+    user = passwords.account_from_reset_link(passwords.ResetLink(**_held_link(request)))
+    if user is None:
+        request.session.pop(RESET_LINK_KEY, None)
+        return render(request, "accounts/password_reset_link.html", {"form": None})
+    form = NewPasswordForm(user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.is_authenticated:
+            logout(request)  # a reset signs no one in, and leaves no session of the account open
+        passwords.password_reset_complete(
+            user=user, password=form.cleaned_data["new_password"], request=request
+        )
+        request.session.pop(RESET_LINK_KEY, None)
+        messages.success(
+            request, "Your password is changed. Sign in with it and the code from your authenticator app."
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset_link.html", {"form": form, "subject": user})
 
 
 @signed_in
@@ -100,6 +175,7 @@ def user_create(request):
             email=data["email"],
             staff_number=data["staff_number"],
             actor=request.user,
+            password_change_required=True,
             request=request,
         )
         messages.success(request, f"Account {user.username} created.")
@@ -202,6 +278,13 @@ def _ref(ref: str) -> str:
     if len(ref) < ApiToken.REF_LENGTH:
         raise Http404("No such token.")
     return ref
+
+
+def _held_link(request) -> dict[str, str]:
+    held = request.session.get(RESET_LINK_KEY)
+    if not isinstance(held, dict):
+        return {"account": "", "token": ""}
+    return {"account": str(held.get("account", "")), "token": str(held.get("token", ""))}
 
 
 def _show_secret_once(request, user: User, secret: str | None):

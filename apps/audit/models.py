@@ -6,8 +6,8 @@ from apps.core.purposes import purpose_shown
 
 
 class SecurityEvent(models.Model):
-    """A sign-in, failed sign-in, lockout, sign-out, account change or API token's issue and end,
-    kept whatever happens to the account."""
+    """A sign-in, failed sign-in, lockout, sign-out, account change, password change or reset
+    link asked for, or API token's issue and end, kept whatever happens to the account."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", "Signed in"
@@ -19,6 +19,8 @@ class SecurityEvent(models.Model):
         SEARCH_REFUSED = "search_refused", "Refused: search outside the access window or request"
         API_TOKEN = "api_token", "API token issued, revoked or expired"
         ADMIN_BOOTSTRAP = "admin_bootstrap", "First administrator created on the server"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset link asked for"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)

@@ -12,7 +12,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.urls import reverse
 
-from apps.accounts.access import is_verified_staff
+from apps.accounts.access import may_work
 from apps.core.navigation import Section
 
 MENU_ORDER = (
@@ -56,7 +56,7 @@ def all_sections() -> tuple[Section, ...]:
 
 def sections_for(user) -> list[dict]:
     """The sections this user may open, with their URLs, in menu order."""
-    if not is_verified_staff(user):
+    if not may_work(user):
         return []
     return [
         {"label": s.label, "url": reverse(s.url_name), "summary": s.summary, "url_name": s.url_name}
@@ -70,4 +70,4 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {"nav_sections": [], "portal_chrome": False}
-    return {"nav_sections": sections_for(user), "portal_chrome": is_verified_staff(user)}
+    return {"nav_sections": sections_for(user), "portal_chrome": may_work(user)}

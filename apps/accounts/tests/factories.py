@@ -1,6 +1,9 @@
 """Accounts for tests: a user per role, with a TOTP device whose codes tests can compute."""
 
+from datetime import datetime, timedelta
+
 import factory
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -43,3 +46,14 @@ def current_code(user: User) -> str:
     now = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
     drift = max(0, device.last_t - now + 1)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+
+
+class ResetTokensOf(PasswordResetTokenGenerator):
+    """Django's password reset tokens as made some hours ago: the token of a link mailed then."""
+
+    def __init__(self, *, hours_ago: int) -> None:
+        super().__init__()
+        self.hours_ago = hours_ago
+
+    def _now(self) -> datetime:
+        return super()._now() - timedelta(hours=self.hours_ago)

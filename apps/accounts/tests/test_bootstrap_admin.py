@@ -65,6 +65,11 @@ def test_the_first_administrator_signs_in_with_the_password_and_the_secret_shown
         {"username": "chief", "password": PASSWORD, "code": f"{totp(b32decode(secret)):06d}"},
     )
     assert signed_in.status_code == 302
+    # The password typed on the server works once: the administrator must choose their own first.
+    change = reverse("accounts:password_change")
+    assert client.get(reverse("accounts:user_list"))["Location"] == change
+    own = "a-password-of-my-own-choosing"
+    client.post(change, {"current_password": PASSWORD, "new_password": own, "new_password_again": own})
     assert client.get(reverse("accounts:user_list")).status_code == 200
 
 

@@ -57,6 +57,8 @@ def test_create_an_officer_who_then_signs_in_with_the_secret_shown_once(admin_cl
         {"username": "pc1234", "password": "a-long-enough-passphrase", "code": code_for_secret(secret)},
     )
     assert signed_in.status_code == 302
+    assert user.password_change_required  # the administrator's choice opens only its own change
+    assert client.get(signed_in["Location"])["Location"] == reverse("accounts:password_change")
 
 
 def test_weak_passwords_and_mixed_machine_roles_are_refused(admin_client):

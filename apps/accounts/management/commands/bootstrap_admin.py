@@ -2,8 +2,10 @@
 administrator can make in the portal. Refused once any administrator exists.
 
 The password is typed twice at a prompt (or piped with --password-stdin) and checked by the
-password validators. There is no --no-password: the portal has no page where a person sets a
-password from a link, so an account made without one could never sign in.
+password validators; it works for the first sign-in only, when the administrator must choose
+their own (what was typed on the server may have been seen or kept there). There is no
+--no-password: the first administrator has no e-mail address to be sent a reset link, so an
+account made without a password could never sign in.
 
 The authenticator secret is shown only on a terminal, unless --show-secret says to write it
 wherever standard output goes: a file, a pipe or a container's log would keep it, and whoever
@@ -103,8 +105,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  secret (base32): {secret}")
         self.stdout.write(f"  otpauth URI:     {uri}")
         self.stdout.write(qr.getvalue(), ending="")
-        self.stdout.write(f"Sign in at {sign_in} with the password and the app's code, then make the")
-        self.stdout.write("other accounts in the portal (Users and roles).")
+        self.stdout.write(f"Sign in at {sign_in} with the password and the app's code, choose your own")
+        self.stdout.write("password, then make the other accounts in the portal (Users and roles).")
 
 
 def _valid_username(username: str) -> str:
