@@ -72,7 +72,9 @@ def test_a_page_of_another_role_is_refused_and_sign_out_works(make_user, sign_in
     assert "/accounts/sign-in/" in page.url
 
 
-def test_an_administrator_creates_an_account_and_its_holder_signs_in(page, make_user, sign_in_page):
+def test_an_administrator_creates_an_account_whose_holder_signs_in_and_chooses_a_password(
+    page, make_user, sign_in_page
+):
     from base64 import b32decode
 
     from django_otp.oath import totp
@@ -92,6 +94,12 @@ def test_an_administrator_creates_an_account_and_its_holder_signs_in(page, make_
     page.get_by_label("Password").fill("another-long-passphrase")
     page.get_by_label("Authenticator code").fill(f"{totp(b32decode(secret)):06d}")
     page.get_by_role("button", name="Sign in").click()
+    # The administrator's choice works once: the holder chooses their own before anything else.
+    page.wait_for_url(lambda url: url.endswith("/accounts/me/password/"))
+    page.get_by_label("Current password").fill("another-long-passphrase")
+    page.get_by_label("New password", exact=True).fill("my-own-quiet-passphrase")
+    page.get_by_label("New password again").fill("my-own-quiet-passphrase")
+    page.get_by_role("button", name="Change password").click()
     page.wait_for_url(at_home)
     assert "supervisor" in page.locator(".topbar .roles").inner_text()
 
