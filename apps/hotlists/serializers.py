@@ -63,6 +63,14 @@ class EntryOutputSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "added_at"]
 
 
+class ImportModeField(serializers.ChoiceField):
+    """merge or replace, merge when left out. Sent empty it is refused like any other wrong mode
+    (DRF takes an empty form field as one left out)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
 class EntryImportInputSerializer(serializers.Serializer):
     """A CSV file of entries and how to apply it. Every row is checked before anything is
     applied; a file with any problem is refused whole, each problem named by row."""
@@ -72,7 +80,7 @@ class EntryImportInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         required=False, allow_empty_file=True, help_text="CSV (UTF-8): vrm, reason, action, ..."
     )
-    mode = serializers.ChoiceField(
+    mode = ImportModeField(
         choices=["merge", "replace"],
         default="merge",
         error_messages={"invalid_choice": "Choose merge or replace."},
