@@ -3,7 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -12,7 +12,12 @@ from apps.core.users import acting_user
 from . import services
 from .bindings import camera_account_bind, camera_accounts
 from .selectors import cameras_visible_to
-from .serializers import CameraInputSerializer, CameraOutputSerializer
+from .serializers import (
+    CameraAccountInputSerializer,
+    CameraAccountOutputSerializer,
+    CameraInputSerializer,
+    CameraOutputSerializer,
+)
 
 
 class CameraViewSet(viewsets.GenericViewSet):
@@ -65,29 +70,9 @@ class CameraViewSet(viewsets.GenericViewSet):
         return dict(serializer.validated_data)
 
 
-class CameraAccountSerializer(serializers.Serializer):
-    """A machine account's binding: the codes of the cameras it may post for."""
-
-    id = serializers.IntegerField(read_only=True)
-    username = serializers.CharField(read_only=True)
-    is_active = serializers.BooleanField(read_only=True)
-    cameras = serializers.ListField(child=serializers.CharField(max_length=32), max_length=10_000)
-    in_vehicle_unit = serializers.BooleanField(required=False)
-
-    def to_representation(self, account):
-        binding = getattr(account, "camera_binding", None)
-        return {
-            "id": account.pk,
-            "username": account.username,
-            "is_active": account.is_active,
-            "cameras": sorted(camera.code for camera in binding.cameras.all()) if binding else [],
-            "in_vehicle_unit": bool(binding and binding.in_vehicle_unit),
-        }
-
-
 class CameraAccountViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
-    serializer_class = CameraAccountSerializer
+    serializer_class = CameraAccountOutputSerializer
     required_permissions = {
         "GET": ("accounts.view_user", "cameras.view_camera"),
         "PUT": ("accounts.change_user", "cameras.view_camera"),
@@ -97,15 +82,19 @@ class CameraAccountViewSet(viewsets.GenericViewSet):
         return camera_accounts()
 
     def list(self, request):
-        return Response(CameraAccountSerializer(self.get_queryset(), many=True).data)
+        return Response(CameraAccountOutputSerializer(self.get_queryset(), many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(CameraAccountSerializer(self.get_object()).data)
+        return Response(CameraAccountOutputSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Bind the account to exactly these cameras (replacing its set)")
+    @extend_schema(
+        request=CameraAccountInputSerializer,
+        responses=CameraAccountOutputSerializer,
+        summary="Bind the account to exactly these cameras (replacing its set)",
+    )
     def update(self, request, pk=None):
         account = self.get_object()
-        serializer = CameraAccountSerializer(data=request.data)
+        serializer = CameraAccountInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             camera_account_bind(
@@ -117,4 +106,4 @@ class CameraAccountViewSet(viewsets.GenericViewSet):
             )
         except DjangoValidationError as refused:
             raise ValidationError(refused.message_dict) from None
-        return Response(CameraAccountSerializer(self.get_queryset().get(pk=account.pk)).data)
+        return Response(CameraAccountOutputSerializer(self.get_queryset().get(pk=account.pk)).data)

@@ -1,4 +1,5 @@
-"""Camera JSON: input validation, and output shaped by what the caller may see."""
+"""Camera and camera-account JSON: what each endpoint takes (`...InputSerializer`, validated
+here) and what it answers (`...OutputSerializer`, shaped by what the caller may see)."""
 
 from rest_framework import serializers
 
@@ -30,3 +31,30 @@ class CameraOutputSerializer(serializers.Serializer):
 
     def to_representation(self, camera):
         return camera_as_disclosed(camera, self.context["request"].user)
+
+
+class CameraAccountInputSerializer(serializers.Serializer):
+    """The cameras a machine account is to post for (replacing its set)."""
+
+    cameras = serializers.ListField(child=serializers.CharField(max_length=32), max_length=10_000)
+    in_vehicle_unit = serializers.BooleanField(required=False)
+
+
+class CameraAccountOutputSerializer(serializers.Serializer):
+    """A machine account's binding: the codes of the cameras it may post for."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    is_active = serializers.BooleanField()
+    cameras = serializers.ListField(child=serializers.CharField())
+    in_vehicle_unit = serializers.BooleanField()
+
+    def to_representation(self, account):
+        binding = getattr(account, "camera_binding", None)
+        return {
+            "id": account.pk,
+            "username": account.username,
+            "is_active": account.is_active,
+            "cameras": sorted(camera.code for camera in binding.cameras.all()) if binding else [],
+            "in_vehicle_unit": bool(binding and binding.in_vehicle_unit),
+        }

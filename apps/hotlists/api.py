@@ -29,7 +29,16 @@ from .selectors import (
     hotlists_visible_to,
     may_manage_entries,
 )
-from .serializers import AlertSerializer, EntrySerializer, HotlistSerializer, OutcomeSerializer
+from .serializers import (
+    AlertOutcomeInputSerializer,
+    AlertOutputSerializer,
+    EntryImportInputSerializer,
+    EntryImportOutputSerializer,
+    EntryInputSerializer,
+    EntryOutputSerializer,
+    HotlistInputSerializer,
+    HotlistOutputSerializer,
+)
 
 
 class EntryPages(PageNumberPagination):
@@ -50,7 +59,7 @@ class LatestSeenFirst(CursorPagination):
 
 class HotlistViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
-    serializer_class = HotlistSerializer
+    serializer_class = HotlistOutputSerializer
     required_permissions = {
         "GET": ("hotlists.view_hotlist",),
         "POST": ("hotlists.add_hotlist",),
@@ -62,36 +71,40 @@ class HotlistViewSet(viewsets.GenericViewSet):
         return hotlists_visible_to(acting_user(self.request.user))
 
     def list(self, request):
-        return Response(HotlistSerializer(self.get_queryset(), many=True).data)
+        return Response(HotlistOutputSerializer(self.get_queryset(), many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(HotlistSerializer(self.get_object()).data)
+        return Response(HotlistOutputSerializer(self.get_object()).data)
 
+    @extend_schema(request=HotlistInputSerializer, responses={201: HotlistOutputSerializer})
     def create(self, request):
-        serializer = HotlistSerializer(data=request.data)
+        serializer = HotlistInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         hotlist = services.hotlist_create(actor=request.user, **serializer.validated_data)
-        return Response(HotlistSerializer(hotlist).data, status=status.HTTP_201_CREATED)
+        return Response(HotlistOutputSerializer(hotlist).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=HotlistInputSerializer, responses=HotlistOutputSerializer)
     def partial_update(self, request, pk=None):
         return self._update(request, partial=True)
 
+    @extend_schema(request=HotlistInputSerializer, responses=HotlistOutputSerializer)
     def update(self, request, pk=None):
         return self._update(request, partial=False)
 
     def _update(self, request, *, partial):
         hotlist = self.get_object()
-        serializer = HotlistSerializer(hotlist, data=request.data, partial=partial)
+        # The list itself is given so that its own name does not count against the unique name.
+        serializer = HotlistInputSerializer(hotlist, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         hotlist = services.hotlist_update(hotlist=hotlist, **serializer.validated_data)
-        return Response(HotlistSerializer(hotlist).data)
+        return Response(HotlistOutputSerializer(hotlist).data)
 
 
 class EntryViewSet(viewsets.GenericViewSet):
     """Entries of one list. Reading needs sight of the list; changing needs to manage it."""
 
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
-    serializer_class = EntrySerializer
+    serializer_class = EntryOutputSerializer
     pagination_class = EntryPages
     required_permissions = {"GET": ("hotlists.view_hotlist",), "*": ("hotlists.view_hotlist",)}
 
@@ -110,41 +123,46 @@ class EntryViewSet(viewsets.GenericViewSet):
     def list(self, request, hotlist_pk=None):
         entries = entries_of(self.hotlist(), vrm=request.query_params.get("vrm", ""))
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+        return self.get_paginated_response(EntryOutputSerializer(page, many=True).data)
 
     def retrieve(self, request, hotlist_pk=None, pk=None):
-        return Response(EntrySerializer(self.get_object()).data)
+        return Response(EntryOutputSerializer(self.get_object()).data)
 
+    @extend_schema(request=EntryInputSerializer, responses={201: EntryOutputSerializer})
     def create(self, request, hotlist_pk=None):
         hotlist = self.hotlist(manage=True)
-        serializer = EntrySerializer(data=request.data)
+        serializer = EntryInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry = services.entry_create(hotlist=hotlist, actor=request.user, **serializer.validated_data)
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(EntryOutputSerializer(entry).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=EntryInputSerializer, responses=EntryOutputSerializer)
     def partial_update(self, request, hotlist_pk=None, pk=None):
         self.hotlist(manage=True)
         entry = self.get_object()
-        serializer = EntrySerializer(entry, data=request.data, partial=True)
+        serializer = EntryInputSerializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         entry = services.entry_update(entry=entry, **serializer.validated_data)
-        return Response(EntrySerializer(entry).data)
+        return Response(EntryOutputSerializer(entry).data)
 
     def destroy(self, request, hotlist_pk=None, pk=None):
         self.hotlist(manage=True)
         services.entry_delete(entry=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Import entries from CSV (mode=merge or replace); all rows checked first")
+    @extend_schema(
+        request={"multipart/form-data": EntryImportInputSerializer},
+        responses=EntryImportOutputSerializer,
+        summary="Import entries from CSV (mode=merge or replace); all rows checked first",
+    )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], url_path="import")
     @body_limit("HOTLIST_IMPORT_MAX_BYTES")
     def import_csv(self, request, hotlist_pk=None):
         hotlist = self.hotlist(manage=True)
-        mode = request.data.get("mode", "merge")
-        if mode not in {"merge", "replace"}:
-            raise ValidationError({"mode": ["Choose merge or replace."]})
+        upload = EntryImportInputSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
         try:
-            rows = checked_rows(request.data.get("file"))
+            rows = checked_rows(upload.validated_data.get("file"))
         except ImportRejected as rejected:
             raise ValidationError(
                 {
@@ -156,9 +174,9 @@ class EntryViewSet(viewsets.GenericViewSet):
                 }
             ) from None
         result = services.entries_import(
-            hotlist=hotlist, rows=rows, replace=mode == "replace", actor=request.user
+            hotlist=hotlist, rows=rows, replace=upload.validated_data["mode"] == "replace", actor=request.user
         )
-        return Response(result.__dict__)
+        return Response(EntryImportOutputSerializer(result).data)
 
 
 class AlertViewSet(viewsets.GenericViewSet):
@@ -166,7 +184,7 @@ class AlertViewSet(viewsets.GenericViewSet):
     alert returned on its own (retrieve, acknowledge, outcome) is audited as opened first."""
 
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
-    serializer_class = AlertSerializer
+    serializer_class = AlertOutputSerializer
     pagination_class = NewestAlertsFirst
     required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}
 
@@ -185,7 +203,7 @@ class AlertViewSet(viewsets.GenericViewSet):
         return self._listed(self.get_queryset(), DESK)
 
     @extend_schema(
-        responses=AlertSerializer(many=True),
+        responses=AlertOutputSerializer(many=True),
         summary="Historic hits on lists you own (reads that arrived late), latest seen first",
     )
     @action(detail=False, methods=["get"], pagination_class=LatestSeenFirst)
@@ -194,19 +212,23 @@ class AlertViewSet(viewsets.GenericViewSet):
         return self._listed(alerts, HISTORIC)
 
     def retrieve(self, request, pk=None):
-        return Response(AlertSerializer(self.get_object()).data)
+        return Response(AlertOutputSerializer(self.get_object()).data)
 
-    @extend_schema(request=None, responses=AlertSerializer, summary="Acknowledge an alert")
+    @extend_schema(request=None, responses=AlertOutputSerializer, summary="Acknowledge an alert")
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return Response(
-            AlertSerializer(services.alert_acknowledge(alert=self.get_object(), actor=request.user)).data
+            AlertOutputSerializer(
+                services.alert_acknowledge(alert=self.get_object(), actor=request.user)
+            ).data
         )
 
-    @extend_schema(request=OutcomeSerializer, responses=AlertSerializer, summary="Record what happened")
+    @extend_schema(
+        request=AlertOutcomeInputSerializer, responses=AlertOutputSerializer, summary="Record what happened"
+    )
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        serializer = OutcomeSerializer(data=request.data)
+        serializer = AlertOutcomeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = services.alert_record_outcome(
             alert=self.get_object(),
@@ -214,7 +236,7 @@ class AlertViewSet(viewsets.GenericViewSet):
             notes=serializer.validated_data["notes"],
             actor=request.user,
         )
-        return Response(AlertSerializer(alert).data)
+        return Response(AlertOutputSerializer(alert).data)
 
     def _listed(self, alerts, listing: str) -> Response:
         paginator = self.paginator
@@ -231,4 +253,4 @@ class AlertViewSet(viewsets.GenericViewSet):
             )
         except SearchNotRecorded as failure:
             raise AuditUnavailable(str(failure)) from failure
-        return paginator.get_paginated_response(AlertSerializer(page, many=True).data)
+        return paginator.get_paginated_response(AlertOutputSerializer(page, many=True).data)

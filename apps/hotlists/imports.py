@@ -12,7 +12,7 @@ import io
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from .serializers import EntrySerializer
+from .serializers import EntryInputSerializer
 from .services import EntryRow
 
 REQUIRED = ("vrm", "reason", "action")
@@ -58,7 +58,7 @@ def _checked(reader: csv.DictReader) -> list[EntryRow]:
     rows: list[EntryRow] = []
     problems: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
-    serializer = EntrySerializer()
+    serializer = EntryInputSerializer()
     most = settings.HOTLIST_IMPORT_MAX_ROWS
     for number, raw in enumerate(reader, start=2):
         if number - 1 > most:

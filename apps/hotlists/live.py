@@ -49,21 +49,10 @@ def ringing(alerts: list[Alert]) -> list[Alert]:
     return [alert for alert in alerts if not alert.historic]
 
 
-def told_to_crew(alerts: list[Alert]) -> list[dict]:
-    """What an in-vehicle unit's ingest reply names of these alerts: those that ring, of lists
+def told_to_crew(alerts: list[Alert]) -> list[Alert]:
+    """Which of these alerts an in-vehicle unit's ingest reply names: those that ring, of lists
     that are not covert (a crew is no list's owner)."""
-    return [
-        {
-            "id": alert.pk,
-            "vrm": alert.vrm,
-            "hotlist": alert.hotlist.name,
-            "match": alert.match,
-            "priority": alert.priority,
-            "action": alert.action,
-        }
-        for alert in ringing(alerts)
-        if may_be_told(hit_audience(alert.hotlist), user_id=None)
-    ]
+    return [alert for alert in ringing(alerts) if may_be_told(hit_audience(alert.hotlist), user_id=None)]
 
 
 def event_for(alert: Alert) -> dict:

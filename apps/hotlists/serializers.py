@@ -1,4 +1,5 @@
-"""Hotlist, entry and alert JSON: inputs validated here, outputs shaped for the caller."""
+"""Hotlist, entry, import and alert JSON: what each endpoint takes (`...InputSerializer`,
+validated here) and what it answers (`...OutputSerializer`, shaped for the caller)."""
 
 from rest_framework import serializers
 
@@ -6,11 +7,20 @@ from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
 
 from .models import Alert, Hotlist, HotlistEntry
 
+HOTLIST_FIELDS = ["name", "source", "priority", "active", "covert"]
+ENTRY_FIELDS = ["vrm", "reason", "action", "markers", "information", "expires_at"]
 
-class HotlistSerializer(serializers.ModelSerializer):
+
+class HotlistInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hotlist
-        fields = ["id", "name", "source", "priority", "active", "covert"]
+        fields = HOTLIST_FIELDS
+
+
+class HotlistOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hotlist
+        fields = ["id", *HOTLIST_FIELDS]
         read_only_fields = ["id"]
 
 
@@ -25,13 +35,14 @@ class MarkersField(serializers.ListField):
         return super().to_internal_value(data)
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntryInputSerializer(serializers.ModelSerializer):
+    """An entry as posted, patched or read from an import file's row."""
+
     markers = MarkersField(required=False)
 
     class Meta:
         model = HotlistEntry
-        fields = ["id", "vrm", "reason", "action", "markers", "information", "expires_at", "added_at"]
-        read_only_fields = ["id", "added_at"]
+        fields = ENTRY_FIELDS
         validators: list[object] = []  # one entry per plate per list is checked by the service's full_clean
 
     def validate_vrm(self, value: str) -> str:
@@ -43,7 +54,50 @@ class EntrySerializer(serializers.ModelSerializer):
         return plate
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class EntryOutputSerializer(serializers.ModelSerializer):
+    markers = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = HotlistEntry
+        fields = ["id", *ENTRY_FIELDS, "added_at"]
+        read_only_fields = ["id", "added_at"]
+
+
+class ImportModeField(serializers.ChoiceField):
+    """merge or replace, merge when left out. Sent empty it is refused like any other wrong mode
+    (DRF takes an empty form field as one left out)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class EntryImportInputSerializer(serializers.Serializer):
+    """A CSV file of entries and how to apply it. Every row is checked before anything is
+    applied; a file with any problem is refused whole, each problem named by row."""
+
+    # The file is checked by imports.checked_rows, which names every problem by row (a missing
+    # or empty file among them), so here it may be either.
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="CSV (UTF-8): vrm, reason, action, ..."
+    )
+    mode = ImportModeField(
+        choices=["merge", "replace"],
+        default="merge",
+        error_messages={"invalid_choice": "Choose merge or replace."},
+        help_text="merge adds and updates; replace also removes entries the file does not list.",
+    )
+
+
+class EntryImportOutputSerializer(serializers.Serializer):
+    """What an import changed, counted in entries."""
+
+    added = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class AlertOutputSerializer(serializers.ModelSerializer):
     hotlist = serializers.CharField(source="hotlist.name")
     camera = serializers.CharField(source="camera.code")
     area = serializers.CharField(source="camera.area")
@@ -77,6 +131,6 @@ class AlertSerializer(serializers.ModelSerializer):
         ]
 
 
-class OutcomeSerializer(serializers.Serializer):
+class AlertOutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Alert.Outcome.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied, Throttled, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -23,10 +23,16 @@ from .filters import ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
 from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, reads_search
-from .serializers import ReadInputSerializer, ReadOutputSerializer
+from .serializers import (
+    MAX_PAGE_SIZE,
+    ReadIngestOutputSerializer,
+    ReadInputSerializer,
+    ReadOutputSerializer,
+    ReadPageOutputSerializer,
+    ReadSearchInputSerializer,
+    SearchPurposeOutputSerializer,
+)
 from .services import BatchRejected, reads_ingest
-
-MAX_PAGE_SIZE = 200
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(
@@ -58,14 +64,6 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
     OpenApiParameter("page_size", int, description=f"Reads per page, at most {MAX_PAGE_SIZE}."),
 ]
-READ_PAGE = inline_serializer(
-    "ReadPage",
-    {
-        "next": serializers.CharField(allow_null=True),
-        "previous": serializers.CharField(allow_null=True),
-        "results": serializers.ListField(child=serializers.DictField()),
-    },
-)
 
 
 class AuditUnavailable(APIException):
@@ -113,7 +111,7 @@ class ReadsApi(APIView):
     @extend_schema(
         summary="Search reads inside your access window (audited)",
         parameters=SEARCH_PARAMETERS,
-        responses=READ_PAGE,
+        responses=ReadPageOutputSerializer,
     )
     def get(self, request):
         if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
@@ -127,16 +125,7 @@ class ReadsApi(APIView):
     @extend_schema(
         summary="Submit a batch of reads (all or nothing; duplicates are counted, not stored)",
         request=ReadInputSerializer(many=True),
-        responses={
-            201: inline_serializer(
-                "IngestResult",
-                {
-                    "stored": serializers.IntegerField(),
-                    "duplicates": serializers.IntegerField(),
-                    "alerts": serializers.ListField(),
-                },
-            )
-        },
+        responses={201: ReadIngestOutputSerializer},
     )
     def post(self, request):
         items = request.data
@@ -158,14 +147,12 @@ class ReadsApi(APIView):
             raise ValidationError(
                 {"items": {str(i): fields for i, fields in rejected.errors.items()}}
             ) from None
-        return Response(
-            {
-                "stored": result.stored,
-                "duplicates": result.duplicates,
-                "alerts": _hits_for_the_crew(request.user, result.alerts),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        receipt = {
+            "stored": result.stored,
+            "duplicates": result.duplicates,
+            "alerts": _hits_for_the_crew(request.user, result.alerts),
+        }
+        return Response(ReadIngestOutputSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
 
 def _check_bound(user, codes: set) -> None:
@@ -185,7 +172,7 @@ def _camera_code(value) -> str | None:
     return clean_code(str(value))
 
 
-def _hits_for_the_crew(user, alerts: list) -> list[dict]:
+def _hits_for_the_crew(user, alerts: list) -> list:
     """Hits are told back only to an in-vehicle unit, whose crew can act on them, and never a covert
     list's nor a historic one's (a backlog read long after the vehicle passed; the hotlists app
     decides which, through `on_reads_stored`): to any other camera the reply is a plain receipt,
@@ -202,26 +189,8 @@ class ReadSearchApi(APIView):
 
     @extend_schema(
         summary="Search reads inside your access window (audited); criteria in the body",
-        request=inline_serializer(
-            "ReadSearch",
-            {
-                "purpose": serializers.CharField(help_text="A code from GET /api/v1/search-purposes/."),
-                "purpose_detail": serializers.CharField(
-                    required=False, help_text="Required with purpose `other`: why you are searching."
-                ),
-                "reference": serializers.CharField(help_text="Incident, crime or case number."),
-                "vrm": serializers.CharField(required=False),
-                "seen_after": serializers.DateTimeField(required=False),
-                "seen_before": serializers.DateTimeField(required=False),
-                "camera": serializers.CharField(required=False, help_text="Camera codes, comma-separated."),
-                "area": serializers.CharField(required=False),
-                "min_confidence": serializers.FloatField(required=False),
-                "access_request": serializers.IntegerField(required=False),
-                "cursor": serializers.CharField(required=False, help_text="`next` or `previous` of a page."),
-                "page_size": serializers.IntegerField(required=False, max_value=MAX_PAGE_SIZE),
-            },
-        ),
-        responses=READ_PAGE,
+        request=ReadSearchInputSerializer,
+        responses=ReadPageOutputSerializer,
     )
     def post(self, request):
         if not isinstance(request.data, dict):
@@ -269,14 +238,10 @@ class SearchPurposesApi(APIView):
 
     required_permissions = {"GET": STAFF}
 
-    class SearchPurposeSerializer(serializers.Serializer):
-        code = serializers.CharField()
-        label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
-
     @extend_schema(
         summary="The purposes a search may name (`other` needs purpose_detail)",
-        responses=SearchPurposeSerializer(many=True),
+        responses=SearchPurposeOutputSerializer(many=True),
     )
     def get(self, request):
         purposes = [{"code": code, "label": label} for code, label in purpose_choices()]
-        return Response(self.SearchPurposeSerializer(purposes, many=True).data)
+        return Response(SearchPurposeOutputSerializer(purposes, many=True).data)

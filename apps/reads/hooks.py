@@ -32,18 +32,19 @@ class StoredRead:
 class OnReadsStored:
     """`raise_for(reads)`: inside ingest's transaction, creates what these stored reads raise and
     returns it (saved); `after_commit(raised)`: once that transaction has committed;
-    `told_to_crew(raised)`: what an in-vehicle unit's ingest reply may name of it, as dicts."""
+    `told_to_crew(raised)`: those of it an in-vehicle unit's ingest reply may name (what it says
+    of each is reads' CrewAlertOutputSerializer)."""
 
     raise_for: Callable[[list[StoredRead]], list[Any]] = lambda reads: _unregistered()
     after_commit: Callable[[list[Any]], None] = lambda raised: _unregistered()
-    told_to_crew: Callable[[list[Any]], list[dict]] = lambda raised: []
+    told_to_crew: Callable[[list[Any]], list[Any]] = lambda raised: []
 
     def register(
         self,
         *,
         raise_for: Callable[[list[StoredRead]], list[Any]],
         after_commit: Callable[[list[Any]], None],
-        told_to_crew: Callable[[list[Any]], list[dict]],
+        told_to_crew: Callable[[list[Any]], list[Any]],
     ) -> None:
         self.raise_for, self.after_commit, self.told_to_crew = raise_for, after_commit, told_to_crew
 

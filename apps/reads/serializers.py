@@ -1,16 +1,22 @@
-"""Read JSON: the ingest item (input) and a search result (output, disclosure applied)."""
+"""Read JSON: what each endpoint takes (`...InputSerializer`: an ingest item, a search's
+criteria) and what it answers (`...OutputSerializer`: the ingest receipt, a page of reads with
+disclosure applied, the search purposes)."""
 
 import base64
 import binascii
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from rest_framework import serializers
 
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.cameras.models import clean_code
+from apps.cameras.serializers import CameraOutputSerializer
 
 from .evidence import ImageRejected, check_image
 from .services import ReadInput
+
+MAX_PAGE_SIZE = 200  # the most reads one page of a search holds
 
 
 class EvidenceImageField(serializers.CharField):
@@ -28,12 +34,14 @@ class EvidenceImageField(serializers.CharField):
             raise serializers.ValidationError(str(rejected)) from None
 
 
-class CandidateSerializer(serializers.Serializer):
+class CandidateInputSerializer(serializers.Serializer):
     vrm = serializers.CharField(max_length=32)
     confidence = serializers.FloatField(min_value=0, max_value=1)
 
 
 class ReadInputSerializer(serializers.Serializer):
+    """One item of a batch posted by a camera."""
+
     camera = serializers.CharField(max_length=32)
     vrm = serializers.CharField(max_length=32)
     seen_at = serializers.DateTimeField()
@@ -58,7 +66,7 @@ class ReadInputSerializer(serializers.Serializer):
     lane = serializers.IntegerField(min_value=0, max_value=32, required=False, allow_null=True)
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-    candidates = CandidateSerializer(many=True, required=False, default=list)
+    candidates = CandidateInputSerializer(many=True, required=False, default=list)
 
     def validate(self, attrs):
         if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
@@ -76,8 +84,76 @@ def read_input(validated: dict) -> ReadInput:
     return ReadInput(**data)
 
 
+class CrewAlertOutputSerializer(serializers.Serializer):
+    """A hit told back to an in-vehicle unit: enough for its crew to act on, no more."""
+
+    # Which hits may be told is the hotlists app's rule (on_reads_stored.told_to_crew).
+
+    id = serializers.IntegerField()
+    vrm = serializers.CharField()
+    hotlist = serializers.CharField(source="hotlist.name")
+    match = serializers.CharField()
+    priority = serializers.IntegerField()
+    action = serializers.CharField()
+
+
+class ReadIngestOutputSerializer(serializers.Serializer):
+    """The receipt for a batch: reads stored, duplicates counted, and hits for the crew (empty
+    for any camera but an in-vehicle unit)."""
+
+    stored = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    alerts = CrewAlertOutputSerializer(many=True)
+
+
+class ReadSearchInputSerializer(serializers.Serializer):
+    """A search's criteria, as GET /api/v1/reads/ takes them in its address."""
+
+    # Only a description: the criteria are checked by filters.py, the one definition the
+    # portal's search pages share.
+
+    purpose = serializers.CharField(help_text="A code from GET /api/v1/search-purposes/.")
+    purpose_detail = serializers.CharField(
+        required=False, help_text="Required with purpose `other`: why you are searching."
+    )
+    reference = serializers.CharField(help_text="Incident, crime or case number.")
+    vrm = serializers.CharField(required=False)
+    seen_after = serializers.DateTimeField(required=False)
+    seen_before = serializers.DateTimeField(required=False)
+    camera = serializers.CharField(required=False, help_text="Camera codes, comma-separated.")
+    area = serializers.CharField(required=False)
+    min_confidence = serializers.FloatField(required=False)
+    access_request = serializers.IntegerField(required=False)
+    cursor = serializers.CharField(required=False, help_text="`next` or `previous` of a page.")
+    page_size = serializers.IntegerField(required=False, max_value=MAX_PAGE_SIZE)
+
+
+class CandidateOutputSerializer(serializers.Serializer):
+    vrm = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
 class ReadOutputSerializer(serializers.Serializer):
-    """A stored read as the caller may see it; camera location and read position need the permission."""
+    """A stored read as the caller may see it: the camera's location and the read's position
+    only with the permission to see locations."""
+
+    # The fields describe the read; to_representation writes it (times as stored, disclosure).
+
+    id = serializers.IntegerField()
+    seen_at = serializers.DateTimeField()
+    vrm = serializers.CharField()
+    vrm_as_read = serializers.CharField()
+    confidence = serializers.FloatField()
+    candidates = CandidateOutputSerializer(many=True)
+    camera = CameraOutputSerializer()
+    direction = serializers.CharField()
+    lane = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named source, not Field.source
+    url = serializers.CharField()
+    plate_image = serializers.CharField(allow_null=True)
+    overview_image = serializers.CharField(allow_null=True)
+    latitude = serializers.FloatField(required=False, allow_null=True, help_text="Only with the permission.")
+    longitude = serializers.FloatField(required=False, allow_null=True, help_text="Only with the permission.")
 
     def to_representation(self, read):
         user = self.context["request"].user
@@ -110,6 +186,20 @@ def _image_url(read, kind: str, day: str, links: dict) -> str:
 
 
 def _with_query(url: str, params: dict) -> str:
-    from urllib.parse import urlencode
-
     return f"{url}?{urlencode(params)}"
+
+
+class ReadPageOutputSerializer(serializers.Serializer):
+    """A page of reads, newest first; `next` and `previous` lead to the pages beside it (null
+    at either end)."""
+
+    # Written by the cursor paginator around the reads.
+
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = ReadOutputSerializer(many=True)
+
+
+class SearchPurposeOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label
