@@ -136,6 +136,16 @@ def test_a_file_that_cannot_be_read_is_refused_whole(admin, api_client_for, cont
     assert not hotlist.entries.exists()
 
 
+def test_a_file_field_sent_as_text_is_refused_not_a_server_error(admin, api_client_for):
+    hotlist = make_hotlist(admin)
+    response = api_client_for(admin).post(
+        f"/api/v1/hotlists/{hotlist.pk}/entries/import/", {"file": "AB12CDE,stolen", "mode": "merge"}
+    )
+    assert response.status_code == 400
+    assert "not a file" in response.json()["detail"]["file"][0]
+    assert not hotlist.entries.exists()
+
+
 def test_portal_import_shows_the_problems(admin, sign_in_client):
     hotlist = make_hotlist(admin)
     client = sign_in_client(admin, Client())
