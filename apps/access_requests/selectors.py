@@ -6,6 +6,7 @@ from typing import TypedDict
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
 
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
@@ -29,8 +30,6 @@ def requests_visible_to(user: User) -> QuerySet[AccessRequest]:
 
 def usable_requests(user: User, *, now: datetime) -> QuerySet[AccessRequest]:
     """Approved, unexpired requests this user holds the object permission to use."""
-    from guardian.shortcuts import get_objects_for_user
-
     held = get_objects_for_user(user, USE, klass=AccessRequest, accept_global_perms=False)
     return held.filter(status=AccessRequest.Status.APPROVED, expires_at__gt=now, requester=user)
 

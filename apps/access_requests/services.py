@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.cameras.models import Camera, clean_code
@@ -236,8 +237,6 @@ def requests_remove_expired(*, now: datetime | None = None) -> int:
     """Remove closed requests ended more than ACCESS_REQUEST_RETENTION_DAYS ago whose events have
     left the audit trail (its own retention removes them, AUDIT_RETENTION_DAYS: the application
     may not delete audit rows)."""
-    from guardian.models import UserObjectPermission
-
     cut_off = (now or timezone.now()) - timedelta(days=settings.ACCESS_REQUEST_RETENTION_DAYS)
     closed = (
         AccessRequest.objects.filter(

@@ -25,6 +25,7 @@ from apps.core.users import User
 from .access_window import Grant, access_grants, check_range_reachable, visible_q
 from .filters import ReadFilter
 from .models import Read
+from .partitions import existing_partition_days
 from .signals import search_answered
 
 COUNT_CAP = 10_000
@@ -315,8 +316,6 @@ def _received(day: date, received: tuple[datetime | None, datetime]) -> QuerySet
 
 def oldest_read_held() -> datetime | None:
     """When the oldest read still stored was seen: anyone can check retention is kept."""
-    from .partitions import existing_partition_days
-
     for day in sorted(existing_partition_days()):
         start = datetime.combine(day, time.min, tzinfo=UTC)
         oldest = (

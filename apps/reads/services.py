@@ -14,6 +14,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from apps.cameras.models import Camera
 from apps.core.plates import VRM_MAX_LENGTH, Candidate, normalise_vrm
@@ -237,8 +238,6 @@ def _insert(rows: list[ReadRow]) -> list[StoredRead]:
     """One multi-row INSERT for the whole batch; returns the reads actually stored."""
     if not rows:
         return []
-    from psycopg.types.json import Jsonb
-
     columns: list[list[object]] = [list(column) for column in zip(*rows, strict=True)]
     columns[CANDIDATES] = [Jsonb(row.candidates) for row in rows]
     with connection.cursor() as cursor:
