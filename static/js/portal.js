@@ -16,4 +16,31 @@
     select.addEventListener("change", show);
     show();
   });
+  // The menu: open beside the page on a wide screen, behind its "Menu" button on a narrow one
+  // (without script it stays behind the button everywhere). The width matches portal.css.
+  var menu = document.querySelector("details[data-menu]");
+  if (menu) {
+    var wide = window.matchMedia("(min-width: 50.01rem)");
+    var fit = function () { menu.open = wide.matches; };
+    wide.addEventListener("change", fit);
+    fit();
+  }
+  // The error summary: focus moves to it, so it is read out and in view; each link goes to its
+  // field, opening a collapsed section around it and keeping the field's label in sight.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var details = field.closest("details");
+      if (details) details.open = true;
+      var group = field.closest(".field");
+      var label = (group && group.querySelector("legend, label")) || field;
+      label.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
 })();

@@ -47,18 +47,25 @@ def page(browser, live_server):
 @pytest.fixture
 def sign_in_page(page):
     """Fill in the sign-in form as a person would, TOTP code included, and land on home."""
-    from apps.accounts.tests.factories import PASSWORD, current_code
+    from apps.accounts.tests.factories import PASSWORD
 
     def sign_in(user, password=PASSWORD):
-        page.goto("/accounts/sign-in/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_label("Authenticator code").fill(current_code(user))
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(at_home)
-        return page
+        return sign_in_as(page, user, password)
 
     return sign_in
+
+
+def sign_in_as(page, user, password=None):
+    """Sign `user` in on `page` (any browser context) through the sign-in form; land on home."""
+    from apps.accounts.tests.factories import PASSWORD, current_code
+
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_label("Authenticator code").fill(current_code(user))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(at_home)
+    return page
 
 
 def at_home(url: str) -> bool:

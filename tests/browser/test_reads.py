@@ -68,7 +68,10 @@ def test_searching_without_a_purpose_is_refused_in_the_page(make_user, sign_in_p
     page.goto("/reads/")
     page.get_by_label("Plate").fill("BR12OWS")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("alert").first.inner_text().startswith("Choose one of the listed purposes")
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Purpose: Choose one of the listed purposes").click()
+    expect(page.get_by_label("Purpose", exact=True)).to_be_focused()
     assert not SearchAudit.objects.exists()
 
 

@@ -19,7 +19,7 @@ def test_an_officer_uploads_a_video_watches_progress_and_opens_its_reads(
     video = short_video(tmp_path)
     page = sign_in_page(make_user("officer"))
     page.get_by_test_id("navigation").get_by_role("link", name="Video recognition").click()
-    page.get_by_label("Video").set_input_files(str(video))
+    page.get_by_label("Video", exact=True).set_input_files(str(video))
     page.get_by_label("Camera").select_option("CAM-DASH")
     recorded = timezone.localtime(timezone.now() - timedelta(minutes=30))
     page.get_by_label("Recording started").fill(recorded.strftime("%Y-%m-%dT%H:%M:%S"))
