@@ -172,7 +172,16 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
     "recognition:detail": (Case({"pk": "video"}),),
     "recognition:retry": (Case({"pk": "video"}, method="post"),),
     "assessments:detail": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
-    "assessments:edit": (Case({"pk": "draft"}, forbidden=frozenset({"planner"})),),
+    "assessments:edit": (
+        Case({"pk": "draft"}, forbidden=frozenset({"planner"}), fixed={"section": "need"}),
+        Case(
+            {"pk": "draft"},
+            forbidden=frozenset({"planner"}),
+            method="post",
+            data=lambda: {"need": "Rewritten by another.", "then": "next"},
+            fixed={"section": "need"},
+        ),
+    ),
     "assessments:print": (Case({"pk": "draft"}, ok=ASSESSMENT_READERS, shows_camera=True),),
     "assessments:review_create": (
         Case({"code": "camera"}, ok=frozenset({"planner"})),
@@ -339,7 +348,7 @@ class World:
             list(HotlistEntry.objects.order_by("pk").values_list("pk", "vrm", "reason", "hotlist__name")),
             list(Alert.objects.order_by("pk").values_list("acknowledged_at", "outcome")),
             list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
-            list(Assessment.objects.order_by("pk").values_list("status", "decided_by")),
+            list(Assessment.objects.order_by("pk").values_list("status", "decided_by", "need")),
             list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
             list(Camera.objects.order_by("pk").values_list("status", "review_due")),
             self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,

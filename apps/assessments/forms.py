@@ -1,4 +1,5 @@
-"""Assessment and review forms: the statement of need by factor, the PIA, risks, consultations."""
+"""Assessment and review forms: a draft's sections (the need, the need by national factor, the
+PIA, risks, consultations), each saved on its own, and the review of a live camera."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -7,7 +8,7 @@ from django import forms
 from apps.cameras.models import Camera
 
 from .factors import FACTORS, WEIGHTS
-from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
+from .models import NEED, PIA, SECTIONS, Assessment, Consultation, PrivacyRisk, Review
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -59,7 +60,9 @@ class FactorsMixin:
         }
 
 
-class AssessmentForm(FactorsMixin, forms.ModelForm):
+class NeedForm(forms.ModelForm):
+    """The need; on a new draft, the camera too (its first section creates the draft)."""
+
     camera = forms.ModelChoiceField(
         queryset=Camera.objects.filter(kind=Camera.Kind.FIXED)
         .exclude(status=Camera.Status.DECOMMISSIONED)
@@ -70,30 +73,48 @@ class AssessmentForm(FactorsMixin, forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["camera", *NEED, *PIA, "consultation_waiver"]
-        widgets = {name: TEXTAREA for name in fields if name not in ("camera", "residual_risk")}
+        fields = ["camera", *NEED]
+        widgets = {name: TEXTAREA for name in NEED}
+
+    def __init__(self, *args, drafting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not drafting:
+            del self.fields["camera"]
+        _drafts_may_be_incomplete(self, NEED)
+
+
+class FactorsForm(FactorsMixin, forms.Form):
+    def __init__(self, *args, factors: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_factor_fields(factors)
+        _drafts_may_be_incomplete(self, [f"{key}_weight" for key in FACTORS])
+
+
+class PrivacyImpactForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = list(PIA)
+        widgets = {name: TEXTAREA for name in PIA if name != "residual_risk"}
         labels = {"residual_risk": "Overall residual risk to privacy"}
 
-    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A draft is saved incomplete; completeness is checked on submission.
-        for name in self.Meta.fields:
-            if name != "camera":
-                self.fields[name].required = False
-        if editing:
-            del self.fields["camera"]
-        self.add_factor_fields(self.instance.factors if self.instance.pk else None)
-        for key in FACTORS:
-            self.fields[f"{key}_weight"].required = False
+        _drafts_may_be_incomplete(self, PIA)
 
-    def section(self, names):
-        return [self[name] for name in names]
 
-    def need_fields(self):
-        return self.section(NEED)
+class ConsultationWaiverForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["consultation_waiver"]
+        widgets = {"consultation_waiver": TEXTAREA}
 
-    def pia_fields(self):
-        return self.section(PIA)
+
+def _drafts_may_be_incomplete(form: forms.BaseForm, names) -> None:
+    # A draft is saved incomplete; completeness is checked on submission. So none of these is
+    # marked "(optional)" either (templates/portal/field.html): each is needed in the end.
+    for name in names:
+        form.fields[name].required = False
+    form.optional_unmarked = True  # type: ignore[attr-defined]
 
 
 class RiskForm(forms.ModelForm):
@@ -130,6 +151,57 @@ def rows(formset) -> list[dict]:
         for form in formset.forms
         if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+class DraftSection:
+    """One section of a draft (models.SECTIONS) as its page holds it: its forms, bound to what was
+    sent, and the changes a save of it makes. The other sections are left as they are."""
+
+    def __init__(
+        self, name: str, assessment: Assessment | None, data=None, camera: str | None = None
+    ) -> None:
+        self.name, self.heading = name, SECTIONS[name]
+        self.forms: dict[str, forms.BaseForm | forms.BaseFormSet] = _section_forms(
+            name, assessment, data, camera
+        )
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms.values()])
+
+    def changes(self) -> dict:
+        """What a save of this section writes, as the services take it."""
+        return _section_changes(self.name, self.forms)
+
+
+def _section_forms(name: str, assessment: Assessment | None, data, camera: str | None) -> dict:
+    if name == "need":
+        drafting = assessment is None
+        return {"form": NeedForm(data, instance=assessment, drafting=drafting, initial={"camera": camera})}
+    assert assessment is not None  # only the need's section makes a new draft
+    if name == "factors":
+        return {"form": FactorsForm(data, factors=assessment.factors)}
+    if name == "privacy":
+        return {"form": PrivacyImpactForm(data, instance=assessment)}
+    # The stubs type a ModelForm's _meta.fields per instance and as optional; here it is a list.
+    if name == "risks":
+        risks = assessment.risks.values(*RiskForm._meta.fields)  # type: ignore[misc]
+        return {"risks": RiskFormSet(data, prefix="risks", initial=list(risks))}
+    consultations = assessment.consultations.values(*ConsultationForm._meta.fields)  # type: ignore[misc]
+    return {
+        "consultations": ConsultationFormSet(data, prefix="consultations", initial=list(consultations)),
+        "form": ConsultationWaiverForm(data, instance=assessment),
+    }
+
+
+def _section_changes(name: str, bound: dict) -> dict:
+    if name == "factors":
+        return {"factors": bound["form"].factors}
+    if name == "risks":
+        return {"risks": rows(bound["risks"])}
+    changes = dict(bound["form"].cleaned_data)  # a new draft's camera too
+    if name == "consultation":
+        changes["consultations"] = rows(bound["consultations"])
+    return changes
 
 
 class DecisionForm(forms.Form):

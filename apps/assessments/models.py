@@ -14,6 +14,15 @@ PIA = (
     "signage",
     "residual_risk",
 )
+# The sections a draft is written in, each saved on its own: name -> heading. Submission checks
+# the whole (services.incomplete); each section's gaps are told apart (services.incomplete_sections).
+SECTIONS = {
+    "need": "The need",
+    "factors": "The need against each national factor",
+    "privacy": "Privacy impact assessment",
+    "risks": "Risks to privacy",
+    "consultation": "Consultation",
+}
 
 
 class Assessment(models.Model):

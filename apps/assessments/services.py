@@ -7,7 +7,7 @@ camera live at that site; a review that moves or decommissions the camera ends t
 Whether a camera may be live is decided in one place, cameras.services, which approval passes.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TypedDict, Unpack
 
@@ -26,10 +26,8 @@ from .models import NEED, PIA, Assessment, Consultation, PrivacyRisk, Review
 from .selectors import approved_assessment_for
 
 APPROVE = "assessments.approve_assessment"
-# What the author writes; of it, the free text (the factors and the residual risk are checked
-# by their own rules).
+# What the author writes.
 FIELDS = (*NEED, "factors", *PIA, "consultation_waiver")
-TEXT_FIELDS = tuple(name for name in FIELDS if name not in ("factors", "residual_risk"))
 
 
 class AssessmentFields(TypedDict, total=False):
@@ -95,11 +93,13 @@ def assessment_update(
     *,
     assessment: Assessment,
     actor: User,
-    risks: Sequence[RiskRow] = (),
-    consultations: Sequence[ConsultationRow] = (),
+    risks: Sequence[RiskRow] | None = None,
+    consultations: Sequence[ConsultationRow] | None = None,
     **fields: Unpack[AssessmentFields],
 ) -> Assessment:
-    """Change a draft; only its author may, and only while it is a draft."""
+    """Change a draft; only its author may, and only while it is a draft. What is not given is
+    left as it was (risks and consultations too, unless a list is given), so the draft can be
+    saved a section at a time."""
     _lock(assessment)
     if assessment.author_id != actor.pk:
         raise PermissionDenied("Only the author changes an assessment.")
@@ -206,22 +206,36 @@ def next_review_due(today: date) -> date:
 
 def incomplete(assessment: Assessment) -> list[str]:
     """What a draft still lacks before it can be submitted."""
+    return [problem for problems in incomplete_sections(assessment).values() for problem in problems]
+
+
+def incomplete_sections(assessment: Assessment) -> dict[str, list[str]]:
+    """What each section of a draft still lacks, by the names of models.SECTIONS, in their order;
+    an empty list for a complete section."""
     labels = {f.name: f.verbose_name for f in Assessment._meta.fields}
-    problems = [
-        f"{labels[name].capitalize()} is missing."
-        for name in TEXT_FIELDS
-        if name != "consultation_waiver" and not getattr(assessment, name).strip()
-    ]
-    problems += factor_problems(assessment.factors)
-    if not factor_problems(assessment.factors) and not shows_clear_need(assessment.factors):
-        problems.append(NO_CLEAR_NEED)
+
+    def missing(names: Iterable[str]) -> list[str]:
+        return [
+            f"{labels[name].capitalize()} is missing."
+            for name in names
+            if not getattr(assessment, name).strip()
+        ]
+
+    factors = factor_problems(assessment.factors)
+    if not factors and not shows_clear_need(assessment.factors):
+        factors = [NO_CLEAR_NEED]
+    privacy = missing(name for name in PIA if name != "residual_risk")
     if not assessment.residual_risk:
-        problems.append("Give the overall residual risk to privacy.")
-    if not assessment.risks.exists():
-        problems.append("List at least one privacy risk with its mitigation.")
-    if not assessment.consultations.exists() and not assessment.consultation_waiver.strip():
-        problems.append("Record who was consulted, or why consultation would defeat the purpose.")
-    return problems
+        privacy.append("Give the overall residual risk to privacy.")
+    return {
+        "need": missing(NEED),
+        "factors": factors,
+        "privacy": privacy,
+        "risks": [] if assessment.risks.exists() else ["List at least one privacy risk with its mitigation."],
+        "consultation": []
+        if assessment.consultations.exists() or assessment.consultation_waiver.strip()
+        else ["Record who was consulted, or why consultation would defeat the purpose."],
+    }
 
 
 def _check_assessable(camera: Camera) -> None:
@@ -253,15 +267,17 @@ def _check_still_the_site(assessment: Assessment, camera: Camera) -> None:
 def _apply(
     assessment: Assessment,
     fields: Mapping[str, object],
-    risks: Sequence[RiskRow],
-    consultations: Sequence[ConsultationRow],
+    risks: Sequence[RiskRow] | None,
+    consultations: Sequence[ConsultationRow] | None,
 ) -> None:
     for name in FIELDS:
         if name in fields:
             setattr(assessment, name, fields[name] if fields[name] is not None else "")
     assessment.save()
-    _replace_rows(assessment.risks, PrivacyRisk, assessment, list(risks))
-    _replace_rows(assessment.consultations, Consultation, assessment, list(consultations))
+    if risks is not None:
+        _replace_rows(assessment.risks, PrivacyRisk, assessment, list(risks))
+    if consultations is not None:
+        _replace_rows(assessment.consultations, Consultation, assessment, list(consultations))
 
 
 def _replace_rows[Row: (PrivacyRisk, Consultation)](

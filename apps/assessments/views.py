@@ -1,8 +1,11 @@
-"""Portal pages: assessments (list, draft, edit, submit, decide, print) and camera reviews."""
+"""Portal pages: assessments (list, draft section by section, submit, decide, print) and camera
+reviews."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import BaseForm
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -12,17 +15,8 @@ from apps.cameras.models import Camera
 
 from . import services
 from .factors import FACTORS, WEIGHTS
-from .forms import (
-    AssessmentForm,
-    ConsultationForm,
-    ConsultationFormSet,
-    DecisionForm,
-    ReviewForm,
-    RiskForm,
-    RiskFormSet,
-    rows,
-)
-from .models import Assessment
+from .forms import DecisionForm, DraftSection, ReviewForm
+from .models import SECTIONS, Assessment
 from .selectors import approved_assessment_for, assessments_visible_to, awaiting_decision, reviews_due
 
 
@@ -46,47 +40,39 @@ def assessment_list(request):
 
 @requires("assessments.add_assessment")
 def assessment_create(request):
-    form = AssessmentForm(request.POST or None, initial={"camera": request.GET.get("camera")})
-
-    def save(draft: dict) -> Assessment:
-        assessment = services.assessment_create(
-            camera=form.cleaned_data["camera"], author=request.user, **draft
-        )
-        messages.success(request, f"Draft assessment #{assessment.pk} saved. Submit it when it is complete.")
-        return assessment
-
-    return _draft_page(
-        request,
-        form,
-        RiskFormSet(request.POST or None, prefix="risks"),
-        ConsultationFormSet(request.POST or None, prefix="consultations"),
-        None,
-        save,
-    )
+    """A new draft starts with its first section, the camera and the need."""
+    draft = DraftSection("need", None, request.POST or None, camera=request.GET.get("camera"))
+    if request.method == "POST" and draft.is_valid():
+        try:
+            assessment = services.assessment_create(author=request.user, **draft.changes())
+        except ValidationError as invalid:
+            _refused(request, draft, invalid)
+        else:
+            messages.success(
+                request, f"Draft assessment #{assessment.pk} saved. Submit it when it is complete."
+            )
+            return _after_save(request, assessment, "need")
+    return _section_page(request, draft, None)
 
 
 @requires("assessments.add_assessment")
-def assessment_edit(request, pk: int):
+def assessment_edit(request, pk: int, section: str):
+    """One section of a draft, saved on its own; the others are left as they are."""
     assessment = get_object_or_404(assessments_visible_to(request.user), pk=pk)
     if assessment.author_id != request.user.pk or assessment.status != Assessment.Status.DRAFT:
         raise PermissionDenied("Only the author changes an assessment, and only while it is a draft.")
-
-    def save(draft: dict) -> Assessment:
-        services.assessment_update(assessment=assessment, actor=request.user, **draft)
-        messages.success(request, "Draft saved.")
-        return assessment
-
-    # The stubs type a ModelForm's _meta.fields per instance and as optional; here it is a list.
-    risks = assessment.risks.values(*RiskForm._meta.fields)  # type: ignore[misc]
-    consultations = assessment.consultations.values(*ConsultationForm._meta.fields)  # type: ignore[misc]
-    return _draft_page(
-        request,
-        AssessmentForm(request.POST or None, instance=assessment, editing=True),
-        RiskFormSet(request.POST or None, prefix="risks", initial=list(risks)),
-        ConsultationFormSet(request.POST or None, prefix="consultations", initial=list(consultations)),
-        assessment,
-        save,
-    )
+    if section not in SECTIONS:
+        raise Http404("No such section.")
+    draft = DraftSection(section, assessment, request.POST or None)
+    if request.method == "POST" and draft.is_valid():
+        try:
+            services.assessment_update(assessment=assessment, actor=request.user, **draft.changes())
+        except ValidationError as invalid:
+            _refused(request, draft, invalid)
+        else:
+            messages.success(request, f"{draft.heading}: saved.")
+            return _after_save(request, assessment, section)
+    return _section_page(request, draft, assessment)
 
 
 @requires("assessments.view_assessment")
@@ -98,12 +84,20 @@ def assessment_detail(request, pk: int):
         and assessment.status == Assessment.Status.SUBMITTED
     )
     decision = DecisionForm(request.POST or None) if may_decide else None
-    if request.method == "POST":
+    # A decision without its reasons comes back to this page, with the error beside the field.
+    unreasoned = (
+        decision is not None
+        and request.POST.get("action") in ("approve", "reject")
+        and not decision.is_valid()
+    )
+    if request.method == "POST" and not unreasoned:
         return _act(request, assessment, decision)
+    sections = _sections(assessment) if assessment.status == Assessment.Status.DRAFT else []
     context = _record_context(request, assessment) | {
         "decision": decision,
         "may_edit": assessment.author_id == request.user.pk and assessment.status == Assessment.Status.DRAFT,
-        "missing": services.incomplete(assessment) if assessment.status == Assessment.Status.DRAFT else [],
+        "sections": sections,
+        "draft_complete": not any(missing for _, _, missing in sections),
     }
     return render(request, "assessments/detail.html", context)
 
@@ -159,8 +153,6 @@ def _act(request, assessment: Assessment, decision: DecisionForm | None):
             services.assessment_submit(assessment=assessment, actor=request.user)
             messages.success(request, "Submitted for decision.")
         elif action in ("approve", "reject") and decision is not None:
-            if not decision.is_valid():
-                raise ValidationError("Give the reasons for the decision.")
             decide = services.assessment_approve if action == "approve" else services.assessment_reject
             with transaction.atomic():
                 decide(assessment=assessment, approver=request.user, reason=decision.cleaned_data["reason"])
@@ -194,23 +186,43 @@ def _record_context(request, assessment: Assessment) -> dict:
     }
 
 
-def _draft_page(request, form, risks, consultations, assessment, save):
-    """The draft form (new or edited): on a valid POST, `save` the draft and show its page."""
-    if request.method == "POST" and _all_valid(form, risks, consultations):
-        draft = {k: v for k, v in form.cleaned_data.items() if k in services.FIELDS}
-        draft |= {"factors": form.factors, "risks": rows(risks), "consultations": rows(consultations)}
-        try:
-            saved = save(draft)
-        except ValidationError as invalid:
-            _add_errors(form, invalid)
-        else:
-            return redirect("assessments:detail", pk=saved.pk)
-    context = {"form": form, "risks": risks, "consultations": consultations, "assessment": assessment}
-    return render(request, "assessments/form.html", context)
+def _section_page(request, draft: DraftSection, assessment: Assessment | None):
+    context = {
+        "draft": draft,
+        "assessment": assessment,
+        "number": list(SECTIONS).index(draft.name) + 1,
+        "sections": _sections(assessment),
+        **draft.forms,  # in the page's own order, for its error summary
+    }
+    return render(request, "assessments/section.html", context)
 
 
-def _all_valid(*forms) -> bool:
-    return all([form.is_valid() for form in forms])
+def _sections(assessment: Assessment | None) -> list[tuple[str, str, list[str]]]:
+    """Each section of the draft: its name, heading and what it still lacks (nothing for a new one)."""
+    missing = services.incomplete_sections(assessment) if assessment else {}
+    return [(name, heading, missing.get(name, [])) for name, heading in SECTIONS.items()]
+
+
+def _after_save(request, assessment: Assessment, section: str):
+    """Saved: on to the next section ("Save and continue"), or this one again ("Save"); after the
+    last, the draft's page, where it is submitted."""
+    names = list(SECTIONS)
+    if request.POST.get("then") == "stay":
+        return redirect("assessments:edit", pk=assessment.pk, section=section)
+    following = names[names.index(section) + 1 :]
+    if following:
+        return redirect("assessments:edit", pk=assessment.pk, section=following[0])
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+def _refused(request, draft: DraftSection, invalid: ValidationError) -> None:
+    """A service's refusal of a section, on its form; a section of rows alone has none."""
+    form = draft.forms.get("form")
+    if isinstance(form, BaseForm):
+        _add_errors(form, invalid)
+    else:
+        for message in invalid.messages:
+            messages.error(request, message)
 
 
 def _add_errors(form, invalid: ValidationError) -> None:

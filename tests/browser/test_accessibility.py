@@ -7,6 +7,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from apps.access_requests import services
+from apps.assessments import services as assessments
+from apps.assessments.models import SECTIONS
+from apps.assessments.tests.factories import complete_case
+from apps.cameras.models import Camera
+from apps.cameras.tests.factories import CameraFactory
 from tests.browser.conftest import at_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,6 +64,30 @@ def test_a_supervisors_home_and_approvals_with_something_in_them(make_user, sign
     for url in ["/", "/access-requests/queue/", "/access-requests/granted/"]:
         page.goto(url)
         assert serious_violations(page) == [], url
+
+
+def test_the_assessment_steps_and_a_section_sent_back_with_errors(make_user, sign_in_page):
+    planner = make_user("planner")
+    camera = CameraFactory(status=Camera.Status.PROPOSED)
+    draft = assessments.assessment_create(camera=camera, author=planner, **complete_case())
+    page = sign_in_page(planner)
+    for address in [f"/assessments/{draft.pk}/", *(f"/assessments/{draft.pk}/edit/{s}/" for s in SECTIONS)]:
+        page.goto(address)
+        assert serious_violations(page) == [], address
+    page.goto(f"/assessments/{draft.pk}/edit/risks/")
+    page.get_by_test_id("risks-1").get_by_label("Risk", exact=True).fill("Half a risk.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_test_id("error-summary").wait_for()
+    assert serious_violations(page) == [], "the risks, sent back with errors"
+
+
+def test_a_phone_sized_page_with_its_menu_closed_and_open(make_user, sign_in_page):
+    page = sign_in_page(make_user("officer"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/videos/")
+    assert serious_violations(page) == [], "menu closed"
+    page.get_by_text("Menu", exact=True).click()
+    assert serious_violations(page) == [], "menu open"
 
 
 def test_the_sign_in_form_works_from_the_keyboard_alone(page, make_user):
