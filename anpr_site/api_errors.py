@@ -10,8 +10,6 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
-from django.views.defaults import page_not_found
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -72,10 +70,3 @@ def document_error_responses(result, generator, request, public):
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(code, {"description": description, "content": reference})
     return result
-
-
-def not_found(request, exception):
-    """Django's 404 handler: under /api/, the API's JSON shape; elsewhere, the portal's page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": "not_found", "detail": "No such address in the API."}, status=404)
-    return page_not_found(request, exception)

@@ -23,7 +23,11 @@ from .health import healthz
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "ANPR back office administration"
 
-handler404 = "anpr_site.api_errors.not_found"
+# The portal's own error pages (the API's JSON shape under /api/), never Django's debug pages.
+handler400 = "anpr_site.error_pages.bad_request"
+handler403 = "anpr_site.error_pages.permission_denied"
+handler404 = "anpr_site.error_pages.page_not_found"
+handler500 = "anpr_site.error_pages.server_error"
 
 
 router = SimpleRouter()

@@ -88,6 +88,9 @@ def run_stack(env: dict[str, str], owner_url: str) -> int:
             print(f"manage.py {step[0]} failed; not starting.", file=sys.stderr)
             return 1
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
+    if host in EVERY_ADDRESS and not env.get("ALLOWED_HOSTS"):
+        print("  Listening on every address: set ALLOWED_HOSTS to the names the portal is opened by.")
+    env["ALLOWED_HOSTS"] = allowed_hosts(host, env.get("ALLOWED_HOSTS"))
     print(
         f"\n  Portal:  http://{host}:{port}/\n  API docs: http://{host}:{port}/api/docs/\n"
         "  Stop everything with Ctrl-C.\n",
@@ -109,6 +112,20 @@ def run_stack(env: dict[str, str], owner_url: str) -> int:
         manager.add_process(name, cmd, env=env, cwd=str(ROOT))
     manager.loop()  # Honcho stops every process on Ctrl-C or when any one exits.
     return manager.returncode or 0
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+EVERY_ADDRESS = ("0.0.0.0", "::")  # noqa: S104 (what HOST may say; nothing is bound here)
+
+
+def allowed_hosts(host: str, given: str | None) -> str:
+    """The host names the portal answers to: ALLOWED_HOSTS when given; else this machine's own
+    names and the address the portal listens on (HOST=192.0.2.7 make run), so its page opens
+    there too. Listening on every address (0.0.0.0) names none: set ALLOWED_HOSTS for that."""
+    if given:
+        return given
+    listening = [] if host in EVERY_ADDRESS else [f"[{host}]" if ":" in host else host]
+    return ",".join(dict.fromkeys([*LOCAL_HOSTS, *listening]))
 
 
 def database_roles(admin_url: str) -> tuple[str, str]:

@@ -136,6 +136,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form is the portal's own page in words, not Django's (anpr_site/error_pages.py).
+CSRF_FAILURE_VIEW = "anpr_site.error_pages.csrf_failure"
 
 # Failed sign-ins lock one account from one address after LOGIN_FAILURE_LIMIT failures, and one
 # address for every account after LOGIN_ADDRESS_FAILURE_LIMIT (apps/accounts/lockout.py), for
