@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apps.core.plates import normalise_vrm
+from apps.core.plate_formats import NotAPlate, checked_plate
 
 from .models import Alert, Hotlist, HotlistEntry
 
@@ -20,7 +20,7 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = HotlistEntry
-        fields = ["vrm", "reason", "action", "markers", "information", "expires_at"]
+        fields = ["vrm", "foreign", "reason", "action", "markers", "information", "expires_at"]
         widgets = {"expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -28,11 +28,15 @@ class EntryForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["markers"] = "; ".join(self.instance.markers)
 
-    def clean_vrm(self) -> str:
-        plate = normalise_vrm(self.cleaned_data["vrm"])
-        if not plate:
-            raise forms.ValidationError("The plate has no letters or digits.")
-        return plate
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("vrm") is not None:
+            try:
+                cleaned["vrm"] = checked_plate(cleaned["vrm"], foreign=cleaned.get("foreign", False))
+            except NotAPlate as refused:
+                self.add_error("vrm", str(refused))
+        return cleaned
 
     def clean_markers(self) -> list[str]:
         return [m.strip() for m in self.cleaned_data["markers"].split(";") if m.strip()]

@@ -1,9 +1,10 @@
 """Hotlist CSV files: every row checked before anything is applied.
 
-Columns: vrm, reason, action, and optionally markers (separated by ;), information,
-expires_at (ISO 8601). A file with any bad row is refused whole, with every bad row and why.
-The file is read as a stream, a row at a time, and refused once it passes
-HOTLIST_IMPORT_MAX_ROWS: only the checked rows are held, never the file's text.
+Columns: vrm, reason, action, and optionally foreign (yes for a foreign or diplomatic plate),
+markers (separated by ;), information, expires_at (ISO 8601). A file with any bad row is
+refused whole, with every bad row and why. The file is read as a stream, a row at a time, and
+refused once it passes HOTLIST_IMPORT_MAX_ROWS: only the checked rows are held, never the
+file's text.
 """
 
 import csv
@@ -16,7 +17,7 @@ from .serializers import EntryInputSerializer
 from .services import EntryRow
 
 REQUIRED = ("vrm", "reason", "action")
-OPTIONAL = ("markers", "information", "expires_at")
+OPTIONAL = ("foreign", "markers", "information", "expires_at")
 
 
 class ImportRejected(Exception):

@@ -49,7 +49,14 @@ class HotlistEntry(models.Model):
         RECORD = "record", "Record only"
 
     hotlist = models.ForeignKey(Hotlist, on_delete=models.CASCADE, related_name="entries")
-    vrm = models.CharField(max_length=16, db_index=True)
+    vrm = models.CharField("plate", max_length=16, db_index=True)
+    # A plate that is no British registration is taken only when marked as one (a person's word,
+    # logged with the rest of the entry): apps/core/plate_formats.py.
+    foreign = models.BooleanField(
+        "foreign or diplomatic plate",
+        default=False,
+        help_text="Not a British registration: any 2 to 10 letters and digits.",
+    )
     lookalike = models.CharField(max_length=16, db_index=True, editable=False)
     reason = models.CharField(max_length=16, choices=Reason.choices)
     action = models.CharField(max_length=8, choices=Action.choices)

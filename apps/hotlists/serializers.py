@@ -3,12 +3,12 @@ validated here) and what it answers (`...OutputSerializer`, shaped for the calle
 
 from rest_framework import serializers
 
-from apps.core.plates import VRM_MAX_LENGTH, normalise_vrm
+from apps.core.plate_formats import NotAPlate, checked_plate
 
 from .models import Alert, Hotlist, HotlistEntry
 
 HOTLIST_FIELDS = ["name", "source", "priority", "active", "covert"]
-ENTRY_FIELDS = ["vrm", "reason", "action", "markers", "information", "expires_at"]
+ENTRY_FIELDS = ["vrm", "foreign", "reason", "action", "markers", "information", "expires_at"]
 
 
 class HotlistInputSerializer(serializers.ModelSerializer):
@@ -45,13 +45,19 @@ class EntryInputSerializer(serializers.ModelSerializer):
         fields = ENTRY_FIELDS
         validators: list[object] = []  # one entry per plate per list is checked by the service's full_clean
 
-    def validate_vrm(self, value: str) -> str:
-        plate = normalise_vrm(value)
-        if not plate:
-            raise serializers.ValidationError("The plate has no letters or digits.")
-        if len(plate) > VRM_MAX_LENGTH:
-            raise serializers.ValidationError(f"Longer than {VRM_MAX_LENGTH} characters.")
-        return plate
+    def validate(self, attrs: dict) -> dict:
+        """The plate checked with what it is said to be; on a change of either, with the other as held."""
+        if "vrm" in attrs or "foreign" in attrs:
+            held = self.instance
+            text = attrs.get("vrm", held.vrm if held else "")
+            foreign = attrs.get("foreign", held.foreign if held else False)
+            try:
+                plate = checked_plate(text, foreign=foreign)
+            except NotAPlate as refused:
+                raise serializers.ValidationError({"vrm": [str(refused)]}) from refused
+            if "vrm" in attrs:
+                attrs["vrm"] = plate
+        return attrs
 
 
 class EntryOutputSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from apps.reads.evidence import delete_unused_images
 
 from .models import Alert, Hotlist, HotlistEntry
 
-ENTRY_FIELDS = ("reason", "action", "markers", "information", "expires_at")
+ENTRY_FIELDS = ("foreign", "reason", "action", "markers", "information", "expires_at")
 HOTLIST_FIELDS = ("name", "source", "priority", "active", "covert")
 ANALYZE_AFTER = 1000  # rows an import changes before the table's statistics are refreshed
 
@@ -34,6 +34,7 @@ class HotlistFields(TypedDict, total=False):
 class EntryFields(TypedDict, total=False):
     """An entry's fields as given (ENTRY_FIELDS); a change names only those it changes."""
 
+    foreign: bool
     reason: str
     action: str
     markers: list[str]
@@ -110,7 +111,7 @@ class ImportResult:
 
 @transaction.atomic
 def entries_import(*, hotlist: Hotlist, rows: list[EntryRow], replace: bool, actor: User) -> ImportResult:
-    """Apply checked rows ({vrm, reason, action, markers, information, expires_at}) in bulk.
+    """Apply checked rows ({vrm, foreign, reason, action, markers, information, expires_at}) in bulk.
 
     Merge adds and updates; replace also removes entries the file does not list. Rows equal
     to what is held change nothing, so importing the same file twice changes nothing.
@@ -187,7 +188,7 @@ def _entry_fields(fields: Mapping[str, object], *, complete: bool = False) -> di
     """The entry fields given; with complete=True, the rest at their defaults (a whole entry)."""
     values = {name: fields[name] for name in ENTRY_FIELDS if name in fields}
     if complete:
-        values = {"markers": [], "information": "", "expires_at": None} | values
+        values = {"foreign": False, "markers": [], "information": "", "expires_at": None} | values
     return values
 
 

@@ -1,4 +1,5 @@
-"""Plate formats: which registrations a country issues, and fitting what was read onto them.
+"""Fitting what was read onto plate formats (which registrations a country issues:
+apps/core/plate_formats.py).
 
 Each format is a string of character classes, L a letter, D a digit, A either. A line read by
 the OCR is fitted onto every format of its length in the expected countries: each position
@@ -10,11 +11,12 @@ format can still win if it is read clearly enough, so unusual plates are not for
 """
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
+from apps.core.plate_formats import PLATE_SHAPES
 
 from .ocr import ALPHABET, PlateText
 
@@ -22,49 +24,12 @@ LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DIGITS = frozenset("0123456789")
 
 
-def _expand(*specs: str) -> tuple[str, ...]:
-    """'L{1,3}D{1,4}' -> every concrete class string it allows."""
-    shapes: list[str] = []
-    for spec in specs:
-        parts = re.findall(r"([LDA])(?:\{(\d),(\d)\}|\{(\d)\})?", spec)
-        options = [""]
-        for cls, low, high, exact in parts:
-            counts = range(int(low), int(high) + 1) if low else [int(exact or 1)]
-            options = [prefix + cls * n for prefix in options for n in counts]
-        shapes.extend(options)
-    return tuple(dict.fromkeys(shapes))
-
-
-# Formats by country group: (formats, how likely a plate of this group is to have one of them).
+# Formats by country group (apps/core/plate_formats.py): (formats, how likely a plate of this
+# group is to have one of them). Most US states issue no I, O or Q, but leaning those readings
+# to 1 and 0 cost more than it gained on real plates (vanity plates and some states use them:
+# 627WWI, 4PCI264 in the benchmark's photographs).
 FORMATS: dict[str, tuple[tuple[str, ...], float]] = {
-    # Great Britain: current (AB12 CDE), prefix (A123 BCD), suffix (ABC 123D), dateless and
-    # Northern Ireland (ABC 1234, 1234 AB).
-    "GB": (_expand("LLDDLLL", "LD{1,3}LLL", "LLLD{1,3}L", "L{1,3}D{1,4}", "D{1,4}L{1,3}"), 1.0),
-    # Common continental formats: FR/IT/HR/SK/RS (AB-123-CD), ES (1234 ABC), PL (AB 12345,
-    # ABC 1234), CZ (1AB 2345), DE (B-AB 1234), NL sidecodes, BE (1-ABC-234), SI (LJ A1-234).
-    "EU": (
-        _expand(
-            "LLDDDLL",
-            "LLD{3,4}L{1,2}",
-            "DDDDLLL",
-            "LLD{5}",
-            "LLLD{4,5}",
-            "LLLDDLL",
-            "DLADDDD",
-            "L{1,3}L{1,2}D{1,4}",
-            "DLLLDDD",
-            "LLDDLL",
-            "DDLLLD",
-            "LDDDLL",
-            "LDDDDLL",
-        ),
-        1.0,
-    ),
-    # The United States: each state has its own formats and vanity plates are common, so any
-    # run of two to eight characters is allowed. Most states issue no I, O or Q, but leaning
-    # those readings to 1 and 0 cost more than it gained on real plates (vanity plates and
-    # some states use them: 627WWI, 4PCI264 in the benchmark's photographs).
-    "US": (_expand("A{2,8}"), 1.0),
+    country: (shapes, 1.0) for country, shapes in PLATE_SHAPES.items()
 }
 # How likely a plate fits none of the expected formats (foreign, vanity, trade plates).
 UNLISTED_PRIOR = 0.02
