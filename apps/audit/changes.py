@@ -10,6 +10,7 @@ all but the list's owners, and old entries about alerts from everyone (apps/hotl
 With nothing registered, only secrets are hidden.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Field, ForeignObjectRel, JSONField, QuerySet
 
 HIDDEN = "(secret: not shown)"
 COVERT = "(withheld: covert hotlist)"
@@ -63,6 +65,7 @@ class Change:
     field: str
     before: str
     after: str
+    label: str  # the field as people read it: its verbose name ("plate", not "vrm")
 
 
 @dataclass(frozen=True)
@@ -117,24 +120,33 @@ def _withheld_whole(entry: LogEntry, reason: str) -> ChangeEntry:
         model=entry.content_type.name,
         object_name=reason,
         object_id="not shown",
-        changes=[Change("every field", "", reason)],
+        changes=[Change("every field", "", reason, "every field")],
     )
 
 
 def _shown(entry: LogEntry, withheld: dict[str, str]) -> ChangeEntry:
     label = model_label(entry)
+    model = entry.content_type.model_class()
     changes = []
-    for field, change in sorted((entry.changes_dict or {}).items()):
+    for field, change in (entry.changes_dict or {}).items():
+        named = _field(model, field)
+        if isinstance(named, ForeignObjectRel):
+            continue  # the library's note of a relation held from the other side: no value of this record
+        words = str(getattr(named, "verbose_name", "") or field.replace("_", " "))
         if field in SECRET_FIELDS:
-            changes.append(Change(field, HIDDEN, HIDDEN))
+            changes.append(Change(field, HIDDEN, HIDDEN, words))
         elif field in withheld:
-            changes.append(Change(field, withheld[field], withheld[field]))
+            changes.append(Change(field, withheld[field], withheld[field], words))
         elif isinstance(change, dict):  # a many-to-many change: objects added or removed
             verb = "added" if change.get("operation") == "add" else "removed"
-            changes.append(Change(field, "", f"{verb}: {', '.join(map(str, change.get('objects', [])))}"))
+            objects = ", ".join(map(str, change.get("objects", [])))
+            changes.append(Change(field, "", f"{verb}: {objects}", words))
         else:
             before, after = [*list(change), "", ""][:2]
-            changes.append(Change(field, _text(before), _text(after)))
+            # A record created had no values before: only what it was created with is shown.
+            was = "" if entry.action == LogEntry.Action.CREATE else _text(_plain(before, named))
+            changes.append(Change(field, was, _text(_plain(after, named)), words))
+    changes.sort(key=lambda change: change.label.lower())
     if label in SECRET_NAMED:
         name, object_id = entry.content_type.name, "not shown"
     else:
@@ -142,6 +154,28 @@ def _shown(entry: LogEntry, withheld: dict[str, str]) -> ChangeEntry:
     return ChangeEntry(
         entry=entry, model=entry.content_type.name, object_name=name, object_id=object_id, changes=changes
     )
+
+
+def _field(model, name: str) -> Field | ForeignObjectRel | None:
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:  # a field since removed
+        return None
+
+
+def _plain(value, field: Field | ForeignObjectRel | None):
+    """A value as the library recorded it (text), in words: yes or no for a flag, a list of
+    markers as a list, not as the JSON it was kept as."""
+    if isinstance(field, BooleanField) and value in ("True", "False"):
+        return "yes" if value == "True" else "no"
+    if isinstance(field, JSONField) and isinstance(value, str):
+        try:
+            held = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(held, list) and all(isinstance(item, str | int | float) for item in held):
+            return ", ".join(map(str, held)) or "none"
+    return value
 
 
 def _text(value) -> str:
