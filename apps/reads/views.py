@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anpr_site.body_limits import body_limit
@@ -150,10 +153,16 @@ def export(request):
         return _refused_plain(refused)
     except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
         raise PermissionDenied(str(refused)) from refused
-    rows = _export_rows(request.user, result.reads[: result.audit.result_count])
+    rows = _export_rows(request, result.reads[: result.audit.result_count], result.audit)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reads-{result.audit.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{export_name(result.audit)}"'
     return response
+
+
+def export_name(audit: SearchAudit) -> str:
+    """What the file holds and when it was made: reads-search-CR-1234-26-2026-12-04T1005.csv."""
+    reference = re.sub(r"[^A-Za-z0-9]+", "-", audit.reference).strip("-") or "no-reference"
+    return f"reads-search-{reference}-{timezone.localtime(audit.at):%Y-%m-%dT%H%M}.csv"
 
 
 @requires("reads.view_read")
@@ -260,8 +269,11 @@ def _refused_plain(refused: Exception) -> HttpResponse:
     return response
 
 
-def _export_rows(user, reads):
-    show_location = may_see_locations(user)
+def _export_rows(request, reads, audit: SearchAudit):
+    """The rows, each read with links to its page and images in the portal (opened under this
+    export, and audited as any opened read), never where anything is stored."""
+    show_location = may_see_locations(request.user)
+    portal = request.build_absolute_uri("/").rstrip("/")
     header = [
         "seen_at",
         "vrm",
@@ -272,6 +284,7 @@ def _export_rows(user, reads):
         "direction",
         "lane",
         "source",
+        "read_page",
         "plate_image",
         "overview_image",
     ]
@@ -291,8 +304,13 @@ def _export_rows(user, reads):
             read.direction,
             read.lane if read.lane is not None else "",
             read.source,
-            read.plate_image,
-            read.overview_image,
+            f"{portal}{reverse('reads:detail', args=[read.day, read.id])}?search={audit.pk}",
+            *(
+                f"{portal}{reverse('reads:image', args=[read.day, read.id, kind])}?search={audit.pk}"
+                if getattr(read, field)
+                else ""
+                for kind, field in IMAGES.items()
+            ),
         ]
         if show_location:
             row += list(read.position or (None, None))

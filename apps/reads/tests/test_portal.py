@@ -167,6 +167,29 @@ def test_export_is_audited_and_hides_locations_without_the_permission(officer_cl
     assert (exported.result_count, exported.reference) == (1, PURPOSE["reference"])
 
 
+def test_export_links_to_the_portal_never_to_storage_and_is_named_for_what_and_when(
+    officer_client, read_with_images
+):
+    response = export(officer_client, vrm="PO12RTL")
+    content = b"".join(response.streaming_content).decode()
+    assert "evidence/" not in content and read_with_images.plate_image not in content
+    [row] = list(csv.DictReader(io.StringIO(content)))
+    exported = SearchAudit.objects.get(kind="export")
+    at = timezone.localtime(exported.at)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="reads-search-INC-2026-0042-{at:%Y-%m-%dT%H%M}.csv"'
+    )
+    day, read_id = read_with_images.day, read_with_images.id
+    assert row["read_page"] == f"http://testserver/reads/{day}/{read_id}/?search={exported.pk}"
+    assert row["plate_image"] == f"http://testserver/reads/{day}/{read_id}/plate/?search={exported.pk}"
+    assert row["overview_image"] == ""  # none taken
+    image = officer_client.get(row["plate_image"].removeprefix("http://testserver"))
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert officer_client.get(row["read_page"].removeprefix("http://testserver")).status_code == 200
+    opened = SearchAudit.objects.filter(kind__in=["image", "view"]).values_list("filters", flat=True)
+    assert {f["search"] for f in opened} == {exported.pk}  # opened under the export, and audited
+
+
 def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, read_with_images):
     from django.contrib.auth.models import Permission
 
