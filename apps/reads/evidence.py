@@ -70,6 +70,12 @@ def store_image(image: CheckedImage) -> str:
     return image.name
 
 
+def image_digest(name: str) -> str:
+    """The SHA-256 of a stored image's bytes, which its name holds ("" for none): what identifies
+    the evidence outside this system, where its storage name means nothing."""
+    return name.rsplit("/", 1)[-1].split(".", 1)[0] if name else ""
+
+
 def open_image(name: str):
     return default_storage.open(name, "rb")
 

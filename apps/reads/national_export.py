@@ -1,8 +1,8 @@
 """The national export's files: one CSV file and a manifest per day per force, and a supplement
 for that day's reads received after it was written.
 
-Format "anpr-national-export", version 1 (documented in docs/national-export.md):
-`<FORCE>-<YYYY-MM-DD>-v1.csv` (supplements `…-v1-s<N>.csv`), UTF-8, comma-separated, "\\n" line
+Format "anpr-national-export", version 2 (documented in docs/national-export.md):
+`<FORCE>-<YYYY-MM-DD>-v2.csv` (supplements `…-v2-s<N>.csv`), UTF-8, comma-separated, "\\n" line
 ends, a header row, one row per read ordered by time then id; and `<stem>.manifest.json` with
 the format, version, force, day, supplement, row count, byte count and SHA-256 of the CSV.
 Files are written under a temporary name and renamed, so a reader never sees half a file.
@@ -23,9 +23,11 @@ from django.conf import settings
 
 from apps.core.spreadsheets import safe_row
 
+from .evidence import image_digest
 from .selectors import reads_for_national_export
 
-FORMAT, VERSION = "anpr-national-export", 1
+# Version 2: the evidence images by the SHA-256 of their bytes, not by where they are stored.
+FORMAT, VERSION = "anpr-national-export", 2
 # Each column of the file and the read field it holds, in file order.
 FIELDS = {
     "read_id": "id",
@@ -38,8 +40,8 @@ FIELDS = {
     "latitude": "latitude",
     "longitude": "longitude",
     "source": "source",
-    "plate_image": "plate_image",
-    "overview_image": "overview_image",
+    "plate_image_sha256": "plate_image",
+    "overview_image_sha256": "overview_image",
 }
 COLUMNS = tuple(FIELDS)
 
@@ -130,8 +132,8 @@ def _cells(row: tuple) -> list:
         "" if latitude is None else f"{latitude:.6f}",
         "" if longitude is None else f"{longitude:.6f}",
         source,
-        plate,
-        overview,
+        image_digest(plate),
+        image_digest(overview),
     ]
 
 

@@ -86,22 +86,27 @@ def vrms(export_dir, name: str) -> list[str]:
 
 
 def test_a_days_export_is_complete_ordered_and_matches_its_manifest(export_dir, day, reads):
-    assert export_day(day) == f"LE-{day}-v1.csv"
-    data = (export_dir / f"LE-{day}-v1.csv").read_bytes()
+    assert export_day(day) == f"LE-{day}-v2.csv"
+    data = (export_dir / f"LE-{day}-v2.csv").read_bytes()
     rows = list(csv.DictReader(data.decode().splitlines()))
     assert [r["vrm"] for r in rows] == ["FIRST1", "MID1", "LAST1"]  # that day only, in time order
     assert rows[0]["seen_at"] == f"{day}T00:00:00.000000Z"
-    assert rows[0]["plate_image"] == reads[2].name and rows[0]["confidence"] == "0.5000"
+    picture = reads[2]
+    # The image by the SHA-256 of its bytes, never by where it is stored.
+    assert rows[0]["plate_image_sha256"] == hashlib.sha256(picture.content).hexdigest()
+    assert picture.name not in data.decode() and "evidence/" not in data.decode()
+    assert rows[1]["plate_image_sha256"] == rows[0]["overview_image_sha256"] == ""
+    assert rows[0]["confidence"] == "0.5000"
     assert (rows[1]["camera"], rows[1]["latitude"], rows[1]["longitude"]) == (
         "VAN-E1",
         "52.600000",
         "-1.100000",
     )
     assert list(rows[0]) == list(COLUMNS)
-    manifest = manifest_of(export_dir, f"LE-{day}-v1.csv")
+    manifest = manifest_of(export_dir, f"LE-{day}-v2.csv")
     assert (manifest["rows"], manifest["bytes"], manifest["supplement"]) == (3, len(data), 0)
     assert manifest["sha256"] == hashlib.sha256(data).hexdigest()
-    assert (manifest["format"], manifest["version"], manifest["force"]) == ("anpr-national-export", 1, "LE")
+    assert (manifest["format"], manifest["version"], manifest["force"]) == ("anpr-national-export", 2, "LE")
     assert not list(export_dir.glob("*.part"))
 
 
@@ -118,12 +123,12 @@ def test_reads_received_after_their_day_was_written_go_in_a_supplement_once(expo
     assert export_day(day) is None  # nothing new: no empty supplement
     late_read(day, "LATE1")
     late_read(day, "LATE2")
-    assert export_day(day) == f"LE-{day}-v1-s1.csv"
-    assert vrms(export_dir, f"LE-{day}-v1-s1.csv") == ["LATE1", "LATE2"]
-    assert manifest_of(export_dir, f"LE-{day}-v1-s1.csv")["supplement"] == 1
+    assert export_day(day) == f"LE-{day}-v2-s1.csv"
+    assert vrms(export_dir, f"LE-{day}-v2-s1.csv") == ["LATE1", "LATE2"]
+    assert manifest_of(export_dir, f"LE-{day}-v2-s1.csv")["supplement"] == 1
     late_read(day, "LATE3")
     call_command("national_export", "--day", day.isoformat())
-    assert vrms(export_dir, f"LE-{day}-v1-s2.csv") == ["LATE3"]
+    assert vrms(export_dir, f"LE-{day}-v2-s2.csv") == ["LATE3"]
     every = [
         vrm
         for name in NationalExportFile.objects.values_list("name", flat=True)
@@ -157,14 +162,14 @@ def test_days_the_job_missed_are_caught_up_oldest_first_and_an_upgrade_sends_onl
     export_dir, settings
 ):
     today = timezone.now().astimezone(UTC).date()
-    assert run_national_export(today)["written"] == [f"LE-{today - timedelta(days=1)}-v1.csv"]
+    assert run_national_export(today)["written"] == [f"LE-{today - timedelta(days=1)}-v2.csv"]
     # The job then stops for three days: the next run writes each missed day.
     later = today + timedelta(days=3)
     written = run_national_export(later)["written"]
-    assert written == [f"LE-{today + timedelta(days=n)}-v1.csv" for n in range(3)]
+    assert written == [f"LE-{today + timedelta(days=n)}-v2.csv" for n in range(3)]
     settings.NATIONAL_EXPORT_CATCH_UP_DAYS = 2  # the two days before today, no further
     assert run_national_export(later + timedelta(days=5))["written"] == [
-        f"LE-{later + timedelta(days=n)}-v1.csv" for n in (3, 4)
+        f"LE-{later + timedelta(days=n)}-v2.csv" for n in (3, 4)
     ]
 
 
@@ -173,11 +178,11 @@ def test_a_file_goes_once_acknowledged_or_after_its_keeping_period(export_dir, d
     export_day(day)
     late_read(day, "LATE1")
     export_day(day)
-    main, supplement = (export_dir / f"LE-{day}-v1.csv"), (export_dir / f"LE-{day}-v1-s1.csv")
+    main, supplement = (export_dir / f"LE-{day}-v2.csv"), (export_dir / f"LE-{day}-v2-s1.csv")
     (export_dir / f"{main.name}.ack").write_text("received")  # the receiver's acknowledgement
     result = run_national_export()
     assert (result["delivered"], result["removed"]) == ([main.name], [main.name])
-    assert not main.exists() and not (export_dir / f"LE-{day}-v1.manifest.json").exists()
+    assert not main.exists() and not (export_dir / f"LE-{day}-v2.manifest.json").exists()
     assert supplement.exists()  # not acknowledged: kept
     settings.NATIONAL_EXPORT_KEEP_DAYS = 0
     assert export_files_remove_expired() == [supplement.name]
@@ -192,9 +197,9 @@ def test_no_file_outlives_read_retention_whatever_else(export_dir, settings):
     settings.NATIONAL_EXPORT_KEEP_DAYS = 10_000
     settings.READ_RETENTION_DAYS = 5
     apply_retention.apply()
-    assert not (export_dir / f"LE-{old}-v1.csv").exists()
-    assert (export_dir / f"LE-{recent}-v1.csv").exists()
-    assert JobRun.objects.get(job="retention").details["national_export_files"] == [f"LE-{old}-v1.csv"]
+    assert not (export_dir / f"LE-{old}-v2.csv").exists()
+    assert (export_dir / f"LE-{recent}-v2.csv").exists()
+    assert JobRun.objects.get(job="retention").details["national_export_files"] == [f"LE-{old}-v2.csv"]
 
 
 class Endpoint(BaseHTTPRequestHandler):
@@ -228,11 +233,11 @@ def endpoint(settings):
 
 def test_the_files_are_delivered_to_the_endpoint_then_removed(export_dir, day, reads, endpoint):
     export_day(day)
-    body = (export_dir / f"LE-{day}-v1.csv").read_bytes()
+    body = (export_dir / f"LE-{day}-v2.csv").read_bytes()
     result = run_national_export(day + timedelta(days=1))
-    assert set(endpoint.received) == {f"/incoming/LE-{day}-v1.csv", f"/incoming/LE-{day}-v1.manifest.json"}
-    assert endpoint.received[f"/incoming/LE-{day}-v1.csv"] == (body, "Bearer t0ken")
-    assert result["removed"] == [f"LE-{day}-v1.csv"] and not list(export_dir.iterdir())
+    assert set(endpoint.received) == {f"/incoming/LE-{day}-v2.csv", f"/incoming/LE-{day}-v2.manifest.json"}
+    assert endpoint.received[f"/incoming/LE-{day}-v2.csv"] == (body, "Bearer t0ken")
+    assert result["removed"] == [f"LE-{day}-v2.csv"] and not list(export_dir.iterdir())
 
 
 def test_a_failed_delivery_is_reported_and_retried_until_it_succeeds(export_dir, day, reads, endpoint):
@@ -241,17 +246,17 @@ def test_a_failed_delivery_is_reported_and_retried_until_it_succeeds(export_dir,
     runs = list(JobRun.objects.filter(job="national-export").order_by("id").values_list("outcome", flat=True))
     assert runs == ["failed", "failed", "failed", "ok"]
     last = JobRun.objects.filter(job="national-export").latest("id")
-    assert (last.details["delivered"], last.details["attempt"]) == ([f"LE-{day}-v1.csv"], 4)
+    assert (last.details["delivered"], last.details["attempt"]) == ([f"LE-{day}-v2.csv"], 4)
     first = JobRun.objects.filter(job="national-export").earliest("id")
-    assert first.details["written"] == [f"LE-{day}-v1.csv"] and "503" in first.error
+    assert first.details["written"] == [f"LE-{day}-v2.csv"] and "503" in first.error
     assert NationalExportFile.objects.count() == 1  # written once, delivered on the retry
 
 
 def test_a_link_planted_in_the_export_directory_is_not_followed(export_dir, day, reads, tmp_path_factory):
     victim = tmp_path_factory.mktemp("elsewhere") / "precious.txt"
     victim.write_text("keep me")
-    for planted in (f"LE-{day}-v1.csv.part", f"LE-{day}-v1.manifest.json.part"):
+    for planted in (f"LE-{day}-v2.csv.part", f"LE-{day}-v2.manifest.json.part"):
         (export_dir / planted).symlink_to(victim)
-    assert export_day(day) == f"LE-{day}-v1.csv"
+    assert export_day(day) == f"LE-{day}-v2.csv"
     assert victim.read_text() == "keep me"
-    assert vrms(export_dir, f"LE-{day}-v1.csv") == ["FIRST1", "MID1", "LAST1"]
+    assert vrms(export_dir, f"LE-{day}-v2.csv") == ["FIRST1", "MID1", "LAST1"]
