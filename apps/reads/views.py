@@ -17,6 +17,7 @@ from apps.audit.models import SearchAudit
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
+from apps.core.times import iso_local, shown
 
 from .access_window import AccessRequestNotUsable, OutsideAccessWindow, access_request_choices
 from .back_load import BackLoadRejected, read_csv_upload
@@ -263,26 +264,26 @@ def _refused_plain(refused: Exception) -> HttpResponse:
 def _export_rows(user, reads):
     show_location = may_see_locations(user)
     header = [
-        "seen_at",
-        "vrm",
-        "vrm_as_read",
-        "confidence",
-        "camera",
-        "area",
-        "direction",
-        "lane",
-        "source",
-        "plate_image",
-        "overview_image",
+        "Seen at",
+        "Plate",
+        "Plate as read",
+        "Confidence",
+        "Camera",
+        "Area",
+        "Direction",
+        "Lane",
+        "Source",
+        "Plate patch",
+        "Overview image",
     ]
     if show_location:
-        header += ["latitude", "longitude"]
+        header += ["Latitude", "Longitude"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for read in reads.iterator(chunk_size=2000):
         row = [
-            read.seen_at.isoformat(),
+            iso_local(read.seen_at),
             read.vrm,
             read.vrm_as_read,
             f"{read.confidence:.3f}",
@@ -312,7 +313,7 @@ def _markers(user, reads) -> list[dict]:
         position = read.position
         if position is not None:
             latitude, longitude = position
-            label = f"{read.seen_at:%d %b %Y %H:%M} · {read.camera.code}"
+            label = f"{shown(read.seen_at)} · {read.camera.code}"
             markers.append(
                 {"code": read.camera.code, "latitude": latitude, "longitude": longitude, "label": label}
             )

@@ -161,8 +161,8 @@ def test_export_is_audited_and_hides_locations_without_the_permission(officer_cl
     response = export(officer_client, vrm="PO12RTL")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [row["vrm"] for row in rows] == ["PO12RTL"]
-    assert "latitude" not in rows[0]
+    assert [row["Plate"] for row in rows] == ["PO12RTL"]
+    assert "Latitude" not in rows[0]
     exported = SearchAudit.objects.get(kind="export")
     assert (exported.result_count, exported.reference) == (1, PURPOSE["reference"])
 
@@ -175,7 +175,7 @@ def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, 
     client = sign_in_client(user, Client())
     response = export(client, vrm="PO12RTL")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert float(rows[0]["latitude"]) == read_with_images.camera.latitude
+    assert float(rows[0]["Latitude"]) == read_with_images.camera.latitude
 
 
 def test_vehicle_history_is_audited_and_needs_an_exact_plate(officer_client, read_with_images):
