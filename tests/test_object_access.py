@@ -160,6 +160,17 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
         Case({"pk": "old_alert"}),
         Case({"pk": "historic_alert"}),
     ),
+    # The alert's read, its overview and its own page (a search for it): no key to another's.
+    "hotlists:alert_overview": (
+        Case({"pk": "covert_alert"}),
+        Case({"pk": "old_alert"}),
+        Case({"pk": "historic_alert"}),
+    ),
+    "hotlists:alert_read": (
+        Case({"pk": "covert_alert"}, method="post"),
+        Case({"pk": "old_alert"}, method="post"),
+        Case({"pk": "historic_alert"}, method="post"),
+    ),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
     # Another supervisor's approval: revoked from its own page (any supervisor but the requester),
     # never from the list of approvals one granted, which answers for it as for none.

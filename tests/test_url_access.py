@@ -85,6 +85,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "hotlists:alerts": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:alert_detail": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:alert_plate": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:alert_overview": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:alert_read": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
     "hotlists:alert_stream": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:historic_alerts": ("portal", frozenset({"officer", "supervisor"})),  # own lists' hits only
     "api:hotlists-list": ("api", frozenset({"officer", "supervisor", "administrator"})),

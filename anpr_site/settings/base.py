@@ -83,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.portal.navigation.navigation",
             ],
+            # `|when`, the one way pages show a moment (apps/core/times.py), in every template.
+            "builtins": ["apps.core.time_filters"],
         },
     },
 ]
@@ -351,7 +353,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Internationalisation, static and media ---------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# The force's zone: every moment a person reads is shown in it, with its name (GMT, BST), by
+# apps/core/times.py; stored moments, the API and the national export stay in UTC.
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
+# Moments rendered without the `when` filter (the admin site) in the same format as pages.
+FORMAT_MODULE_PATH = ["anpr_site.formats"]
 USE_I18N = True
 USE_TZ = True
 

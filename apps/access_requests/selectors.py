@@ -11,6 +11,7 @@ from guardian.shortcuts import get_objects_for_user
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
 from apps.core.months import count_per_month
+from apps.core.times import shown
 from apps.core.users import User
 from apps.reads.access_window import AccessRequestNotUsable, Grant
 
@@ -39,7 +40,7 @@ def usable_request_choices(user: User) -> list[tuple[str, str]]:
     return [("", "None: the standard window")] + [
         (
             str(r.pk),
-            f"#{r.pk} {r.investigation_reference} (until {timezone.localtime(r.expires_at):%d %b %Y})",
+            f"#{r.pk} {r.investigation_reference} (until {shown(r.expires_at)})",
         )
         for r in usable_requests(user, now=timezone.now())
     ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.cameras.models import Camera
 from apps.cameras.services import CameraChange, camera_update
+from apps.core.times import shown_day
 from apps.core.users import User
 
 from .factors import NO_CLEAR_NEED, Factors, factor_problems, shows_clear_need
@@ -258,7 +259,7 @@ def _check_still_the_site(assessment: Assessment, camera: Camera) -> None:
     ).first()
     if moved is not None:
         raise ValidationError(
-            f"A review on {timezone.localtime(moved.reviewed_at):%d %b %Y} decided to move camera "
+            f"A review on {shown_day(moved.reviewed_at)} decided to move camera "
             f"{camera.code} after this assessment was submitted: reject it and submit an assessment of "
             "the new site."
         )

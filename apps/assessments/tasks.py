@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.jobs import recorded_run
+from apps.core.times import shown_day
 
 from .selectors import reviews_due
 
@@ -28,7 +29,7 @@ def remind_reviews_due() -> None:
             return
         lines = [
             f"{c.code} ({c.area}): review {'overdue since' if c in overdue else 'due'} "
-            f"{c.review_due:%d %b %Y}"
+            f"{shown_day(c.review_due)}"
             for c in cameras
         ]
         send_mail(

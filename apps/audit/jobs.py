@@ -6,7 +6,7 @@ The schedule itself is CELERY_BEAT_SCHEDULE in settings; its keys are the job na
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from celery import current_app
@@ -44,26 +44,32 @@ class ScheduledJob:
     next_run: datetime
 
 
-def scheduled_jobs() -> list[ScheduledJob]:
+def scheduled_jobs(now: datetime | None = None) -> list[ScheduledJob]:
     """Each job in the beat schedule with its last recorded run and when it runs next."""
-    now = timezone.now()
+    now = now or timezone.now()
     jobs = []
     for name, entry in sorted(settings.CELERY_BEAT_SCHEDULE.items()):
         schedule = maybe_schedule(entry["schedule"], app=current_app)
         last = JobRun.objects.filter(job=name).first()
         remaining = schedule.remaining_estimate(last.started_at if last else now)
-        jobs.append(ScheduledJob(name, entry["task"], _describe(schedule), last, max(now, now + remaining)))
+        jobs.append(
+            ScheduledJob(name, entry["task"], _describe(schedule, now), last, max(now, now + remaining))
+        )
     return jobs
 
 
-def _describe(schedule) -> str:
+def _describe(schedule, now: datetime) -> str:
     run_every = getattr(schedule, "run_every", None)
     if run_every is not None and not hasattr(schedule, "minute"):
         minutes = run_every.total_seconds() / 60
         if minutes < 60:
             return f"every {minutes:g} minutes" if minutes != 1 else "every minute"
         return f"every {minutes / 60:g} hours" if minutes != 60 else "every hour"
-    return f"daily at {_first(schedule.hour):02d}:{_first(schedule.minute):02d} UTC"
+    # The schedule is in UTC (CELERY_TIMEZONE); people read today's run in the force's zone.
+    today = now.astimezone(UTC).replace(
+        hour=_first(schedule.hour), minute=_first(schedule.minute), second=0, microsecond=0
+    )
+    return f"daily at {timezone.localtime(today):%H:%M %Z}"
 
 
 def _first(values) -> int:

@@ -3,6 +3,7 @@
 from django.db import models
 
 from apps.core.purposes import purpose_shown
+from apps.core.times import shown
 
 
 class SecurityEvent(models.Model):
@@ -36,7 +37,7 @@ class SecurityEvent(models.Model):
         indexes = [models.Index(fields=["username", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()}: {self.username}"
+        return f"{shown(self.at)} {self.get_kind_display()}: {self.username}"
 
 
 class SearchAudit(models.Model):
@@ -82,7 +83,7 @@ class SearchAudit(models.Model):
         indexes = [models.Index(fields=["user_id", "at"], name="searchaudit_user_recent")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} by {self.username} ({self.reference})"
+        return f"{shown(self.at)} {self.kind} by {self.username} ({self.reference})"
 
     @property
     def purpose_shown(self) -> str:
@@ -113,7 +114,7 @@ class JobRun(models.Model):
         indexes = [models.Index(fields=["job", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.job}: {self.get_outcome_display()}"
+        return f"{shown(self.at)} {self.job}: {self.get_outcome_display()}"
 
 
 class AuditChain(models.Model):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from apps.core.times import shown
+
 
 def clean_code(code: str) -> str:
     """A camera code as devices send it and the registry holds it: trimmed, upper case."""
@@ -93,4 +95,4 @@ class CameraStatusChange(models.Model):
         ordering = ["camera", "since", "id"]
 
     def __str__(self) -> str:
-        return f"{self.camera_id} {self.status} ({self.kind}) from {self.since:%Y-%m-%d %H:%M}"
+        return f"{self.camera_id} {self.status} ({self.kind}) from {shown(self.since)}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.core.redis_urls import redis_py_url
+from apps.core.times import shown
 from apps.reads.access_window import standard_grant
 
 from .models import Alert
@@ -71,6 +72,8 @@ def event_for(alert: Alert) -> dict:
         "camera": alert.camera.code,
         "area": alert.camera.area,
         "seen_at": alert.read_seen_at.isoformat(),
+        "seen": shown(alert.read_seen_at),  # written as the page writes its own rows' times
+        "status": alert.status_shown,
         "url": reverse("hotlists:alert_detail", args=[alert.pk]),
         "plate_image": reverse("hotlists:alert_plate", args=[alert.pk]) if alert.plate_image else None,
         "audience": _as_list(hit_audience(alert.hotlist)),

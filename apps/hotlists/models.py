@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Hotlist(models.Model):
@@ -92,6 +93,16 @@ class Alert(models.Model):
         NO_ACTION = "no_action", "No action taken"
         FALSE_READ = "false_read", "False read"
 
+    class Status(models.TextChoices):
+        """Where an alert stands, and what the desk's status filter offers. Open: no outcome
+        recorded yet, what waits for action; of those, new (nobody has acknowledged it) or
+        acknowledged. Done: its outcome recorded (which acknowledges it too)."""
+
+        OPEN = "open", "Open: no outcome yet"
+        NEW = "new", "New: not acknowledged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged, no outcome yet"
+        DONE = "done", "Outcome recorded"
+
     # The read, by its key in the partitioned table (no foreign key: reads are dropped by day).
     read_id = models.BigIntegerField()
     read_seen_at = models.DateTimeField(db_index=True)
@@ -134,3 +145,20 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vrm} matched {self.entry_vrm} ({self.hotlist})"
+
+    @staticmethod
+    def in_status(status: str) -> Q:
+        """The alerts in one Status, as a filter (the rule `status_shown` follows for one alert)."""
+        return {
+            Alert.Status.OPEN: Q(outcome=""),
+            Alert.Status.NEW: Q(acknowledged_at__isnull=True, outcome=""),
+            Alert.Status.ACKNOWLEDGED: Q(acknowledged_at__isnull=False, outcome=""),
+            Alert.Status.DONE: ~Q(outcome=""),
+        }[Alert.Status(status)]
+
+    @property
+    def status_shown(self) -> str:
+        """Where the alert stands as the desk shows it: New, Acknowledged, or the outcome itself."""
+        if self.outcome:
+            return self.get_outcome_display()
+        return "Acknowledged" if self.acknowledged_at else "New"

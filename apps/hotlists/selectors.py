@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -27,7 +28,9 @@ from apps.core.months import count_per_month
 from apps.core.plates import normalise_vrm
 from apps.core.users import User
 from apps.reads.access_window import access_grants, visible_q
-from apps.reads.selectors import SearchNotRecorded
+from apps.reads.filters import ReadFilter
+from apps.reads.models import Read
+from apps.reads.selectors import SearchNotRecorded, SearchResult, read_opened, reads_search
 
 from .models import Alert, Hotlist, HotlistEntry
 
@@ -38,6 +41,7 @@ DESK = "ALERT-DESK"
 HISTORIC = "HISTORIC-HITS"
 
 MANAGE_ALL = "hotlists.change_hotlist"
+LATEST_SEEN_FIRST = ("-read_seen_at", "-id")
 
 
 def hotlists_visible_to(user: User) -> QuerySet[Hotlist]:
@@ -78,18 +82,21 @@ def alerts_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[Al
 
 
 def desk_alerts(user: User) -> QuerySet[Alert]:
-    """The live alert desk: alerts raised as their read arrived, newest first."""
-    return alerts_visible_to(user).filter(historic=False)
+    """The live alert desk: alerts raised as their read arrived, the most recently seen first
+    (by when the vehicle passed, not when the alert was made: a read that arrived a few minutes
+    late takes its place among the others)."""
+    return alerts_visible_to(user).filter(historic=False).order_by(*LATEST_SEEN_FIRST)
 
 
 def historic_hits(user: User) -> QuerySet[Alert]:
     """Hits on the user's own lists by reads that arrived late, most recently seen first."""
-    return alerts_visible_to(user).filter(historic=True).order_by("-read_seen_at", "-id")
+    return alerts_visible_to(user).filter(historic=True).order_by(*LATEST_SEEN_FIRST)
 
 
 def alerts_open(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Those of these alerts no one has recorded an outcome for yet: what waits for action."""
-    return alerts.filter(outcome="")
+    """Those of these alerts no one has recorded an outcome for yet: what waits for action (the
+    desk's status filter "open")."""
+    return alerts.filter(Alert.in_status(Alert.Status.OPEN))
 
 
 def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
@@ -99,7 +106,7 @@ def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
     _record(
         user,
         kind=SearchAudit.Kind.ALERT,
-        reference=f"ALERT-{alert.pk}",
+        reference=alert_reference(alert),
         vrm=alert.vrm,
         filters={"alert": alert.pk},
         result_count=1,
@@ -108,16 +115,61 @@ def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
     return alert
 
 
+def alert_read(user: User, *, alert: Alert, kind: SearchAudit.Kind, via: str) -> Read:
+    """The read that raised an alert the user may see (the caller found it through
+    alerts_visible_to or alert_open), opened (kind VIEW) or one of its images (IMAGE) under the
+    alert's purpose and reference: audited, counted against the hour's allowance and held to the
+    access window by the read store (apps/reads/selectors.py). Raises Read.DoesNotExist once the
+    read is no longer held; SearchThrottled and SearchNotRecorded as that store does."""
+    return read_opened(
+        user,
+        read_id=alert.read_id,
+        seen_at=alert.read_seen_at,
+        purpose=ALERT_PURPOSE,
+        reference=alert_reference(alert),
+        kind=kind,
+        via=via,
+    )
+
+
+def alert_read_search(user: User, *, alert: Alert, via: str) -> SearchResult:
+    """A search of the read store for exactly the read that raised an alert the user may see
+    (its plate, camera and moment), under the alert's purpose and reference: the officer asked
+    for the read itself, so its page, images and links follow as from any search. Raises as
+    reads_search does (throttled, outside the window, not recorded, or ValidationError when the
+    force's purposes or reference pattern do not admit the alert's)."""
+    moment = alert.read_seen_at.isoformat()
+    criteria = {"vrm": alert.vrm, "camera": alert.camera.code, "seen_after": moment, "seen_before": moment}
+    filters = ReadFilter(criteria)
+    if not filters.is_valid():  # a camera code since changed, a plate no longer accepted
+        raise ValidationError(filters.form.errors.as_text())
+    return reads_search(
+        user,
+        filters=filters,
+        purpose=ALERT_PURPOSE,
+        reference=alert_reference(alert),
+        kind=SearchAudit.Kind.SEARCH,
+        via=via,
+    )
+
+
+def alert_reference(alert: Alert) -> str:
+    """The reference an alert's audit rows cite: its own number."""
+    return f"ALERT-{alert.pk}"
+
+
 def alerts_listed(
     user: User, *, alerts: list[Alert], listing: str, further: Mapping[str, object], via: str
 ) -> None:
     """Audit a list of alerts (DESK or HISTORIC) about to be shown; `further` says which page
-    (a page number, a cursor, the last alert a reconnecting stream saw), empty for the first.
+    (a page number, a cursor, the last alert a reconnecting stream saw) and the filters it was
+    narrowed by, empty for the desk's unfiltered first page.
 
     The live desk's first page is not audited: it is what the stream already pushes to every
     officer on duty, and pages (and API clients in patrol cars) poll it every few seconds, so a
     row each time would bury the trail and say nothing an opened alert's row does not. Paging
-    back through the desk, and every look at historic hits, is a look into the past: audited.
+    back through the desk, filtering it (by list, camera, period...), and every look at historic
+    hits, is a look into the past: audited.
     Raises SearchNotRecorded when the row cannot be written."""
     if listing == DESK and not further:
         return

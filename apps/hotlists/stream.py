@@ -3,9 +3,11 @@ may see them.
 
 GET /alerts/stream/ sends the alerts the page missed (Last-Event-ID), then each new one this user
 may see, within a second of commit. Both keep to the selectors' rules: the live desk only (no
-historic hit), the read inside the user's access window. A catch-up that sends anything is
-audited (`alerts_listed`, via "stream") before it is sent; the live events themselves are not, as
-each is pushed to every officer on duty the moment it is raised (see `alerts_listed`).
+historic hit), the read inside the user's access window. A page filtered by list, camera, status
+or period asks with its filters (the same query as the page, apps/hotlists/filters.py): its stream
+carries only the alerts those filters list. A catch-up that sends anything is audited
+(`alerts_listed`, via "stream") before it is sent; the live events themselves are not, as each is
+pushed to every officer on duty the moment it is raised (see `alerts_listed`).
 
 Every ALERT_STREAM_CHECK_SECONDS the stream checks that its session still exists (not signed out,
 not ended by an administrator), that the account is still active and still allowed to see alerts;
@@ -30,6 +32,7 @@ from apps.accounts.access import requires
 from apps.reads.selectors import SearchNotRecorded
 
 from . import live
+from .filters import AlertFilter
 from .selectors import DESK, alerts_listed, desk_alerts
 
 OPEN_STREAMS = "anpr:alert-streams:{user_id}"
@@ -39,6 +42,10 @@ OPEN_STREAMS = "anpr:alert-streams:{user_id}"
 async def alert_stream(request):
     """Server-sent events: each new alert this user may see, as JSON, within a second of commit."""
     user_id, session_key = request.user.pk, request.session.session_key
+    filters = await sync_to_async(_desk_filter)(request)
+    if not filters.is_valid():
+        refused = filters.form.errors.as_text()
+        return HttpResponse(refused, status=400, content_type="text/plain; charset=utf-8")
     # Subscribed before the answer starts: the page shows "Live" when its headers arrive, and
     # an alert published in between would otherwise reach neither the stream nor `missed`.
     client, pubsub = await _subscribed()
@@ -51,14 +58,17 @@ async def alert_stream(request):
             content_type="text/plain; charset=utf-8",
         )
     try:
-        missed = await sync_to_async(_missed_events)(request.user, request.headers.get("Last-Event-ID", ""))
+        missed = await sync_to_async(_missed_events)(
+            request.user, request.headers.get("Last-Event-ID", ""), filters
+        )
     except SearchNotRecorded as failure:
         await _give_up(client, pubsub, user_id, stream_id)
         return HttpResponse(str(failure), status=503, content_type="text/plain; charset=utf-8")
     still_allowed = sync_to_async(_still_allowed)
     check = _Check(lambda: still_allowed(request.session, session_key, user_id), client, user_id, stream_id)
     # The stream also ends with the session (idle timeout); the page's reconnect then needs a sign-in.
-    events = _events(client, pubsub, user_id, missed, request.session.get_expiry_date(), check)
+    listed = _listed_by(filters)
+    events = _events(client, pubsub, user_id, missed, request.session.get_expiry_date(), check, listed)
     response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["X-Accel-Buffering"] = "no"  # tell proxies not to buffer the stream
     return response
@@ -82,7 +92,10 @@ class _Check:
         await self.client.zrem(_key(self.user_id), self.stream_id)
 
 
-async def _events(client, pubsub, user_id: int, missed: list[dict], ends_at: datetime, check: _Check):
+async def _events(
+    client, pubsub, user_id: int, missed: list[dict], ends_at: datetime, check: _Check, listed=None
+):
+    listed = listed or _always
     try:
         yield "retry: 2000\n\n"
         for event in missed:
@@ -97,7 +110,7 @@ async def _events(client, pubsub, user_id: int, missed: list[dict], ends_at: dat
                 yield ": keep-alive\n\n"  # also lets the server notice a closed page
                 continue
             event = json.loads(message["data"])
-            if live.visible_to(event, user_id):
+            if live.visible_to(event, user_id) and await listed(event["id"]):
                 yield _sse(event)
     except asyncio.CancelledError:
         raise
@@ -159,12 +172,32 @@ def _sse(event: dict) -> str:
     return f"event: alert\nid: {event['id']}\ndata: {json.dumps(shown)}\n\n"
 
 
-def _missed_events(user, last_seen: str) -> list[dict]:
+def _desk_filter(request) -> AlertFilter:
+    """The page's filters, checked (their choices are read from the database)."""
+    filters = AlertFilter(request.GET, queryset=desk_alerts(request.user), request=request)
+    filters.is_valid()
+    return filters
+
+
+def _listed_by(filters: AlertFilter):
+    """Whether the page's filters list an alert: always on an unfiltered page, else asked of the
+    database, which holds the alert by the time its event is published (after commit)."""
+    if not filters.criteria:
+        return _always
+    return sync_to_async(lambda alert_id: filters.qs.filter(pk=alert_id).exists())
+
+
+async def _always(alert_id: int) -> bool:
+    return True
+
+
+def _missed_events(user, last_seen: str, filters: AlertFilter | None = None) -> list[dict]:
+    """The alerts a reconnecting page missed (those its filters list, if any), audited first."""
     if not last_seen.isdigit():
         return []
-    alerts = list(
-        desk_alerts(user).filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX]
-    )
+    listed = filters.qs if filters else desk_alerts(user)
+    alerts = list(listed.filter(pk__gt=int(last_seen)).order_by("pk")[: settings.ALERTS_CATCH_UP_MAX])
     if alerts:
-        alerts_listed(user, alerts=alerts, listing=DESK, further={"after": int(last_seen)}, via="stream")
+        further = {"after": int(last_seen)} | (filters.criteria if filters else {})
+        alerts_listed(user, alerts=alerts, listing=DESK, further=further, via="stream")
     return [live.event_for(alert) for alert in alerts]

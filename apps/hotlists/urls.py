@@ -15,4 +15,6 @@ urlpatterns = [
     path("alerts/historic/", views.historic_alerts, name="historic_alerts"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/plate/", views.alert_plate, name="alert_plate"),
+    path("alerts/<int:pk>/overview/", views.alert_overview, name="alert_overview"),
+    path("alerts/<int:pk>/read/", views.alert_read_open, name="alert_read"),
 ]

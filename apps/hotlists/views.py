@@ -1,18 +1,28 @@
-"""Portal pages: hotlists and their entries, CSV import, the live alert desk and historic hits."""
+"""Portal pages: hotlists and their entries, CSV import, the live alert desk and historic hits,
+one alert with its read's images and place."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
+from apps.audit.models import SearchAudit
+from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.reads.access_window import OutsideAccessWindow
 from apps.reads.evidence import content_type, open_image
-from apps.reads.selectors import SearchNotRecorded
+from apps.reads.models import Read
+from apps.reads.selectors import SearchNotRecorded, SearchThrottled
 
 from . import services
+from .filters import AlertFilter
 from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
 from .imports import ImportRejected, checked_rows
 from .models import Alert, Hotlist
@@ -20,6 +30,8 @@ from .selectors import (
     DESK,
     HISTORIC,
     alert_open,
+    alert_read,
+    alert_read_search,
     alerts_listed,
     alerts_visible_to,
     desk_alerts,
@@ -138,6 +150,8 @@ def entry_edit(request, pk: int, entry_pk: int):
 
 @requires("hotlists.view_alert")
 def alert_list(request):
+    """The live desk, most recently seen first; its first page takes new alerts as they are
+    raised (those its filters would list), later pages stay as they are."""
     return _alert_page(request, desk_alerts(request.user), DESK, "hotlists/alert_list.html")
 
 
@@ -172,7 +186,56 @@ def alert_detail(request, pk: int):
         raise Http404("No such alert.") from missing
     except SearchNotRecorded as failure:
         return _not_recorded(failure)
-    return render(request, "hotlists/alert_detail.html", {"alert": alert, "form": form})
+    context = {
+        "alert": alert,
+        "form": form,
+        "camera": camera_as_disclosed(alert.camera, request.user),
+        "show_location": may_see_locations(request.user),
+    }
+    try:  # the page stands without its read: the alert itself holds what an officer acts on
+        context["read"] = alert_read(request.user, alert=alert, kind=SearchAudit.Kind.VIEW, via="portal")
+    except Read.DoesNotExist:
+        context["read_missing"] = "The read is no longer held."
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        context["read_missing"] = str(refused)
+    return render(request, "hotlists/alert_detail.html", context)
+
+
+@requires("hotlists.view_alert")
+def alert_overview(request, pk: int):
+    """The overview image of the alert's read, opened under the alert (audited as an image)."""
+    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
+    try:
+        read = alert_read(request.user, alert=alert, kind=SearchAudit.Kind.IMAGE, via="portal")
+    except Read.DoesNotExist as missing:
+        raise Http404("The read is no longer held.") from missing
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _not_recorded(refused)
+    if not read.overview_image:
+        raise Http404("No overview image.")
+    return FileResponse(open_image(read.overview_image), content_type=content_type(read.overview_image))
+
+
+@requires("hotlists.view_alert", "reads.view_read")
+@require_POST
+def alert_read_open(request, pk: int):
+    """The alert's read on its own page: a search for exactly that read, under the alert's
+    reference, whose results it then belongs to (its page, images and links as from any search)."""
+    alert = get_object_or_404(alerts_visible_to(request.user), pk=pk)
+    try:
+        result = alert_read_search(request.user, alert=alert, via="portal")
+        read = result.reads.get(id=alert.read_id)
+    except Read.DoesNotExist:
+        messages.error(request, "The read is no longer held.")
+    except (SearchThrottled, SearchNotRecorded, OutsideAccessWindow) as refused:
+        messages.error(request, str(refused))
+    except ValidationError as refused:
+        reason = " ".join(refused.messages)
+        messages.error(request, f"The read cannot be opened from here; search for it. {reason}")
+    else:
+        address = reverse("reads:detail", args=[read.day, read.id])
+        return redirect(f"{address}?{urlencode({'search': result.audit.pk})}")
+    return redirect("hotlists:alert_detail", pk=pk)
 
 
 @requires("hotlists.view_alert")
@@ -196,20 +259,39 @@ def alert_plate(request, pk: int):
 
 
 def _alert_page(request, alerts, listing: str, template: str):
-    page = Paginator(alerts, DESK_PAGE).get_page(request.GET.get("page"))
-    further = {"page": page.number} if page.number > 1 else {}
+    filters = AlertFilter(request.GET, queryset=alerts, request=request)
+    context = {
+        "filters": filters,
+        "window_days": settings.READ_ACCESS_STANDARD_DAYS,
+        "live_max_age": settings.ALERT_LIVE_MAX_AGE_MINUTES,
+    }
+    if not filters.is_valid():
+        return render(request, template, context | {"page": None}, status=400)
+    page = Paginator(filters.qs, DESK_PAGE).get_page(request.GET.get("page"))
+    further = filters.criteria | ({"page": page.number} if page.number > 1 else {})
     try:
         alerts_listed(
             request.user, alerts=list(page.object_list), listing=listing, further=further, via="portal"
         )
     except SearchNotRecorded as failure:
         return _not_recorded(failure)
-    limits = {
-        "window_days": settings.READ_ACCESS_STANDARD_DAYS,
-        "live_max_age": settings.ALERT_LIVE_MAX_AGE_MINUTES,
-    }
-    return render(request, template, {"page": page, "query": ""} | limits)
+    return render(
+        request,
+        template,
+        context
+        | {
+            "page": page,
+            "query": filters.query,
+            "filtered": bool(filters.criteria),
+            "live": listing == DESK and page.number == 1,  # new alerts join the first page only
+        },
+    )
 
 
-def _not_recorded(failure: SearchNotRecorded) -> HttpResponse:
+def _not_recorded(failure: Exception) -> HttpResponse:
+    """Nothing shown: the audit row could not be written (503), or the hour's allowance is spent (429)."""
+    if isinstance(failure, SearchThrottled):
+        response = HttpResponse(str(failure), status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(failure.retry_after)
+        return response
     return HttpResponse(str(failure), status=503, content_type="text/plain; charset=utf-8")

@@ -14,11 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.access_requests.models import AccessRequest, AccessRequestEvent
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.cameras.models import Camera
+from apps.core.times import shown
 
 from .models import MisuseFlag
 
@@ -118,7 +120,7 @@ def many_plates(asked: list[SearchAudit]) -> Iterable[Candidate]:
                 username,
                 user_id,
                 f"{len(plates)} different plates searched in {minutes:.0f} minutes "
-                f"from {burst[0].at:%H:%M} UTC.",
+                f"from {shown(burst[0].at)}.",
                 search_ids=_ids(burst),
                 details={"plates": len(plates), "minutes": round(minutes, 1)},
             )
@@ -182,7 +184,7 @@ def unusual_hours(searches: list[SearchAudit], start: datetime) -> Iterable[Cand
                 Kind.UNUSUAL_HOURS,
                 username,
                 user_id,
-                f"{len(unusual)} records at {', '.join(f'{h:02d}:00' for h in hours)} UTC, hours that held "
+                f"{len(unusual)} records at {', '.join(_local_hours(unusual))}, hours that held "
                 f"under {settings.MISUSE_HOURS_RARE_PERCENT}% of their {total} records over the past "
                 f"{settings.MISUSE_HOURS_HISTORY_DAYS} days.",
                 search_ids=_ids(unusual),
@@ -247,6 +249,13 @@ def _hours_worked(user_id: int, since: datetime, until: datetime) -> Counter:
         .annotate(n=Count("id"))
     )
     return Counter({row["hour"]: row["n"] for row in rows})
+
+
+def _local_hours(rows: list[SearchAudit]) -> list[str]:
+    """The hours of day these rows fall in, as people read them: judged in UTC, named in the
+    force's zone ("03:00 BST")."""
+    hours = {timezone.localtime(row.at).replace(minute=0, second=0, microsecond=0) for row in rows}
+    return sorted({f"{hour:%H:%M} {hour.tzname()}" for hour in hours})
 
 
 def _share(history: Counter, hour: int, total: int) -> float:

@@ -3,6 +3,8 @@ hash-chained (apps/audit/chain_sql.py): a flag is never changed or withdrawn, on
 
 from django.db import models
 
+from apps.core.times import shown
+
 
 class MisuseFlag(models.Model):
     """A pattern in one user's audited activity that an auditor should look at, with its evidence."""
@@ -31,7 +33,7 @@ class MisuseFlag(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.username}"
+        return f"{shown(self.at)} {self.get_kind_display()}: {self.username}"
 
 
 class MisuseFlagClosure(models.Model):

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from apps.core.times import shown
 from apps.core.users import User
 
 
@@ -82,7 +83,7 @@ def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> 
     earliest = min(grant.start for grant in grants)
     if seen_before is not None and seen_before < earliest:
         raise OutsideAccessWindow(
-            f"You may search reads back to {earliest:%d %b %Y %H:%M} UTC only "
+            f"You may search reads back to {shown(earliest)} only "
             f"({settings.READ_ACCESS_STANDARD_DAYS} days). Older reads, up to "
             f"{settings.READ_ACCESS_EXTENDED_DAYS} days, need an approved access request."
         )

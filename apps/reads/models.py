@@ -9,6 +9,8 @@ from datetime import UTC, date
 
 from django.db import models
 
+from apps.core.times import shown
+
 
 class Read(models.Model):
     """A plate read by a camera (or found in uploaded video) at a moment in time."""
@@ -42,7 +44,7 @@ class Read(models.Model):
         permissions = [("export_read", "Can export search results")]
 
     def __str__(self) -> str:
-        return f"{self.vrm} at {self.camera_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.vrm} at {self.camera_id} {shown(self.seen_at)}"
 
     @property
     def day(self) -> date:

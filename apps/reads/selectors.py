@@ -256,6 +256,45 @@ def read_from_search(
     return read, search
 
 
+def read_opened(
+    user: User,
+    *,
+    read_id: int,
+    seen_at: datetime,
+    purpose: str,
+    reference: str,
+    kind: SearchAudit.Kind = SearchAudit.Kind.VIEW,
+    via: str = "portal",
+) -> Read:
+    """One read named by its key (as an alert names the read that raised it), only inside the
+    user's standard access window; opening it (or one of its images: kind IMAGE) is audited
+    first under the caller's purpose and reference, and counted against the same allowance as a
+    read opened from a search. The caller has already decided the user may know of the read (an
+    alert they may see): this adds the read's own data, never a way to find reads.
+
+    Raises Read.DoesNotExist when it is outside the window or no longer held.
+    """
+    now = timezone.now()
+    _check_allowance(user, kind, now, via=via)
+    grants = access_grants(user, access_request=None, now=now)
+    read = _visible(grants).select_related("camera").get(id=read_id, seen_at=seen_at)
+    try:
+        with transaction.atomic():  # its own savepoint: the caller's page goes on without the read
+            search_record(
+                user=user,
+                kind=kind,
+                purpose=purpose,
+                reference=reference,
+                vrm=read.vrm,
+                filters={"read": read.id},
+                result_count=1,
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded("Opening the read could not be recorded in the audit trail.") from failure
+    return read
+
+
 def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:
     """Refuse (and record the refusal) when the user used up the hour's allowance for this kind."""
     setting, counted = ALLOWANCES[kind]

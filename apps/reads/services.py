@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from apps.cameras.models import Camera
 from apps.core.plates import VRM_MAX_LENGTH, Candidate, normalise_vrm
+from apps.core.times import shown
 
 from .evidence import CheckedImage, store_image
 from .hooks import StoredRead, on_reads_stored
@@ -112,7 +113,7 @@ def capture_faults(
         faults["latitude"] = "A vehicle-mounted camera's reads need latitude and longitude."
     oldest, too_old = _oldest_accepted(source, now)
     if seen_at > now + settings.READ_CLOCK_SKEW:
-        faults["seen_at"] = f"{seen_at.isoformat()} is in the future."
+        faults["seen_at"] = f"{shown(seen_at)} is in the future."
     elif seen_at < oldest:
         faults["seen_at"] = too_old
     return faults

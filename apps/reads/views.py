@@ -20,6 +20,7 @@ from apps.audit.models import SearchAudit
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
 from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
+from apps.core.times import iso_local, shown
 
 from .access_window import AccessRequestNotUsable, OutsideAccessWindow, access_request_choices
 from .back_load import BackLoadRejected, read_csv_upload
@@ -275,27 +276,27 @@ def _export_rows(request, reads, audit: SearchAudit):
     show_location = may_see_locations(request.user)
     portal = request.build_absolute_uri("/").rstrip("/")
     header = [
-        "seen_at",
-        "vrm",
-        "vrm_as_read",
-        "confidence",
-        "camera",
-        "area",
-        "direction",
-        "lane",
-        "source",
-        "read_page",
-        "plate_image",
-        "overview_image",
+        "Seen at",
+        "Plate",
+        "Plate as read",
+        "Confidence",
+        "Camera",
+        "Area",
+        "Direction",
+        "Lane",
+        "Source",
+        "Read page",
+        "Plate patch",
+        "Overview image",
     ]
     if show_location:
-        header += ["latitude", "longitude"]
+        header += ["Latitude", "Longitude"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
     for read in reads.iterator(chunk_size=2000):
         row = [
-            read.seen_at.isoformat(),
+            iso_local(read.seen_at),
             read.vrm,
             read.vrm_as_read,
             f"{read.confidence:.3f}",
@@ -330,7 +331,7 @@ def _markers(user, reads) -> list[dict]:
         position = read.position
         if position is not None:
             latitude, longitude = position
-            label = f"{read.seen_at:%d %b %Y %H:%M} · {read.camera.code}"
+            label = f"{shown(read.seen_at)} · {read.camera.code}"
             markers.append(
                 {"code": read.camera.code, "latitude": latitude, "longitude": longitude, "label": label}
             )

@@ -1,5 +1,8 @@
-// The live alert desk: new alerts arrive over server-sent events and are added at the top.
-// EventSource reconnects by itself and sends Last-Event-ID, so the server replays what was missed.
+// The live alert desk: new alerts arrive over server-sent events and take their place among the
+// rows by when the vehicle was seen, most recent first. EventSource reconnects by itself and sends
+// Last-Event-ID, so the server replays what was missed. A filtered page's stream carries only the
+// alerts its filters list (the server decides, with the page's own query); pages after the first
+// have no stream. Times come written by the server, in the force's zone, as the page's own rows.
 (function () {
   "use strict";
   var table = document.querySelector("[data-stream-url]");
@@ -7,10 +10,13 @@
   var rows = document.getElementById("alert-rows");
   var status = document.getElementById("live-status");
   var banner = document.getElementById("alert-banner");
+  var live = table.dataset.filtered === "yes"
+    ? "Live: new alerts matching these filters appear here."
+    : "Live: new alerts appear here.";
   var seen = {};
   var source = new EventSource(table.dataset.streamUrl);
 
-  source.onopen = function () { status.textContent = "Live: new alerts appear here."; status.className = "live-status live-on"; };
+  source.onopen = function () { status.textContent = live; status.className = "live-status live-on"; };
   source.onerror = function () { status.textContent = "Reconnecting to live alerts…"; status.className = "live-status live-off"; };
   source.addEventListener("ended", function () {
     source.close();  // signed out, disabled or no longer allowed: the server will not send more
@@ -23,10 +29,21 @@
     seen[alert.id] = true;
     var empty = rows.querySelector(".empty-row");
     if (empty) empty.remove();
-    rows.insertBefore(row(alert), rows.firstChild);
+    rows.insertBefore(row(alert), firstSeenBefore(alert.seen_at));
     if (alert.priority === 1) emphasise(alert);
   });
 
+  // The first row seen before this moment (null: none, the new row goes last).
+  function firstSeenBefore(moment) {
+    var when = Date.parse(moment);
+    var times = rows.querySelectorAll("tr > td > time");
+    for (var i = 0; i < times.length; i++) {
+      if (Date.parse(times[i].dateTime) < when) return times[i].closest("tr");
+    }
+    return null;
+  }
+
+  // The same cells as templates/hotlists/_alert_row.html.
   function row(alert) {
     var tr = document.createElement("tr");
     tr.className = "alert-row new-alert unacknowledged priority-" + alert.priority;
@@ -37,8 +54,8 @@
       patch.appendChild(img);
     }
     var plate = cell(tr);
-    var span = document.createElement("span"); span.className = "plate"; span.textContent = alert.vrm;
-    plate.appendChild(span);
+    var link = document.createElement("a"); link.className = "plate"; link.href = alert.url; link.textContent = alert.vrm;
+    plate.appendChild(link);
     if (alert.match === "lookalike") {
       plate.appendChild(document.createElement("br"));
       var small = document.createElement("small"); small.textContent = "look-alike of " + alert.entry_vrm;
@@ -54,12 +71,9 @@
       action.appendChild(markers);
     }
     cell(tr).textContent = alert.camera + " (" + alert.area + ")";
-    var when = document.createElement("time"); when.dateTime = alert.seen_at;
-    when.textContent = new Date(alert.seen_at).toLocaleString("en-GB", {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    var when = document.createElement("time"); when.dateTime = alert.seen_at; when.textContent = alert.seen;
     cell(tr).appendChild(when);
-    var link = document.createElement("a"); link.href = alert.url; link.textContent = "Open";
-    cell(tr).appendChild(link);
+    var state = cell(tr); state.className = "alert-status"; state.textContent = alert.status;
     return tr;
   }
 

@@ -1,11 +1,20 @@
-"""Headless Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
+"""Headless Chromium (Debian's package) driven by Playwright against pytest-django's live server.
+
+The browser is British, as officers' browsers are: its interface language (which orders the fields
+of date inputs day, month, year; on Linux it is read from LANGUAGE, and needs Debian's
+chromium-l10n) and each page's locale are en-GB.
+"""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LOCALE = "en-GB"
+# Debian's chromium-l10n: without it Chromium falls back to US English, month first.
+BRITISH_PAK = Path(os.environ.get("CHROMIUM_LOCALES", "/usr/lib/chromium/locales")) / "en-GB.pak"
 # Without these, Chromium reaches for Google's services, which this closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,14 +39,25 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "LANGUAGE": "en_GB"}
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
+def british_dates():
+    """For a test of what the date inputs show: Chromium's British English must be installed."""
+    if not BRITISH_PAK.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{BRITISH_PAK} is missing; .ci/run installs Debian's chromium-l10n.")
+        pytest.skip(f"{BRITISH_PAK} is missing: apt-get install chromium-l10n")
+
+
+@pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, locale=LOCALE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -12,6 +12,10 @@ from apps.assessments.models import SECTIONS
 from apps.assessments.tests.factories import complete_case
 from apps.cameras.models import Camera
 from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.reads.evidence import check_image
+from apps.reads.services import ReadInput, reads_ingest
+from apps.reads.tests.helpers import image_bytes
 from tests.browser.conftest import at_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES_BY_ROLE = {
     "administrator": ["/", "/accounts/users/", "/accounts/users/new/", "/accounts/me/"],
     "auditor": ["/", "/audit/security-events/"],
-    "officer": ["/", "/videos/", "/alerts/historic/"],
+    "officer": ["/", "/videos/", "/alerts/historic/", "/alerts/historic/?status=open"],  # filters open
     "planner": ["/", "/assessments/", "/assessments/new/", "/assessments/reviews/"],
 }
 
@@ -88,6 +92,25 @@ def test_a_phone_sized_page_with_its_menu_closed_and_open(make_user, sign_in_pag
     assert serious_violations(page) == [], "menu closed"
     page.get_by_text("Menu", exact=True).click()
     assert serious_violations(page) == [], "menu open"
+
+
+def test_an_alert_with_its_read_s_images_and_place(make_user, sign_in_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    CameraFactory(code="CAM-AX", area="Axe town")
+    admin = make_user("administrator")
+    add_entry(make_hotlist(admin, name="Stolen"), "AX12EEE", admin)
+    read = ReadInput(
+        camera="CAM-AX",
+        vrm="AX12EEE",
+        seen_at=timezone.now(),
+        confidence=0.9,
+        plate_image=check_image(image_bytes()),
+        overview_image=check_image(image_bytes(size=(320, 200))),
+    )
+    [alert] = reads_ingest(items=[read], source="camera").alerts
+    page = sign_in_page(make_user("officer"))
+    page.goto(f"/alerts/{alert.pk}/")
+    assert serious_violations(page) == []
 
 
 def test_the_sign_in_form_works_from_the_keyboard_alone(page, make_user):

@@ -30,8 +30,8 @@ def test_exported_cells_never_start_a_formula(make_user, sign_in_client):
     officer.post("/reads/", {"vrm": "HYPERLINK*", **PURPOSE})
     response = officer.post("/reads/export.csv", {"search": SearchAudit.objects.get(kind="search").pk})
     [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert row["vrm_as_read"] == "'" + PAYLOAD
-    assert (row["area"], row["direction"]) == ("'@SUM(1+1)", "'-2+3")
+    assert row["Plate as read"] == "'" + PAYLOAD
+    assert (row["Area"], row["Direction"]) == ("'@SUM(1+1)", "'-2+3")
     for cell in row.values():
         assert (
             not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

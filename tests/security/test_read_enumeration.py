@@ -9,6 +9,8 @@ from django.test import Client
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
+from apps.hotlists.models import Alert
+from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.models import Read
 from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
 
@@ -78,3 +80,33 @@ def test_an_opened_read_is_no_key_to_others(make_user, sign_in_client, reads):
     officer.get(f"/reads/{read.day}/{read.id}/", {"search": SearchAudit.objects.get(kind="search").pk})
     view = SearchAudit.objects.get(kind="view")
     assert officer.get(f"/reads/{read.day}/{read.id}/", {"search": view.pk}).status_code == 404
+
+
+@pytest.fixture
+def listed_plate(make_user):
+    """EN12UME on a hotlist before the reads arrive: each of its reads raises an alert."""
+    admin = make_user("administrator")
+    add_entry(make_hotlist(admin, name="Enumerated"), "EN12UME", admin)
+
+
+def test_an_alert_opens_its_own_read_and_no_other(make_user, sign_in_client, listed_plate, reads):
+    """An alert's read is reached by the key the alert holds, never one the caller names: the
+    search it makes matches that read alone, and is no key to the plate at another camera."""
+    mine, victim, elsewhere = (
+        reads["CAM-E1", "EN12UME"],
+        reads["CAM-E1", "VI12CTM"],
+        reads["CAM-E2", "EN12UME"],
+    )
+    alert = Alert.objects.get(read_id=mine.id)
+    officer = sign_in_client(make_user("officer"), Client())
+    assert officer.post(f"/alerts/{alert.pk}/read/").status_code == 302
+    search = SearchAudit.objects.get(kind="search")
+    assert search.result_count == 1
+    assert officer.get(f"/reads/{mine.day}/{mine.id}/", {"search": search.pk}).status_code == 200
+    for other in (victim, elsewhere):
+        assert officer.get(f"/reads/{other.day}/{other.id}/", {"search": search.pk}).status_code == 404
+        assert officer.get(f"/reads/{other.day}/{other.id}/plate/", {"search": search.pk}).status_code == 404
+    # The overview under the alert is its own read's (this one has none): audited, then refused.
+    assert officer.get(f"/alerts/{alert.pk}/overview/").status_code == 404
+    opened = SearchAudit.objects.filter(kind__in=["view", "image"]).values_list("filters__read", flat=True)
+    assert set(opened) == {mine.id}

@@ -5,12 +5,15 @@ Python dict or list.
     {% load audit_details %}
     {{ event.detail|as_details }}      a <dl> of label and value, nested where the value is
     {{ key|detail_label }}             "vrm" -> "Plate", "allowance_per_hour" -> "Allowance per hour"
-    {{ value|detail_value }}           [3, 4] -> "3, 4", True -> "yes", None -> "—"
+    {{ value|detail_value }}           [3, 4] -> "3, 4", True -> "yes", None -> "—", a moment in
+                                       the force's zone ("14 Jul 2026, 10:05:03 BST")
 """
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from apps.core.times import shown_if_moment
 
 register = template.Library()
 
@@ -60,7 +63,7 @@ def _text(value: object) -> str:
         return ", ".join(_text(item) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{detail_label(k)}: {_text(value[k])}" for k in _ordered(value))
-    return str(value)
+    return str(shown_if_moment(value))
 
 
 def _ordered(value: dict) -> list:

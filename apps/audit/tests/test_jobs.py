@@ -1,7 +1,7 @@
 """Scheduled jobs: each run recorded with its outcome; the administrators' page shows the
 schedule (last run, outcome, next run) and the oldest read held."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -33,8 +33,18 @@ def test_the_schedule_holds_every_job_with_its_next_run(settings):
         pass
     retention = next(job for job in scheduled_jobs() if job.name == "retention")
     assert retention.last.outcome == "ok"
-    assert retention.schedule == "daily at 02:30 UTC"
+    assert retention.schedule in ("daily at 02:30 GMT", "daily at 03:30 BST")  # 02:30 UTC
     assert timezone.now() < retention.next_run <= timezone.now() + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"), [((7, 14), "daily at 03:30 BST"), ((12, 4), "daily at 02:30 GMT")]
+)
+def test_a_daily_job_runs_at_a_time_given_in_the_forces_zone(today, shown):
+    """The schedule is kept in UTC; people read it in London time, summer or winter."""
+    now = datetime(2026, *today, 12, tzinfo=UTC)
+    retention = next(job for job in scheduled_jobs(now) if job.name == "retention")
+    assert retention.schedule == shown
 
 
 def test_administrators_and_auditors_see_the_jobs_page(make_user, sign_in_client):

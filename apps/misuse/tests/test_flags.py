@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.access_requests.models import AccessRequest, AccessRequestEvent
 from apps.audit.models import JobRun, SearchAudit, SecurityEvent
 from apps.cameras.tests.factories import CameraFactory
+from apps.misuse.detection import many_plates
 from apps.misuse.models import MisuseFlag
 from apps.misuse.services import flags_raise
 from apps.misuse.tasks import MISUSE_JOB, raise_misuse_flags
@@ -99,6 +100,14 @@ def test_many_plates_in_a_short_time_are_flagged_once(settings):
     [flag] = raised(MisuseFlag.Kind.MANY_PLATES)
     assert flag.search_ids == [row.pk for row in spree]  # the whole spree, one flag
     assert "7 different plates" in flag.summary
+
+
+def test_a_summary_names_its_moments_in_london_time(settings):
+    settings.MISUSE_PLATES_IN_BURST, settings.MISUSE_BURST_MINUTES = 3, 10
+    july = datetime(2026, 7, 14, 2, 30, tzinfo=UTC)
+    rows = [searched(july + timedelta(minutes=n), vrm=f"AB{n:02d}CDE") for n in range(3)]
+    [candidate] = many_plates(rows)
+    assert "from 14 Jul 2026, 03:30:00 BST." in candidate.summary
 
 
 def test_as_many_plates_spread_over_the_day_are_not(settings):
@@ -228,7 +237,8 @@ def test_activity_at_an_hour_the_user_never_works_is_flagged(settings):
     searched(YESTERDAY.replace(hour=12))
     [flag] = raised(MisuseFlag.Kind.UNUSUAL_HOURS)
     assert flag.search_ids == [night.pk]
-    assert "03:00" in flag.summary and "60 records" in flag.summary
+    # Judged in UTC hours, named in London's: 03:00 UTC is 03:00 GMT in winter, 04:00 BST in summer.
+    assert f"{timezone.localtime(night.at):%H:00 %Z}" in flag.summary and "60 records" in flag.summary
 
 
 def test_usual_hours_or_too_little_history_are_not(settings):

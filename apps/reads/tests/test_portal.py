@@ -161,8 +161,8 @@ def test_export_is_audited_and_hides_locations_without_the_permission(officer_cl
     response = export(officer_client, vrm="PO12RTL")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [row["vrm"] for row in rows] == ["PO12RTL"]
-    assert "latitude" not in rows[0]
+    assert [row["Plate"] for row in rows] == ["PO12RTL"]
+    assert "Latitude" not in rows[0]
     exported = SearchAudit.objects.get(kind="export")
     assert (exported.result_count, exported.reference) == (1, PURPOSE["reference"])
 
@@ -180,12 +180,12 @@ def test_export_links_to_the_portal_never_to_storage_and_is_named_for_what_and_w
         f'attachment; filename="reads-search-INC-2026-0042-{at:%Y-%m-%dT%H%M}.csv"'
     )
     day, read_id = read_with_images.day, read_with_images.id
-    assert row["read_page"] == f"http://testserver/reads/{day}/{read_id}/?search={exported.pk}"
-    assert row["plate_image"] == f"http://testserver/reads/{day}/{read_id}/plate/?search={exported.pk}"
-    assert row["overview_image"] == ""  # none taken
-    image = officer_client.get(row["plate_image"].removeprefix("http://testserver"))
+    assert row["Read page"] == f"http://testserver/reads/{day}/{read_id}/?search={exported.pk}"
+    assert row["Plate patch"] == f"http://testserver/reads/{day}/{read_id}/plate/?search={exported.pk}"
+    assert row["Overview image"] == ""  # none taken
+    image = officer_client.get(row["Plate patch"].removeprefix("http://testserver"))
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
-    assert officer_client.get(row["read_page"].removeprefix("http://testserver")).status_code == 200
+    assert officer_client.get(row["Read page"].removeprefix("http://testserver")).status_code == 200
     opened = SearchAudit.objects.filter(kind__in=["image", "view"]).values_list("filters", flat=True)
     assert {f["search"] for f in opened} == {exported.pk}  # opened under the export, and audited
 
@@ -198,7 +198,7 @@ def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, 
     client = sign_in_client(user, Client())
     response = export(client, vrm="PO12RTL")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert float(rows[0]["latitude"]) == read_with_images.camera.latitude
+    assert float(rows[0]["Latitude"]) == read_with_images.camera.latitude
 
 
 def test_vehicle_history_is_audited_and_needs_an_exact_plate(officer_client, read_with_images):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.models import User
 from apps.accounts.tokens import api_token_issue
 from apps.cameras.bindings import camera_account_bind
+from apps.core.times import shown
 
 
 class Command(BaseCommand):
@@ -70,5 +71,5 @@ class Command(BaseCommand):
             label=label or "issued by command",
             lifetime=timedelta(days=days) if days else None,
         )
-        self.stdout.write(f"Expires {token.expiry:%Y-%m-%d %H:%M %Z}. Shown once; keep it safe.")
+        self.stdout.write(f"Expires {shown(token.expiry)}. Shown once; keep it safe.")
         self.stdout.write(f"API token for {username}: {secret}")
