@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.context_processors import csp
 from django.urls import Resolver404, reverse
+from django.utils.html import escape
 from django.views.decorators.csrf import requires_csrf_token
 
 from apps.accounts.access import is_verified_staff
@@ -83,10 +84,9 @@ FORM_REFUSED = ErrorPage(
 # get_object_or_404's own message names a model, not anything a person did: not shown.
 _LIBRARY_404 = re.compile(r"^No .+ matches the given query\.$")
 # The last resort: no template, no context, nothing that can fail.
-FIXED_500 = (
-    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Something went wrong · ANPR'
-    "</title></head><body><main><h1>Something went wrong</h1><p>The portal could not finish this "
-    "request. The error has been logged; try again, and if it happens again, tell your administrator.</p>"
+FIXED_PAGE = (
+    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>{title} · ANPR'
+    "</title></head><body><main><h1>{title}</h1><p>{sentence}</p>"
     '<p><a href="/">Home</a></p></main></body></html>'
 )
 
@@ -115,27 +115,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return _json(SERVER_ERROR)
-    try:
-        return _page(request, SERVER_ERROR, reason="")
-    except Exception:
-        log.exception("The 500 page could not be drawn with the portal's context; drawing it without")
-    try:
-        context = _context(request, SERVER_ERROR, reason="", ways_back=[{"label": "Home", "url": "/"}])
-        return HttpResponse(loader.render_to_string(TEMPLATE, context | csp(request)), status=500)
-    except Exception:
-        log.exception("The 500 page could not be drawn at all; answering the fixed page")
-    return HttpResponse(FIXED_500, status=500)
+    return _answer(request, SERVER_ERROR)
 
 
 def _answer(request: HttpRequest, error: ErrorPage, *, reason: str = "") -> HttpResponse:
-    return _json(error, reason) if _is_api(request) else _page(request, error, reason=reason)
-
-
-def _page(request: HttpRequest, error: ErrorPage, *, reason: str) -> HttpResponse:
-    context = _context(request, error, reason=reason, ways_back=ways_back(request))
-    return render(request, TEMPLATE, context, status=error.status)
+    """The error in the API's JSON, or as the portal's page. An error page must never become an
+    error itself (a 500 from the database behind the navigation, a 400 for a host the portal
+    does not serve, whose request cannot build links): drawn with the portal's context where
+    that works, else from the template alone, else as a fixed page."""
+    if _is_api(request):
+        return _json(error, reason)
+    try:
+        context = _context(request, error, reason=reason, ways_back=ways_back(request))
+        return render(request, TEMPLATE, context, status=error.status)
+    except Exception:
+        log.exception("The %s page could not be drawn with the portal's context", error.status)
+    try:
+        context = _context(request, error, reason=reason, ways_back=[{"label": "Home", "url": "/"}])
+        return HttpResponse(loader.render_to_string(TEMPLATE, context | csp(request)), status=error.status)
+    except Exception:
+        log.exception("The %s page could not be drawn at all; answering the fixed page", error.status)
+    return HttpResponse(
+        FIXED_PAGE.format(title=escape(error.title), sentence=escape(error.sentence)), status=error.status
+    )
 
 
 def _context(request: HttpRequest, error: ErrorPage, *, reason: str, ways_back: list[dict]) -> dict:

@@ -271,3 +271,20 @@ def test_the_admin_site_is_for_superusers_only(make_user, sign_in_client, role):
             assert response.status_code in {302, 404}, (url, response.status_code)
             if response.status_code == 302:
                 assert "/admin/login/" in response["Location"]
+
+
+def test_the_admin_site_neither_makes_accounts_nor_sets_passwords(make_user, sign_in_client):
+    # The portal does both: a new holder chooses their own password, a change ends their tokens.
+    chief = make_user("administrator", is_superuser=True, is_staff=True)
+    holder = make_user("officer")
+    client = sign_in_client(chief, Client())
+    assert client.get(f"/admin/accounts/user/{holder.pk}/change/").status_code == 200  # still viewable
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    assert client.get(f"/admin/accounts/user/{holder.pk}/password/").status_code == 403
+    refused = client.post(
+        f"/admin/accounts/user/{holder.pk}/password/",
+        {"password1": "a long new passphrase 42", "password2": "a long new passphrase 42"},
+    )
+    assert refused.status_code == 403
+    holder.refresh_from_db()
+    assert holder.check_password("a long new passphrase 42") is False

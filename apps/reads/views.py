@@ -274,7 +274,7 @@ def _export_rows(request, reads, audit: SearchAudit):
     """The rows, each read with links to its page and images in the portal (opened under this
     export, and audited as any opened read), never where anything is stored."""
     show_location = may_see_locations(request.user)
-    portal = request.build_absolute_uri("/").rstrip("/")
+    portal = settings.PORTAL_URL  # never the Host the request named
     header = [
         "Seen at",
         "Plate",

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -180,12 +181,12 @@ def test_export_links_to_the_portal_never_to_storage_and_is_named_for_what_and_w
         f'attachment; filename="reads-search-INC-2026-0042-{at:%Y-%m-%dT%H%M}.csv"'
     )
     day, read_id = read_with_images.day, read_with_images.id
-    assert row["Read page"] == f"http://testserver/reads/{day}/{read_id}/?search={exported.pk}"
-    assert row["Plate patch"] == f"http://testserver/reads/{day}/{read_id}/plate/?search={exported.pk}"
+    assert row["Read page"] == f"{settings.PORTAL_URL}/reads/{day}/{read_id}/?search={exported.pk}"
+    assert row["Plate patch"] == f"{settings.PORTAL_URL}/reads/{day}/{read_id}/plate/?search={exported.pk}"
     assert row["Overview image"] == ""  # none taken
-    image = officer_client.get(row["Plate patch"].removeprefix("http://testserver"))
+    image = officer_client.get(row["Plate patch"].removeprefix(settings.PORTAL_URL))
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
-    assert officer_client.get(row["Read page"].removeprefix("http://testserver")).status_code == 200
+    assert officer_client.get(row["Read page"].removeprefix(settings.PORTAL_URL)).status_code == 200
     opened = SearchAudit.objects.filter(kind__in=["image", "view"]).values_list("filters", flat=True)
     assert {f["search"] for f in opened} == {exported.pk}  # opened under the export, and audited
 
