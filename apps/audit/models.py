@@ -51,6 +51,8 @@ class SearchAudit(models.Model):
         SEARCH = "search", "Search"
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
+        # No longer written: a further page is part of its search, covered by the search's row.
+        # Kept for the rows written before.
         PAGE = "page", "Further page of a search"
         VIEW = "view", "Read opened"
         IMAGE = "image", "Evidence image opened"

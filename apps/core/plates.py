@@ -41,6 +41,16 @@ def normalise_search(text: str) -> str:
     return normalise_pattern(text) if is_pattern(text) else normalise_vrm(text)
 
 
+def shortest_match(text: str) -> int:
+    """How many characters the shortest plate a plate or pattern matches has ('AB?*' has 3)."""
+    return len(normalise_search(text).replace("*", ""))
+
+
+def pattern_matches(pattern: str, vrm: str) -> bool:
+    """Whether a normalised plate matches a normalised pattern, as the database's LIKE would."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), vrm) is not None
+
+
 def pattern_to_like(pattern: str) -> str:
     """'AB1*' -> 'AB1%', 'A?12' -> 'A_12'. Plates hold no % or _, so nothing needs escaping."""
     return pattern.replace("*", "%").replace("?", "_")

@@ -19,6 +19,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import SearchAudit
@@ -97,6 +98,18 @@ def alerts_open(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """Those of these alerts no one has recorded an outcome for yet: what waits for action (the
     desk's status filter "open")."""
     return alerts.filter(Alert.in_status(Alert.Status.OPEN))
+
+
+def alerts_of_read(user: User, read: Read) -> list[dict[str, str]]:
+    """For the read's own page (opened, and audited, through a search): the alerts it raised that
+    this user may see, in words, each with its page (where opening it is audited in turn)."""
+    alerts = (
+        alerts_visible_to(user).filter(read_id=read.id, read_seen_at=read.seen_at).order_by("priority", "id")
+    )
+    return [
+        {"summary": _alert_summary(alert), "url": reverse("hotlists:alert_detail", args=[alert.pk])}
+        for alert in alerts
+    ]
 
 
 def alert_open(user: User, *, alert_id: int, via: str) -> Alert:
@@ -211,6 +224,13 @@ def read_quality(camera: Camera) -> ReadQuality:
     total = outcomes.count()
     false = outcomes.filter(outcome=Alert.Outcome.FALSE_READ).count()
     return {"outcomes": total, "false_reads": false, "false_rate": false / total if total else None}
+
+
+def _alert_summary(alert: Alert) -> str:
+    summary = f"{alert.hotlist.name}: {alert.get_reason_display()}, {alert.get_action_display().lower()}"
+    if alert.match == Alert.Match.LOOKALIKE:
+        summary += f" (look-alike of {alert.entry_vrm})"
+    return summary
 
 
 def _record(

@@ -10,6 +10,10 @@ read store never imports it. Without one, no extended access is offered.
 
 What is derived from a read (a hotlist alert) is read data too: it is held to the same window
 by the moment its read was seen (`visible_q(grants, seen_at="read_seen_at")`).
+
+A search that names an access request must ask for something the request covers
+(`check_within_request`), and every answer says which stretches of time it covered, under what
+(`searched_periods`): "no reads" is never mistaken for "never seen".
 """
 
 import operator
@@ -19,9 +23,11 @@ from functools import reduce
 from typing import Protocol
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
+from apps.cameras.models import Camera
+from apps.core.plates import normalise_search, pattern_matches
 from apps.core.times import shown
 from apps.core.users import User
 
@@ -32,6 +38,10 @@ class AccessRequestNotUsable(PermissionDenied):
 
 class OutsideAccessWindow(PermissionDenied):
     """The searched time range lies wholly before the earliest read the user may see."""
+
+
+class OutsideAccessRequest(ValidationError):
+    """A search names an access request but asks, criterion by criterion, for what it does not cover."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,102 @@ def check_range_reachable(grants: list[Grant], seen_before: datetime | None) -> 
             f"({settings.READ_ACCESS_STANDARD_DAYS} days). Older reads, up to "
             f"{settings.READ_ACCESS_EXTENDED_DAYS} days, need an approved access request."
         )
+
+
+def check_within_request(
+    grants: list[Grant],
+    *,
+    vrm: str,
+    seen_after: datetime | None,
+    seen_before: datetime | None,
+    camera_codes: list[str],
+    area: str,
+) -> None:
+    """Refuse (OutsideAccessRequest, by criterion) a search naming an access request for what the
+    request cannot give: a plate that is none of its plates (a pattern matching none of them), a
+    time range wholly outside its period, or only cameras or an area outside its places.
+
+    A search partly inside is answered; `searched_periods` then says what it covered. The same
+    limits are what the misuse job looks for afterwards (apps/misuse/detection.py)."""
+    grant = next((grant for grant in grants if grant.access_request_id is not None), None)
+    if grant is None:
+        return
+    named = f"Access request {grant.access_request_id}"
+    errors: dict[str, str] = {}
+    if grant.vrms is not None and vrm:
+        asked = normalise_search(vrm)
+        if not any(pattern_matches(asked, plate) for plate in grant.vrms):
+            errors["vrm"] = f"{named} covers only {_listed(grant.vrms, 'the plate', 'the plates')}."
+    if seen_before is not None and seen_before < grant.start:
+        errors["seen_before"] = (
+            f"{named} covers reads from {shown(grant.start)}: this search ends before that."
+        )
+    if grant.end is not None and seen_after is not None and seen_after > grant.end:
+        errors["seen_after"] = (
+            f"{named} covers reads until {shown(grant.end)}: this search starts after that. "
+            "For later reads, search without the request."
+        )
+    errors |= _places_outside(grant, named, camera_codes=camera_codes, area=area)
+    if errors:
+        raise OutsideAccessRequest(errors)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time a search covered, and the grant it covered it under."""
+
+    start: datetime
+    end: datetime
+    access_request_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.access_request_id is None:
+            return f"your {settings.READ_ACCESS_STANDARD_DAYS}-day window"
+        return f"access request {self.access_request_id}"
+
+
+def searched_periods(
+    grants: list[Grant], *, seen_after: datetime | None, seen_before: datetime | None, until: datetime
+) -> list[Period]:
+    """What a search covered of each grant, oldest first: from the later of the grant's start and
+    'seen after' to the earliest of its end, 'seen before' and `until` (when the search was made).
+    A grant the search could not reach is left out."""
+    periods = []
+    for grant in grants:
+        start = max(grant.start, seen_after or grant.start)
+        end = min(moment for moment in (grant.end, seen_before, until) if moment is not None)
+        if start <= end:
+            periods.append(Period(start=start, end=end, access_request_id=grant.access_request_id))
+    return sorted(periods, key=lambda period: period.start)
+
+
+def _places_outside(grant: Grant, named: str, *, camera_codes: list[str], area: str) -> dict[str, str]:
+    # A request's places are its cameras and its areas (either lets a read in); none means any.
+    if grant.camera_ids is None and grant.areas is None:
+        return {}
+    ids, areas = grant.camera_ids or frozenset(), {area.lower() for area in grant.areas or ()}
+    outside = []
+    named_cameras = Camera.objects.filter(code__in=camera_codes).values_list("pk", "area")
+    if camera_codes and not any(pk in ids or found.lower() in areas for pk, found in named_cameras):
+        outside.append("camera")
+    if (
+        area
+        and area.lower() not in areas
+        and not Camera.objects.filter(pk__in=ids, area__iexact=area).exists()
+    ):
+        outside.append("area")
+    if not outside:
+        return {}
+    codes = Camera.objects.filter(pk__in=ids).values_list("code", flat=True)
+    places = [_listed(codes, "camera", "cameras")] if ids else []
+    places += [_listed(grant.areas, "area", "areas")] if grant.areas else []
+    return dict.fromkeys(outside, f"{named} covers only {' and '.join(places)}.")
+
+
+def _listed(names, one: str, many: str) -> str:
+    names = sorted(names)
+    return f"{one if len(names) == 1 else many} {', '.join(names)}"
 
 
 Choices = list[tuple[str, str]]

@@ -1,28 +1,36 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
-/api/v1/search-purposes/: the purposes a search may name."""
+/api/v1/search-purposes/: the purposes a search may name.
 
-from urllib.parse import parse_qs, urlsplit
+A search answers with its first page and the number of its audit record (`search`); its further
+pages are asked for by that number and a cursor, and are part of that one search, as on the
+portal: no new record, the results frozen at the moment it was made (apps/reads/selectors.py).
+"""
+
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.access import STAFF
 from apps.accounts.tokens import ApiTokenAuthentication
+from apps.audit.models import SearchAudit
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
 from apps.core.purposes import purpose_choices
 
+from .access_window import AccessRequestNotUsable
 from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
-from .selectors import NEWEST_FIRST, SearchNotRecorded, SearchThrottled, reads_search
+from .paging import NEWEST_FIRST
+from .selectors import SearchNotRecorded, SearchResult, SearchThrottled, reads_of_search, reads_search
 from .serializers import (
     MAX_PAGE_SIZE,
     ReadIngestOutputSerializer,
@@ -33,6 +41,10 @@ from .serializers import (
     SearchPurposeOutputSerializer,
 )
 from .services import BatchRejected, reads_ingest
+
+# What a further page of an earlier search may name besides the search: nothing of the criteria.
+PAGING = ("search", "cursor", "page_size")
+NOT_YOURS = "No such search of yours to page through; search again."
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(
@@ -63,6 +75,13 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("min_confidence", float),
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
     OpenApiParameter("page_size", int, description=f"Reads per page, at most {MAX_PAGE_SIZE}."),
+    OpenApiParameter(
+        "search",
+        int,
+        description="A further page of your earlier search (`search` of its first page), with "
+        "`cursor`; no other criteria. Part of that search: not audited again.",
+    ),
+    OpenApiParameter("cursor", str, description="With `search`: a page's `next` or `previous`."),
 ]
 
 
@@ -72,10 +91,32 @@ class AuditUnavailable(APIException):
 
 
 class NewestFirst(CursorPagination):
+    """Pages of one search, named by its audit record: `next` and `previous` ask for that search's
+    pages (by `search` and `cursor`), never for its criteria again."""
+
     ordering = NEWEST_FIRST
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_search(self, result: SearchResult, request, view) -> list | None:
+        self.search_id = result.audit.pk
+        page = self.paginate_queryset(result.reads, request, view=view)
+        further: dict[str, object] = {"search": self.search_id}
+        if self.page_size_query_param in request.query_params:
+            further[self.page_size_query_param] = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri(f"{request.path}?{urlencode(further)}")
+        return page
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "search": self.search_id,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
 
 class NewestFirstFromBody(NewestFirst):
@@ -216,19 +257,42 @@ def _as_text(value) -> str:
 
 
 def _search(request, criteria, paginator: NewestFirst, view):
-    """One audited search over the API, from query parameters or a posted body alike."""
+    """One audited search over the API, from query parameters or a posted body alike; or, given
+    `search`, a further page of one."""
+    if "search" in criteria:
+        return _search_page(request, criteria, paginator, view)
     filters = ReadFilter(criteria)
     purpose = SearchPurposeForm(criteria)
     if not (filters.is_valid() & purpose.is_valid()):
+        errors = {**filters.errors, **purpose.errors}
+        # Faults of the criteria together, not of one field, under a name a client can show.
+        if "__all__" in errors:
+            errors["criteria"] = errors.pop("__all__")
         # A form's ErrorList is a list of messages, which DRF takes; the stubs do not see it as one.
-        raise ValidationError({**filters.errors, **purpose.errors})  # type: ignore[dict-item]
+        raise ValidationError(errors)  # type: ignore[arg-type]
     try:
         result = reads_search(request.user, filters=filters, **purpose.stated(), via="api")
     except SearchNotRecorded as failure:
         raise AuditUnavailable(str(failure)) from failure
     except SearchThrottled as refused:
         raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
-    page = paginator.paginate_queryset(result.reads, request, view=view)
+    return _page(request, result, paginator, view)
+
+
+def _search_page(request, criteria, paginator: NewestFirst, view):
+    """A further page of the caller's own earlier search: part of it, so no new audit record."""
+    if other := sorted(set(criteria) - set(PAGING)):
+        message = "Give an earlier search and a cursor, or criteria for a new search, not both."
+        raise ValidationError({name: [message] for name in other})
+    try:
+        result = reads_of_search(request.user, search_id=int(criteria["search"]))
+    except (ValueError, SearchAudit.DoesNotExist, AccessRequestNotUsable) as gone:
+        raise NotFound(NOT_YOURS) from gone  # another's search reads exactly as no search at all
+    return _page(request, result, paginator, view)
+
+
+def _page(request, result: SearchResult, paginator: NewestFirst, view):
+    page = paginator.paginate_search(result, request, view)
     context = {"request": request, "search_id": result.audit.pk}
     return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)
 

@@ -1,12 +1,18 @@
 """Search criteria for reads: one definition for the portal's search pages and the API.
 
-`ReadFilter` validates and applies the filters; `SearchPurposeForm` holds what every search
-must state (a listed purpose and a reference, by the rules of apps/core/purposes.py) and the
-optional access request it is made under.
+`ReadFilter` validates and applies the filters; `HistoryFilter` is vehicle history's (one exact
+plate), both `Criteria`; `SearchPurposeForm` holds what every search must state (a listed purpose and a
+reference, by the rules of apps/core/purposes.py) and the optional access request it is made
+under.
 
 A search is narrow or it is refused: a plate (or a pattern with at least MIN_KNOWN_CHARACTERS
 letters and digits), or else named cameras or an area within at most NARROW_RANGE of time
 (the "who passed here then" question). Nothing returns a whole window of reads.
+
+Criteria that no read could meet are refused with the reason, field by field, rather than
+answered with no reads: an officer must never take "nothing found" for "never seen". Whether
+the criteria fall inside a named access request is the access window's to say
+(apps/reads/access_window.py `check_within_request`), once the user is known.
 """
 
 from datetime import timedelta
@@ -16,10 +22,18 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.cameras.models import Camera, clean_code
 from apps.core.plate_patterns import matches_pattern
-from apps.core.plates import is_pattern, known_characters, normalise_pattern, normalise_vrm
+from apps.core.plates import (
+    VRM_MAX_LENGTH,
+    is_pattern,
+    known_characters,
+    normalise_pattern,
+    normalise_vrm,
+    shortest_match,
+)
 from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
@@ -37,14 +51,32 @@ TOO_BROAD = (
 class CriteriaForm(forms.Form):
     """The criteria as a whole: each field is checked by its filter, the combination here."""
 
+    field_order = ["vrm", "seen_after", "seen_before"]  # then the rest, as each filter declares them
+
     def clean(self):
         data = super().clean() or {}  # the stubs allow None; Form.clean returns cleaned_data
         after, before = data.get("seen_after"), data.get("seen_before")
         if after and before and after > before:
-            raise forms.ValidationError("'Seen after' is later than 'seen before': nothing could match.")
+            self.add_error("seen_before", "'Seen before' is earlier than 'seen after': no read could match.")
+        if after and after > timezone.now():
+            self.add_error("seen_after", "'Seen after' is in the future: no read could match yet.")
+        if data.get("camera") and data.get("area"):
+            self._check_cameras_in_area(data["camera"].split(","), data["area"])
         if self.errors or not _too_broad(data):
             return data
         raise forms.ValidationError(TOO_BROAD, code="too_broad")
+
+    def _check_cameras_in_area(self, codes: list[str], area: str) -> None:
+        # Both narrow the search: a camera named outside the area named could never match.
+        elsewhere = sorted(
+            Camera.objects.filter(code__in=codes).exclude(area__iexact=area).values_list("code", flat=True)
+        )
+        if elsewhere:
+            self.add_error(
+                "area",
+                f"{', '.join(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} not in {area}: "
+                "name cameras or an area, or cameras in that area.",
+            )
 
 
 def _too_broad(data: dict) -> bool:
@@ -54,6 +86,49 @@ def _too_broad(data: dict) -> bool:
     after, before = data.get("seen_after"), data.get("seen_before")
     place = data.get("camera") or data.get("area")
     return not (place and after and before and before - after <= NARROW_RANGE)
+
+
+class PlateField(forms.CharField):
+    """A plate, or (unless `patterns` is False) a pattern; refused when no plate could match it."""
+
+    def __init__(self, *, patterns: bool = True, **kwargs) -> None:
+        self.patterns = patterns
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        text = super().clean(value)
+        if not text:
+            return text
+        if is_pattern(text) and not self.patterns:
+            raise forms.ValidationError(
+                "Give one exact plate, such as AB12CDE: vehicle history takes no patterns "
+                "(* or ?). To search with a pattern, use Search reads."
+            )
+        if not is_pattern(text) and not known_characters(text):
+            raise forms.ValidationError("A plate is letters and digits; this has none.")
+        if shortest_match(text) > VRM_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"No plate has more than {VRM_MAX_LENGTH} letters and digits: no read could match."
+            )
+        return text
+
+
+class PlateFilter(django_filters.CharFilter):
+    field_class = PlateField
+
+
+class AreaField(forms.CharField):
+    """An area some camera is in (any case): an area no camera is in has no reads."""
+
+    def clean(self, value) -> str:
+        area = super().clean(value)
+        if area and not Camera.objects.filter(area__iexact=area).exists():
+            raise forms.ValidationError(f"No camera is in an area called {area}.")
+        return area
+
+
+class AreaFilter(django_filters.CharFilter):
+    field_class = AreaField
 
 
 class CameraCodesField(forms.CharField):
@@ -74,12 +149,9 @@ class CameraCodesFilter(django_filters.CharFilter):
     field_class = CameraCodesField
 
 
-class ReadFilter(django_filters.FilterSet):
-    vrm = django_filters.CharFilter(
-        method="filter_vrm",
-        label="Plate",
-        help_text="Exact plate, or a pattern: * for any run of characters, ? for one (AB12*, A?12CDE).",
-    )
+class Criteria(django_filters.FilterSet):
+    """What every kind of search may narrow by: a plate and a period. Applied by the selector."""
+
     seen_after = django_filters.IsoDateTimeFilter(
         field_name="seen_at",
         lookup_expr="gte",
@@ -91,20 +163,6 @@ class ReadFilter(django_filters.FilterSet):
         lookup_expr="lte",
         label="Seen before",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    camera = CameraCodesFilter(
-        method="filter_cameras",
-        label="Cameras",
-        help_text=f"Camera codes, separated by commas (at most {MAX_CAMERAS}).",
-    )
-    area = django_filters.CharFilter(field_name="camera__area", lookup_expr="iexact", label="Area")
-    min_confidence = django_filters.NumberFilter(
-        field_name="confidence",
-        lookup_expr="gte",
-        label="Minimum confidence",
-        min_value=0,
-        max_value=1,
-        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
     )
 
     class Meta:
@@ -125,9 +183,6 @@ class ReadFilter(django_filters.FilterSet):
             return queryset.filter(matches_pattern(pattern))  # '?' is exactly one character
         return queryset.filter(vrm=normalise_vrm(value))
 
-    def filter_cameras(self, queryset, name, value):
-        return queryset.filter(camera__code__in=value.split(","))  # cleaned: never empty here
-
     @property
     def criteria(self) -> dict:
         """The filters asked for, as recorded in the audit trail."""
@@ -135,6 +190,49 @@ class ReadFilter(django_filters.FilterSet):
             key: _as_json(value) for key, value in self.form.cleaned_data.items() if value not in (None, "")
         }
 
+
+class ReadFilter(Criteria):
+    """A search of reads: a plate or pattern, a period, cameras or an area, a confidence."""
+
+    vrm = PlateFilter(
+        method="filter_vrm",
+        label="Plate",
+        help_text="Exact plate, or a pattern: * for any run of characters, ? for one (AB12*, A?12CDE).",
+    )
+    camera = CameraCodesFilter(
+        method="filter_cameras",
+        label="Cameras",
+        help_text=f"Camera codes, separated by commas (at most {MAX_CAMERAS}).",
+    )
+    area = AreaFilter(field_name="camera__area", lookup_expr="iexact", label="Area")
+    min_confidence = django_filters.NumberFilter(
+        field_name="confidence",
+        lookup_expr="gte",
+        label="Minimum confidence",
+        min_value=0,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
+    )
+
+    def filter_cameras(self, queryset, name, value):
+        return queryset.filter(camera__code__in=value.split(","))  # cleaned: never empty here
+
+
+class HistoryFilter(Criteria):
+    """Vehicle history: one exact plate, which it needs, and optionally a period."""
+
+    vrm = PlateFilter(
+        method="filter_vrm",
+        label="Plate",
+        required=True,
+        patterns=False,
+        help_text="One exact plate, such as AB12CDE (no patterns).",
+        error_messages={"required": "Give the plate: vehicle history shows one vehicle, by its exact plate."},
+    )
+
+
+# The access window's own words for a request that is not one's to search under.
+NOT_USABLE = "Access request %(value)s is not an approved, unexpired request of yours."
 
 # What every search states, by the names reads_search (apps/reads/selectors.py) takes them.
 STATED = ("purpose", "purpose_detail", "reference", "access_request")
@@ -177,6 +275,7 @@ class SearchPurposeForm(forms.Form):
                 required=False,
                 label="Access request",
                 help_text="An approved request of yours, to reach older reads.",
+                error_messages={"invalid_choice": NOT_USABLE},
             )
 
     def full_clean(self) -> None:

@@ -7,6 +7,8 @@ imports them.
   reply may name. With nothing registered ingest refuses to store reads (ImproperlyConfigured),
   rather than store them and raise no alert: a wanted vehicle that never alerts is the failure
   that must not pass unseen.
+- `read_alerts`: the alerts a read raised that a person may see, for the read's page. The hotlists
+  app registers them; with nothing registered a read has none to show.
 """
 
 from collections.abc import Callable
@@ -50,6 +52,20 @@ class OnReadsStored:
 
 
 on_reads_stored = OnReadsStored()
+
+
+@dataclass
+class ReadAlerts:
+    """`of(user, read)`: the alerts this read raised that this user may see, each as a dict with
+    the words to show (`summary`) and the address of the alert's page (`url`)."""
+
+    of: Callable[[Any, Any], list[dict]] = lambda user, read: []
+
+    def register(self, *, of: Callable[[Any, Any], list[dict]]) -> None:
+        self.of = of
+
+
+read_alerts = ReadAlerts()
 
 
 def _unregistered() -> Any:

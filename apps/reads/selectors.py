@@ -11,9 +11,8 @@ from time import perf_counter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
@@ -22,14 +21,23 @@ from apps.core.plates import normalise_search
 from apps.core.purposes import state_purpose
 from apps.core.users import User
 
-from .access_window import Grant, access_grants, check_range_reachable, visible_q
-from .filters import ReadFilter
+from .access_window import (
+    Grant,
+    OutsideAccessRequest,
+    Period,
+    access_grants,
+    check_range_reachable,
+    check_within_request,
+    searched_periods,
+    visible_q,
+)
+from .filters import Criteria, ReadFilter
 from .models import Read
+from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page
 from .partitions import existing_partition_days
 from .signals import search_answered
 
 COUNT_CAP = 10_000
-NEWEST_FIRST = ("-seen_at", "-id")
 # Each kind of access counts against an allowance per hour: (its setting, what it counts).
 SEARCHES = ("READ_SEARCHES_PER_HOUR", "searches")
 EXPORTS = ("READ_EXPORTS_PER_HOUR", "exports")
@@ -37,7 +45,6 @@ VIEWS = ("READ_VIEWS_PER_HOUR", "opened reads and images")
 ALLOWANCES = {
     SearchAudit.Kind.SEARCH: SEARCHES,
     SearchAudit.Kind.HISTORY: SEARCHES,
-    SearchAudit.Kind.PAGE: SEARCHES,
     SearchAudit.Kind.EXPORT: EXPORTS,
     SearchAudit.Kind.VIEW: VIEWS,
     SearchAudit.Kind.IMAGE: VIEWS,
@@ -61,14 +68,17 @@ class SearchThrottled(Exception):
 
 @dataclass(frozen=True)
 class SearchResult:
+    """A search's reads (newest first), its audit record, and the stretches of time it covered."""
+
     reads: QuerySet[Read]
     audit: SearchAudit
+    periods: list[Period]
 
 
 def reads_search(
     user: User,
     *,
-    filters: ReadFilter,
+    filters: Criteria,
     purpose: str,
     reference: str,
     purpose_detail: str | None = None,
@@ -81,17 +91,28 @@ def reads_search(
 
     The audit row counts the results up to `count_cap` (an export's row limit: its count is
     then exactly the rows exported). Refuses (PermissionDenied) an unusable access request or a
-    range wholly outside the window, and (SearchThrottled) a user past the hour's allowance. If
-    the audit row cannot be written, the search fails with it. The purpose and reference are
-    checked again here (ValidationError), whoever calls: forms check them first to show why.
+    range wholly outside the window, (OutsideAccessRequest, a ValidationError by criterion)
+    criteria outside the access request named, and (SearchThrottled) a user past the hour's
+    allowance; each refusal is recorded as a security event. If the audit row cannot be
+    written, the search fails with it. The purpose and reference are checked again here
+    (ValidationError), whoever calls: forms check them first to show why.
     """
     asked_at = perf_counter()
     stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
+    criteria = filters.form.cleaned_data
     try:
         grants = access_grants(user, access_request=access_request, now=now)
-        check_range_reachable(grants, filters.form.cleaned_data.get("seen_before"))
-    except PermissionDenied as refused:
+        check_within_request(
+            grants,
+            vrm=criteria.get("vrm") or "",
+            seen_after=criteria.get("seen_after"),
+            seen_before=criteria.get("seen_before"),
+            camera_codes=[code for code in (criteria.get("camera") or "").split(",") if code],
+            area=criteria.get("area") or "",
+        )
+        check_range_reachable(grants, criteria.get("seen_before"))
+    except (PermissionDenied, OutsideAccessRequest) as refused:
         # Recorded like a throttled search: repeated refusals are a misuse signal auditors review.
         security_event_record(
             kind=SecurityEvent.Kind.SEARCH_REFUSED,
@@ -101,12 +122,13 @@ def reads_search(
                 "reason": type(refused).__name__,
                 "access_request": access_request,
                 "via": via,
+                **_outside(refused),
             },
         )
         raise
     _check_allowance(user, kind, now, via=via)
     reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
-    asked = filters.form.cleaned_data.get("vrm") or ""
+    asked = criteria.get("vrm") or ""
     try:
         with transaction.atomic():
             count = reads.order_by().values("id")[: count_cap + 1].count()
@@ -128,10 +150,12 @@ def reads_search(
             "The search could not be recorded in the audit trail, so it was not run."
         ) from failure
     search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
-    return SearchResult(reads=reads.select_related("camera"), audit=audit)
+    return SearchResult(
+        reads=reads.select_related("camera"), audit=audit, periods=_periods(grants, filters, now)
+    )
 
 
-def reads_of_search(user: User, *, search_id: int) -> tuple[QuerySet[Read], SearchAudit]:
+def reads_of_search(user: User, *, search_id: int) -> SearchResult:
     """The results of the user's own earlier search, found again as they stood when it was made
     (nothing seen or received since), its stored criteria applied to what the user may see now.
     Raises SearchAudit.DoesNotExist when it is not theirs to reopen (another's, a read opened
@@ -142,51 +166,22 @@ def reads_of_search(user: User, *, search_id: int) -> tuple[QuerySet[Read], Sear
     reads = filters.filter_queryset(_visible(grants)).filter(
         seen_at__lte=search.at, received_at__lte=search.at
     )
-    return reads.order_by(*NEWEST_FIRST).select_related("camera"), search
+    return SearchResult(
+        reads=reads.order_by(*NEWEST_FIRST).select_related("camera"),
+        audit=search,
+        periods=_periods(grants, filters, search.at),
+    )
 
 
 def search_page(
-    user: User, *, search_id: int, before: str | None, size: int, via: str = "portal"
-) -> tuple[list[Read], str | None, SearchAudit]:
-    """A further page of the user's own earlier search (after the read `before` names), audited
-    like a search and counted against the same allowance: (reads, the next page's `before`, the
-    search)."""
-    _check_allowance(user, SearchAudit.Kind.PAGE, timezone.now(), via=via)
-    reads, search = reads_of_search(user, search_id=search_id)
-    page, next_before = keyset_page(reads, before, size)
-    try:
-        search_record(
-            user=user,
-            kind=SearchAudit.Kind.PAGE,
-            purpose=search.purpose,
-            purpose_detail=search.purpose_detail,
-            reference=search.reference,
-            vrm=search.vrm,
-            filters={"search": search.pk, "before": before or ""},
-            result_count=len(page),
-            access_request_id=search.access_request_id,
-            via=via,
-        )
-    except DatabaseError as failure:
-        raise SearchNotRecorded(
-            "The page could not be recorded in the audit trail, so it was not shown."
-        ) from failure
-    return page, next_before, search
-
-
-def keyset_page(reads: QuerySet[Read], before: str | None, size: int) -> tuple[list[Read], str | None]:
-    """Newest first; `before` is the "seen_at~id" of the last read shown, so pages stay stable
-    while new reads arrive. Returns the page and the next page's `before` (None: the last)."""
-    if before:
-        try:
-            seen_at, _, read_id = before.rpartition("~")
-            moment = parse_datetime(seen_at)
-            reads = reads.filter(Q(seen_at__lt=moment) | Q(seen_at=moment, id__lt=int(read_id)))
-        except (TypeError, ValueError):
-            pass
-    page = list(reads[: size + 1])
-    more, page = len(page) > size, page[:size]
-    return page, f"{page[-1].seen_at.isoformat()}~{page[-1].id}" if more else None
+    user: User, *, search_id: int, size: int, sort: str = NEWEST, cursor: Cursor | None = None
+) -> tuple[Page, SearchResult]:
+    """A page of the user's own earlier search, either way and in any order offered: part of
+    that search, not a new one. Its audit record already names the criteria, the window and the
+    purpose, and counts the results, which are frozen at its moment (reads_of_search); so a page
+    writes no record of its own and counts against no allowance. Raises as reads_of_search."""
+    result = reads_of_search(user, search_id=search_id)
+    return keyset_page(result.reads, size=size, sort=sort, cursor=cursor), result
 
 
 def search_rerun(
@@ -235,9 +230,10 @@ def read_from_search(
     Raises Read.DoesNotExist or SearchAudit.DoesNotExist when either is not theirs to open.
     """
     _check_allowance(user, kind, timezone.now(), via=via)
-    reads, search = reads_of_search(user, search_id=search_id)
+    result = reads_of_search(user, search_id=search_id)
+    search = result.audit
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-    read = reads.get(id=read_id, seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
+    read = result.reads.get(id=read_id, seen_at__gte=start, seen_at__lt=start + timedelta(days=1))
     try:
         search_record(
             user=user,
@@ -319,6 +315,18 @@ def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: 
 
 def _visible(grants: list[Grant]) -> QuerySet[Read]:
     return Read.objects.filter(visible_q(grants))
+
+
+def _outside(refused: Exception) -> dict[str, list[str]]:
+    # Which criteria fell outside the access request: what an auditor reviewing refusals needs.
+    return {"outside": sorted(refused.message_dict)} if isinstance(refused, OutsideAccessRequest) else {}
+
+
+def _periods(grants: list[Grant], filters: Criteria, until: datetime) -> list[Period]:
+    criteria = filters.form.cleaned_data
+    return searched_periods(
+        grants, seen_after=criteria.get("seen_after"), seen_before=criteria.get("seen_before"), until=until
+    )
 
 
 def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(days=7)) -> bool:

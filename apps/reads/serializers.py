@@ -124,6 +124,9 @@ class ReadSearchInputSerializer(serializers.Serializer):
     area = serializers.CharField(required=False)
     min_confidence = serializers.FloatField(required=False)
     access_request = serializers.IntegerField(required=False)
+    search = serializers.IntegerField(
+        required=False, help_text="A further page of your earlier search: with `cursor` only."
+    )
     cursor = serializers.CharField(required=False, help_text="`next` or `previous` of a page.")
     page_size = serializers.IntegerField(required=False, max_value=MAX_PAGE_SIZE)
 
@@ -191,10 +194,11 @@ def _with_query(url: str, params: dict) -> str:
 
 class ReadPageOutputSerializer(serializers.Serializer):
     """A page of reads, newest first; `next` and `previous` lead to the pages beside it (null
-    at either end)."""
+    at either end), asked for by `search`, the search's audit record: they are part of it."""
 
     # Written by the cursor paginator around the reads.
 
+    search = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = ReadOutputSerializer(many=True)

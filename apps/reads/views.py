@@ -22,15 +22,22 @@ from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
 from apps.core.times import iso_local, shown
 
-from .access_window import AccessRequestNotUsable, OutsideAccessWindow, access_request_choices
+from .access_window import (
+    AccessRequestNotUsable,
+    OutsideAccessRequest,
+    OutsideAccessWindow,
+    access_request_choices,
+)
 from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
-from .filters import ReadFilter, SearchPurposeForm
+from .filters import HistoryFilter, ReadFilter, SearchPurposeForm
+from .hooks import read_alerts
 from .models import Read
+from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
 from .selectors import (
     SearchNotRecorded,
+    SearchResult,
     SearchThrottled,
-    keyset_page,
     read_from_search,
     reads_search,
     search_page,
@@ -47,10 +54,11 @@ REFUSALS = (OutsideAccessWindow, AccessRequestNotUsable, SearchThrottled, Search
 
 @requires("reads.view_read")
 def search(request):
-    """The search form. Criteria are posted, never put in the address (which browsers keep and
-    servers log); the answer is the first page of results, audited before it is shown."""
+    """The search form, and once searched the results above it. Criteria are posted, never put
+    in the address (which browsers keep and servers log); the answer is the first page of
+    results, audited before it is shown."""
     if request.method == "POST" and "search" in request.POST:
-        return _more_results(request)
+        return _search_page(request)
     if request.method == "POST" and "prefill" in request.POST:
         return _prefilled(request)
     filters = ReadFilter(request.POST or None)
@@ -59,10 +67,11 @@ def search(request):
     if request.method == "POST" and filters.is_valid() & purpose.is_valid():
         try:
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.SEARCH)
+        except OutsideAccessRequest as outside:
+            return _outside_request(request, "reads/search.html", context, outside)
         except REFUSALS as refused:
             return _refused(request, "reads/search.html", context, refused)
-        page, next_before = keyset_page(result.reads, None, PAGE_SIZE)
-        context |= _results(request, page, next_before, result.audit)
+        context |= _results(request, result, keyset_page(result.reads, size=PAGE_SIZE))
     return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
 
 
@@ -76,24 +85,20 @@ def _prefilled(request):
     return render(request, "reads/search.html", {"filters": filters, "purpose": purpose})
 
 
-def _more_results(request):
-    """The next page of an earlier search of the user's, as it stood when made (audited)."""
+def _search_page(request):
+    """A page of an earlier search of the user's, either way and in the order asked, as it stood
+    when made: part of that search, whose audit record covers it."""
     try:
-        page, next_before, audit = search_page(
+        page, result = search_page(
             request.user,
             search_id=int(request.POST["search"]),
-            before=request.POST.get("before"),
             size=PAGE_SIZE,
+            sort=request.POST.get("sort", NEWEST),
+            cursor=Cursor.parse(request.POST.get("page")),
         )
     except (ValueError, SearchAudit.DoesNotExist, PermissionDenied) as gone:
         raise Http404("That search is not one of yours to continue; search again.") from gone
-    except (SearchThrottled, SearchNotRecorded) as refused:
-        return _refused(
-            request,
-            "reads/search.html",
-            {"filters": ReadFilter(), "purpose": _purpose_form(request)},
-            refused,
-        )
+    audit = result.audit
     shown = {
         "purpose": audit.purpose,
         "purpose_detail": audit.purpose_detail or "",
@@ -101,15 +106,18 @@ def _more_results(request):
         "access_request": audit.access_request_id,
     }
     context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=shown)}
-    return render(request, "reads/search.html", context | _results(request, page, next_before, audit))
+    return render(request, "reads/search.html", context | _results(request, result, page))
 
 
 @requires("reads.view_read")
 def read_detail(request, day: date, read_id: int):
+    """One read of the user's search (audited), with the way back to that search's results (from
+    this read on, in the order they were sorted), to the vehicle's history and to its alerts."""
     try:
         read, search_audit = _read_or_404(request, day, read_id, kind=SearchAudit.Kind.VIEW)
     except (SearchThrottled, SearchNotRecorded) as refused:
         return _refused_plain(refused)
+    sort = request.GET.get("sort", NEWEST)
     return render(
         request,
         "reads/read_detail.html",
@@ -118,6 +126,8 @@ def read_detail(request, day: date, read_id: int):
             "camera": camera_as_disclosed(read.camera, request.user),
             "search": search_audit,
             "show_location": may_see_locations(request.user),
+            "results_from_here": Cursor.at(read, sort=sort if sort in SORTS else NEWEST, way=FROM),
+            "alerts": read_alerts.of(request.user, read),
         },
     )
 
@@ -154,6 +164,8 @@ def export(request):
         return _refused_plain(refused)
     except (OutsideAccessWindow, AccessRequestNotUsable) as refused:
         raise PermissionDenied(str(refused)) from refused
+    except OutsideAccessRequest as refused:  # the request's period moved on since the search
+        raise PermissionDenied(" ".join(refused.messages)) from refused
     rows = _export_rows(request, result.reads[: result.audit.result_count], result.audit)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_name(result.audit)}"'
@@ -168,25 +180,24 @@ def export_name(audit: SearchAudit) -> str:
 
 @requires("reads.view_read")
 def vehicle_history(request):
-    """Every permitted read of one plate, as a timeline and (for those allowed) on the map."""
-    filters = ReadFilter(request.POST or None)
+    """Every permitted read of one exact plate, as a timeline and (for those allowed) on the map."""
+    filters = HistoryFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
     if request.method != "POST":
         return render(request, "reads/history.html", context)
-    vrm = request.POST.get("vrm", "")
-    if not vrm or is_pattern(vrm):
-        context["refusal"] = "Vehicle history needs one exact plate, not a pattern."
-        return render(request, "reads/history.html", context, status=400)
     if not filters.is_valid() & purpose.is_valid():
         return render(request, "reads/history.html", context, status=400)
     try:
         result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
+    except OutsideAccessRequest as outside:
+        return _outside_request(request, "reads/history.html", context, outside)
     except REFUSALS as refused:
         return _refused(request, "reads/history.html", context, refused)
     reads = list(result.reads[:HISTORY_LIMIT])
     context |= {
         "result": result,
+        "searched": _searched(result.audit),
         "reads": reads,
         "show_location": may_see_locations(request.user),
         "markers": _markers(request.user, reads),
@@ -237,17 +248,43 @@ def _refused(request, template: str, context: dict, refused: Exception):
     return response
 
 
+def _outside_request(request, template: str, context: dict, outside: OutsideAccessRequest):
+    """Criteria outside the access request named: shown by the fields they concern, like any
+    other fault in the criteria (the refusal is already recorded)."""
+    form = context["filters"].form
+    for field, messages_ in outside.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+    return render(request, template, context, status=400)
+
+
 def _status(request, filters, purpose) -> int:
     # A posted search with errors is a 400, so scripts and tests can tell it from results.
     return 400 if request.method == "POST" and (filters.errors or purpose.errors) else 200
 
 
-def _results(request, page: list, next_before: str | None, audit) -> dict:
+def _results(request, result: SearchResult, page: Page) -> dict:
     return {
-        "result": {"audit": audit},
-        "reads": page,
-        "next_before": next_before,
+        "result": result,
+        "page": page,
+        "searched": _searched(result.audit),
         "show_location": may_see_locations(request.user),
+    }
+
+
+def _searched(audit: SearchAudit) -> dict:
+    """What a search asked for, in words, for its results' heading and for an empty answer
+    (the template adds the stretches of time it covered)."""
+    criteria = audit.filters
+    codes = [code for code in str(criteria.get("camera") or "").split(",") if code]
+    if codes:
+        places = f"at camera{'s' if len(codes) > 1 else ''} {', '.join(codes)}"
+    else:
+        places = f"in {criteria['area']}" if criteria.get("area") else "at any camera"
+    return {
+        "plate": audit.vrm if audit.vrm.strip("*") else "",
+        "pattern": is_pattern(audit.vrm),
+        "places": places,
+        "min_confidence": criteria.get("min_confidence"),
     }
 
 

@@ -10,6 +10,7 @@ from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
 from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import image_bytes
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +99,102 @@ def test_the_purpose_description_is_asked_for_only_with_other(make_user, sign_in
     expect(page.get_by_test_id("results")).to_be_visible()
     search = SearchAudit.objects.get(kind="search")
     assert (search.purpose, search.purpose_detail) == ("other", "Welfare check for a hospital")
+
+
+@pytest.fixture
+def passing():
+    """60 reads of six plates at two cameras, a minute apart: more than a page."""
+    CameraFactory(code="CAM-BP", area="Browser park")
+    CameraFactory(code="CAM-BQ", area="Browser park")
+    now = timezone.now()
+    reads_ingest(
+        items=[
+            ReadInput(
+                camera=("CAM-BQ", "CAM-BP")[n % 2],
+                vrm=f"BP12AA{n % 6}",
+                seen_at=now - timedelta(minutes=n + 1),
+                confidence=0.9,
+            )
+            for n in range(60)
+        ],
+        source="camera",
+    )
+
+
+def test_results_come_first_and_page_both_ways_sorted_as_one_search(make_user, sign_in_page, passing):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/")
+    page.get_by_label("Purpose", exact=True).select_option(label="Vehicle crime")
+    page.get_by_label("Reference").fill("INC-80")
+    page.get_by_label("Plate").fill("BP12AA*")
+    page.get_by_role("button", name="Search").click()
+    results = page.get_by_test_id("results")
+    expect(results).to_be_visible()
+    # The criteria fold away above the results, which start on the first screen.
+    expect(page.get_by_label("Reference")).to_be_hidden()
+    assert results.bounding_box()["y"] < page.viewport_size["height"]
+    assert "of plates matching BP12AA* at any camera between" in page.get_by_test_id("searched").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Older reads").click()
+    assert len(results.locator("tbody tr").all()) == 10
+    page.get_by_role("button", name="Newer reads").click()
+    assert len(results.locator("tbody tr").all()) == 50
+    expect(page.get_by_role("button", name="Newer reads")).to_have_count(0)
+    page.get_by_role("button", name="Plate").click()
+    plates = results.locator(".vrm").all_inner_texts()
+    assert plates == sorted(plates) and plates[0] == "BP12AA0"
+    expect(page.locator('th[aria-sort="ascending"]')).to_have_text("Plate ▲")
+    page.get_by_role("button", name="Next page").click()
+    assert results.locator(".vrm").all_inner_texts()[-1] == "BP12AA5"
+    results.get_by_role("link", name="Open").first.click()
+    first_on_page = page.locator(".plate-large").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Back to the results of search").click()
+    assert results.locator(".vrm").first.inner_text() == first_on_page
+    expect(page.get_by_role("button", name="Previous page")).to_be_visible()
+    results.get_by_role("link", name="Open").first.click()
+    page.get_by_role("button", name=f"Vehicle history of {first_on_page}").click()
+    expect(page.get_by_test_id("timeline")).to_be_visible()
+    assert page.locator("h2").first.inner_text() == f"10 reads of {first_on_page}"
+    assert list(SearchAudit.objects.order_by("id").values_list("kind", flat=True)) == [
+        "search",
+        "view",
+        "view",
+        "history",
+    ]
+
+
+def test_criteria_that_nothing_could_match_are_shown_at_their_field(make_user, sign_in_page, passing):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/")
+    page.get_by_label("Purpose", exact=True).select_option(label="Vehicle crime")
+    page.get_by_label("Reference").fill("INC-81")
+    page.get_by_label("Plate").fill("BP12AA1")
+    page.get_by_label("Area").fill("Nowhere")
+    page.get_by_role("button", name="Search").click()
+    expect(
+        page.locator(".field-invalid").get_by_text("No camera is in an area called Nowhere.")
+    ).to_be_visible()
+    page.get_by_label("Area").fill("")
+    page.get_by_label("Plate").fill("NO12SEE")
+    page.get_by_role("button", name="Search").click()
+    said = page.get_by_test_id("searched").inner_text()
+    assert said.startswith("No reads of NO12SEE at any camera between ") and said.endswith(
+        "(your 90-day window)."
+    )
+    assert list(SearchAudit.objects.values_list("kind", flat=True)) == ["search"]
+
+
+def test_vehicle_history_asks_for_one_exact_plate(make_user, sign_in_page, passing):
+    page = sign_in_page(make_user("officer"))
+    page.goto("/reads/history/")
+    expect(page.locator("label[for=id_vrm]")).to_have_text("Plate")
+    page.get_by_label("Purpose", exact=True).select_option(label="Vehicle crime")
+    page.get_by_label("Reference").fill("INC-82")
+    page.get_by_role("button", name="Show history").click()
+    expect(page.get_by_text("Give the plate: vehicle history shows one vehicle")).to_be_visible()
+    page.get_by_label("Plate").fill("BP12*")
+    page.get_by_role("button", name="Show history").click()
+    expect(page.get_by_text("vehicle history takes no patterns")).to_be_visible()
+    assert serious_violations(page) == []
+    assert not SearchAudit.objects.exists()

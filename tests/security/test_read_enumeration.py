@@ -110,3 +110,36 @@ def test_an_alert_opens_its_own_read_and_no_other(make_user, sign_in_client, lis
     assert officer.get(f"/alerts/{alert.pk}/overview/").status_code == 404
     opened = SearchAudit.objects.filter(kind__in=["view", "image"]).values_list("filters__read", flat=True)
     assert set(opened) == {mine.id}
+
+
+def test_no_one_pages_or_sorts_a_search_that_is_not_theirs(make_user, sign_in_client, api_client_for, reads):
+    """A search's pages are part of it, with no record of their own: so only its maker may ask
+    for them, and another's search, or an opened read's record, answers as no search at all."""
+    owner = make_user("officer")
+    sign_in_client(owner, Client()).post("/reads/", {"vrm": "EN12UME", **PURPOSE})
+    search = SearchAudit.objects.get(kind="search")
+    mine = reads["CAM-E1", "EN12UME"]
+    sign_in_client(owner, Client()).get(f"/reads/{mine.day}/{mine.id}/", {"search": search.pk})
+    opened = SearchAudit.objects.get(kind="view")
+    before = SearchAudit.objects.count()
+    other = make_user("officer")
+    browser, api = sign_in_client(other, Client()), api_client_for(other)
+    cursor = f"plate~from~{mine.seen_at.isoformat()}~{mine.id}"
+    for asked in (
+        {"search": search.pk},
+        {"search": search.pk, "sort": "plate"},
+        {"search": search.pk, "page": cursor},
+    ):
+        refused = browser.post("/reads/", asked)
+        assert (
+            refused.status_code
+            == browser.post("/reads/", {**asked, "search": 999_999_999}).status_code
+            == 404
+        )
+        assert "EN12UME" not in refused.content.decode()
+    assert sign_in_client(owner, Client()).post("/reads/", {"search": opened.pk}).status_code == 404
+    missing = api.get("/api/v1/reads/", {"search": 999_999_999}).json()
+    assert api.get("/api/v1/reads/", {"search": search.pk}).json() == missing
+    assert api.post("/api/v1/reads/search/", {"search": search.pk}, format="json").json() == missing
+    assert missing["error"] == "not_found"
+    assert SearchAudit.objects.count() == before  # nothing shown, nothing recorded

@@ -87,7 +87,7 @@ def test_the_portal_offers_listed_purposes_and_other_needs_a_description(officer
     assert (search_audit.purpose, search_audit.purpose_detail) == ("other", "Court order CO/9")
     again = officer_client.post("/reads/", {"search": search_audit.pk}).content.decode()
     assert "Court order CO/9" in again  # a further page shows what the search stated
-    assert SearchAudit.objects.get(kind="page").purpose_detail == "Court order CO/9"
+    assert SearchAudit.objects.count() == 1  # and is part of that search
 
 
 def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_with_images):

@@ -1,6 +1,7 @@
 """GET /api/v1/reads/: filters and patterns, newest first, the access window, and the audit row."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -105,11 +106,29 @@ def test_each_search_leaves_exactly_one_audit_row_written_before_results(officer
     assert row.filters == {"vrm": "AB12*", "camera": "CAM-N"}
 
 
-def test_pages_follow_the_cursor(officer, cameras):
+def test_pages_follow_the_cursor_and_are_part_of_the_one_search(officer, cameras):
     first = officer.get(URL, {"vrm": "AB12*", "page_size": 2, **PURPOSE}).json()
+    search = SearchAudit.objects.get()
+    assert first["search"] == search.pk
+    # The next page is asked for by the search, never by its criteria again.
+    assert parse_qs(urlsplit(first["next"]).query).keys() == {"search", "page_size", "cursor"}
     second = officer.get(first["next"]).json()
-    assert len(first["results"]) == 2 and len(second["results"]) == 1
+    assert len(first["results"]) == 2 and len(second["results"]) == 1 and second["search"] == search.pk
     assert {r["id"] for r in first["results"]}.isdisjoint({r["id"] for r in second["results"]})
+    back = officer.get(second["previous"]).json()
+    assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
+    assert SearchAudit.objects.count() == 1
+
+
+def test_posted_pages_name_the_search_and_a_cursor(officer, cameras):
+    first = officer.post(f"{URL}search/", {"vrm": "AB12*", "page_size": 2, **PURPOSE}, format="json").json()
+    further = {"search": first["search"], "cursor": first["next"], "page_size": 2}
+    second = officer.post(f"{URL}search/", further, format="json").json()
+    assert [r["vrm"] for r in second["results"]] == ["AB12CDE"]
+    assert SearchAudit.objects.count() == 1
+    mixed = officer.post(f"{URL}search/", {**further, "vrm": "XY34ZZZ", **PURPOSE}, format="json")
+    assert mixed.status_code == 400
+    assert set(mixed.json()["detail"]) == {"vrm", "purpose", "reference"}
 
 
 def test_camera_locations_only_for_holders_of_the_permission(make_user, api_client_for, cameras):

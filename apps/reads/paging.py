@@ -1,0 +1,141 @@
+"""Pages of a search's results, both ways, in the orders a person may sort them by.
+
+Keyset pages: a page is named by a cursor (the order, the way to go, and the read to go from), so
+pages stay stable while reads arrive and no page costs more than the one before it. A cursor
+names its read by seen_at and id, never by plate, so one in an address names no vehicle; where
+the order needs more of that read (its plate, its camera), it is looked up inside the same query,
+among the search's own results only, so a cursor naming any other read gives an empty page and
+tells nothing of it.
+
+Every order ends in seen_at and id (unique together), so no two reads tie. Newest first is
+served by the indexes on (vrm, seen_at) and (camera_id, seen_at) for a plate and for cameras; the
+other orders sort the matching reads, which a search keeps narrow (apps/reads/filters.py).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet, Subquery
+from django.utils.dateparse import parse_datetime
+
+from .models import Read
+
+# Each order by name, as the results table offers it: its fields, most significant first.
+NEWEST_FIRST = ("-seen_at", "-id")
+SORTS = {
+    "newest": NEWEST_FIRST,
+    "oldest": ("seen_at", "id"),
+    "plate": ("vrm", "-seen_at", "-id"),
+    "camera": ("camera__code", "-seen_at", "-id"),
+}
+NEWEST = "newest"
+# Which way a cursor goes from its read: the reads after it, those before it, or it and those after.
+AFTER, BEFORE, FROM = "after", "before", "from"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: in `sort` order, the reads `way` of the read (seen_at, read_id)."""
+
+    sort: str
+    way: str
+    seen_at: datetime
+    read_id: int
+
+    def __str__(self) -> str:
+        return f"{self.sort}~{self.way}~{self.seen_at.isoformat()}~{self.read_id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Cursor | None":
+        """A cursor as __str__ wrote it; None for anything else (the first page is shown)."""
+        parts = (text or "").split("~")
+        if len(parts) != 4 or parts[0] not in SORTS or parts[1] not in (AFTER, BEFORE, FROM):
+            return None
+        try:
+            seen_at, read_id = parse_datetime(parts[2]), int(parts[3])
+        except ValueError:
+            return None
+        if seen_at is None or seen_at.tzinfo is None:
+            return None
+        return cls(sort=parts[0], way=parts[1], seen_at=seen_at, read_id=read_id)
+
+    @classmethod
+    def at(cls, read: Read, *, sort: str, way: str) -> "Cursor":
+        return cls(sort=sort, way=way, seen_at=read.seen_at, read_id=read.id)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Some reads of a search in `sort` order, with the cursors of the pages either side (None: none)."""
+
+    reads: list[Read]
+    sort: str
+    previous: Cursor | None
+    next: Cursor | None
+
+
+def keyset_page(
+    reads: QuerySet[Read], *, size: int, sort: str = NEWEST, cursor: Cursor | None = None
+) -> Page:
+    """The page of `reads` a cursor names (its own order), or the first page in `sort` order.
+
+    One query; two where it must also learn whether reads come before the page (a page opened from
+    one of its reads) or where the page a cursor names is empty or short of a first page (the
+    first page is then shown)."""
+    if cursor is None:
+        return _first(reads, sort if sort in SORTS else NEWEST, size)
+    order = SORTS[cursor.sort]
+    if cursor.way == BEFORE:
+        rows = list(
+            reads.filter(_beyond(reads, order, cursor, forward=False)).order_by(*_reverse(order))[: size + 1]
+        )
+        if len(rows) <= size:  # back at the start: the first page, whole
+            return _first(reads, cursor.sort, size)
+        rows = rows[:size][::-1]
+        return Page(
+            rows, cursor.sort, Cursor.at(rows[0], sort=cursor.sort, way=BEFORE), _after(rows[-1], cursor)
+        )
+    beyond = _beyond(reads, order, cursor, forward=True, inclusive=cursor.way == FROM)
+    rows = list(reads.filter(beyond).order_by(*order)[: size + 1])
+    if not rows:
+        return _first(reads, cursor.sort, size)
+    earlier = (
+        cursor.way == AFTER
+        or reads.filter(
+            _beyond(reads, order, Cursor.at(rows[0], sort=cursor.sort, way=BEFORE), forward=False)
+        ).exists()
+    )
+    previous = Cursor.at(rows[0], sort=cursor.sort, way=BEFORE) if earlier else None
+    return Page(
+        rows[:size], cursor.sort, previous, _after(rows[size - 1], cursor) if len(rows) > size else None
+    )
+
+
+def _first(reads: QuerySet[Read], sort: str, size: int) -> Page:
+    rows = list(reads.order_by(*SORTS[sort])[: size + 1])
+    following = Cursor.at(rows[size - 1], sort=sort, way=AFTER) if len(rows) > size else None
+    return Page(rows[:size], sort, None, following)
+
+
+def _after(read: Read, cursor: Cursor) -> Cursor:
+    return Cursor.at(read, sort=cursor.sort, way=AFTER)
+
+
+def _beyond(
+    reads: QuerySet[Read], order: tuple[str, ...], cursor: Cursor, *, forward: bool, inclusive: bool = False
+) -> Q:
+    """The reads past the cursor's read in `order` (before it when not `forward`): the usual
+    keyset condition, one field at a time, for orders that mix ascending and descending fields."""
+    anchor = reads.filter(id=cursor.read_id, seen_at=cursor.seen_at).order_by()
+    known = {"seen_at": cursor.seen_at, "id": cursor.read_id}
+    past, tied = Q(), Q()
+    for field in order:
+        name, descending = field.lstrip("-"), field.startswith("-")
+        value = known[name] if name in known else Subquery(anchor.values(name)[:1])
+        past |= tied & Q(**{f"{name}__{'lt' if descending == forward else 'gt'}": value})
+        tied &= Q(**{name: value})
+    return past | tied if inclusive else past
+
+
+def _reverse(order: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(field[1:] if field.startswith("-") else f"-{field}" for field in order)
