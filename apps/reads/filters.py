@@ -231,7 +231,7 @@ class HistoryFilter(Criteria):
     )
 
 
-# The access window's own words for a request that is not one's to search under.
+# In the words the access-request workflow refuses such a request with (its grant_for).
 NOT_USABLE = "Access request %(value)s is not an approved, unexpired request of yours."
 
 # What every search states, by the names reads_search (apps/reads/selectors.py) takes them.

@@ -7,9 +7,10 @@ the order needs more of that read (its plate, its camera), it is looked up insid
 among the search's own results only, so a cursor naming any other read gives an empty page and
 tells nothing of it.
 
-Every order ends in seen_at and id (unique together), so no two reads tie. Newest first is
-served by the indexes on (vrm, seen_at) and (camera_id, seen_at) for a plate and for cameras; the
-other orders sort the matching reads, which a search keeps narrow (apps/reads/filters.py).
+Every order ends in seen_at and id (unique together), so no two reads tie. Any order costs one
+top-N sort of the reads the search matches, which the plate and camera indexes find and the
+search's count reads anyway: measured over six million reads, a page of a prefix pattern took
+about 10 ms and one of an infix pattern 300 to 600 ms, whichever the order, newest first included.
 """
 
 from dataclasses import dataclass
