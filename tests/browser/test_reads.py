@@ -192,9 +192,11 @@ def test_vehicle_history_asks_for_one_exact_plate(make_user, sign_in_page, passi
     page.get_by_label("Purpose", exact=True).select_option(label="Vehicle crime")
     page.get_by_label("Reference").fill("INC-82")
     page.get_by_role("button", name="Show history").click()
-    expect(page.get_by_text("Give the plate: vehicle history shows one vehicle")).to_be_visible()
+    # At the field, and in the summary at the top that leads to it.
+    expect(page.locator("#id_vrm_error")).to_contain_text("Give the plate: vehicle history shows one vehicle")
+    expect(page.get_by_role("link", name="Plate: Give the plate")).to_be_visible()
     page.get_by_label("Plate").fill("BP12*")
     page.get_by_role("button", name="Show history").click()
-    expect(page.get_by_text("vehicle history takes no patterns")).to_be_visible()
+    expect(page.locator("#id_vrm_error")).to_contain_text("vehicle history takes no patterns")
     assert serious_violations(page) == []
     assert not SearchAudit.objects.exists()
