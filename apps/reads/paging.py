@@ -2,7 +2,8 @@
 
 Keyset pages: a page is named by a cursor (the order, the way to go, and the read to go from), so
 pages stay stable while reads arrive and no page costs more than the one before it. A cursor
-names its read by seen_at and id, never by plate, so one in an address names no vehicle; where
+names its read by seen_at (in microseconds since 1970, UTC: a key, not a time for people) and
+id, never by plate, so one in an address names no vehicle; where
 the order needs more of that read (its plate, its camera), it is looked up inside the same query,
 among the search's own results only, so a cursor naming any other read gives an empty page and
 tells nothing of it.
@@ -14,10 +15,9 @@ about 10 ms and one of an infix pattern 300 to 600 ms, whichever the order, newe
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet, Subquery
-from django.utils.dateparse import parse_datetime
 
 from .models import Read
 
@@ -32,6 +32,7 @@ SORTS = {
 NEWEST = "newest"
 # Which way a cursor goes from its read: the reads after it, those before it, or it and those after.
 AFTER, BEFORE, FROM = "after", "before", "from"
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Cursor:
     read_id: int
 
     def __str__(self) -> str:
-        return f"{self.sort}~{self.way}~{self.seen_at.isoformat()}~{self.read_id}"
+        return f"{self.sort}~{self.way}~{(self.seen_at - EPOCH) // MICROSECOND}~{self.read_id}"
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
@@ -53,10 +54,8 @@ class Cursor:
         if len(parts) != 4 or parts[0] not in SORTS or parts[1] not in (AFTER, BEFORE, FROM):
             return None
         try:
-            seen_at, read_id = parse_datetime(parts[2]), int(parts[3])
-        except ValueError:
-            return None
-        if seen_at is None or seen_at.tzinfo is None:
+            seen_at, read_id = EPOCH + int(parts[2]) * MICROSECOND, int(parts[3])
+        except (ValueError, OverflowError):
             return None
         return cls(sort=parts[0], way=parts[1], seen_at=seen_at, read_id=read_id)
 

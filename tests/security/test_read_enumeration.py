@@ -12,6 +12,7 @@ from apps.cameras.tests.factories import CameraFactory
 from apps.hotlists.models import Alert
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.models import Read
+from apps.reads.paging import Cursor
 from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def test_no_one_pages_or_sorts_a_search_that_is_not_theirs(make_user, sign_in_cl
     before = SearchAudit.objects.count()
     other = make_user("officer")
     browser, api = sign_in_client(other, Client()), api_client_for(other)
-    cursor = f"plate~from~{mine.seen_at.isoformat()}~{mine.id}"
+    cursor = str(Cursor.at(mine, sort="plate", way="from"))
     for asked in (
         {"search": search.pk},
         {"search": search.pk, "sort": "plate"},

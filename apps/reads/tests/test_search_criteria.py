@@ -83,7 +83,7 @@ def test_an_empty_answer_names_the_criteria_and_the_window_searched(browser, api
     page = browser.post("/reads/", {"vrm": "zz99 zzz", **PURPOSE})
     assert page.status_code == 200
     said = _text(page, "searched")
-    when = r"\d+ \w{3} \d{4} \d\d:\d\d"
+    when = r"\d+ \w{3} \d{4}, \d\d:\d\d:\d\d (GMT|BST)"
     window = re.fullmatch(
         rf"No reads of ZZ99ZZZ at any camera between {when} and {when} \(your 90-day window\)\.", said
     )
