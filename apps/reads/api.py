@@ -30,7 +30,14 @@ from .filters import ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
 from .paging import NEWEST_FIRST
-from .selectors import SearchNotRecorded, SearchResult, SearchThrottled, reads_of_search, reads_search
+from .selectors import (
+    SearchNotRecorded,
+    SearchResult,
+    SearchThrottled,
+    page_record,
+    reads_search,
+    search_continued,
+)
 from .serializers import (
     MAX_PAGE_SIZE,
     ReadIngestOutputSerializer,
@@ -285,14 +292,22 @@ def _search_page(request, criteria, paginator: NewestFirst, view):
         message = "Give an earlier search and a cursor, or criteria for a new search, not both."
         raise ValidationError({name: [message] for name in other})
     try:
-        result = reads_of_search(request.user, search_id=int(criteria["search"]))
+        result = search_continued(request.user, search_id=int(criteria["search"]), via="api")
     except (ValueError, SearchAudit.DoesNotExist, AccessRequestNotUsable) as gone:
         raise NotFound(NOT_YOURS) from gone  # another's search reads exactly as no search at all
-    return _page(request, result, paginator, view)
+    except SearchThrottled as refused:
+        raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
+    return _page(request, result, paginator, view, further=criteria.get("cursor") or "first page")
 
 
-def _page(request, result: SearchResult, paginator: NewestFirst, view):
+def _page(request, result: SearchResult, paginator: NewestFirst, view, further: str | None = None):
+    """A page of the search; a further one (`further`: where it starts) recorded before it leaves."""
     page = paginator.paginate_search(result, request, view)
+    if further is not None:
+        try:
+            page_record(request.user, result.audit, shown=len(page or []), position=further, via="api")
+        except SearchNotRecorded as failure:
+            raise AuditUnavailable(str(failure)) from failure
     context = {"request": request, "search_id": result.audit.pk}
     return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)
 

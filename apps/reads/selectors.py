@@ -45,6 +45,7 @@ VIEWS = ("READ_VIEWS_PER_HOUR", "opened reads and images")
 ALLOWANCES = {
     SearchAudit.Kind.SEARCH: SEARCHES,
     SearchAudit.Kind.HISTORY: SEARCHES,
+    SearchAudit.Kind.PAGE: SEARCHES,
     SearchAudit.Kind.EXPORT: EXPORTS,
     SearchAudit.Kind.VIEW: VIEWS,
     SearchAudit.Kind.IMAGE: VIEWS,
@@ -174,14 +175,57 @@ def reads_of_search(user: User, *, search_id: int) -> SearchResult:
 
 
 def search_page(
-    user: User, *, search_id: int, size: int, sort: str = NEWEST, cursor: Cursor | None = None
+    user: User,
+    *,
+    search_id: int,
+    size: int,
+    sort: str = NEWEST,
+    cursor: Cursor | None = None,
+    via: str = "portal",
 ) -> tuple[Page, SearchResult]:
     """A page of the user's own earlier search, either way and in any order offered: part of
-    that search, not a new one. Its audit record already names the criteria, the window and the
-    purpose, and counts the results, which are frozen at its moment (reads_of_search); so a page
-    writes no record of its own and counts against no allowance. Raises as reads_of_search."""
+    that search, not a new one (its criteria, window and purpose; its results frozen at its
+    moment). A further page is recorded before it is shown (search_continued, page_record)."""
+    result = search_continued(user, search_id=search_id, via=via)
+    page = keyset_page(result.reads, size=size, sort=sort, cursor=cursor)
+    position = str(cursor) if cursor else f"first page, {sort}"
+    page_record(user, result.audit, shown=len(page.reads), position=position, via=via)
+    return page, result
+
+
+def search_continued(user: User, *, search_id: int, via: str = "portal") -> SearchResult:
+    """The user's own earlier search, for a further page of it: counted against the hour's
+    search allowance like the search itself, so one search cannot be paged through without
+    limit. Only a search is paged: an export and a vehicle history keep their own row limits.
+    Raises as reads_of_search, and SearchThrottled."""
+    _check_allowance(user, SearchAudit.Kind.PAGE, timezone.now(), via=via)
     result = reads_of_search(user, search_id=search_id)
-    return keyset_page(result.reads, size=size, sort=sort, cursor=cursor), result
+    if result.audit.kind != SearchAudit.Kind.SEARCH:
+        raise SearchAudit.DoesNotExist("Only a search is paged through; search again.")
+    return result
+
+
+def page_record(user: User, search: SearchAudit, *, shown: int, position: str, via: str) -> None:
+    """Record a further page of `search` before it is shown: under that search's purpose,
+    reference and access request, naming it and where the page starts, so the audit shows every
+    read that left. Raises SearchNotRecorded when the record cannot be written."""
+    try:
+        search_record(
+            user=user,
+            kind=SearchAudit.Kind.PAGE,
+            purpose=search.purpose,
+            purpose_detail=search.purpose_detail,
+            reference=search.reference,
+            vrm=search.vrm,
+            filters={"search": search.pk, "page": position},
+            result_count=shown,
+            access_request_id=search.access_request_id,
+            via=via,
+        )
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The page could not be recorded in the audit trail, so it was not shown."
+        ) from failure
 
 
 def search_rerun(

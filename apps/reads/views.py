@@ -98,6 +98,8 @@ def _search_page(request):
         )
     except (ValueError, SearchAudit.DoesNotExist, PermissionDenied) as gone:
         raise Http404("That search is not one of yours to continue; search again.") from gone
+    except (SearchThrottled, SearchNotRecorded) as refused:
+        return _refused_plain(refused)
     audit = result.audit
     shown = {
         "purpose": audit.purpose,

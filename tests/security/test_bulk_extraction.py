@@ -186,7 +186,7 @@ def test_a_search_reopened_is_as_it_stood_and_its_pages_are_that_one_search(
     )
     officer = make_user("officer", username="pc-pager")
     browser = sign_in_client(officer, Client())
-    settings.READ_SEARCHES_PER_HOUR = 1  # pages are no searches: they count against nothing
+    settings.READ_SEARCHES_PER_HOUR = 4  # the search and its further pages count alike
     first = browser.post("/reads/", {"vrm": "FR12ZEN", **PURPOSE})
     search = SearchAudit.objects.get(kind="search")
     reads_ingest(
@@ -199,6 +199,10 @@ def test_a_search_reopened_is_as_it_stood_and_its_pages_are_that_one_search(
     oldest_first = browser.post("/reads/", {"search": search.pk, "sort": "oldest"}).context["page"]
     assert oldest_first.reads[0].seen_at == now - timedelta(minutes=51)
     assert now not in [read.seen_at for read in oldest_first.reads]  # sorted, still as it stood
-    # One search, one record: its count, criteria, window and purpose cover every page of it.
-    assert list(SearchAudit.objects.values_list("kind", "result_count")) == [("search", 51)]
+    # One search; every further page recorded as a page of it, with what it showed.
+    recorded = list(SearchAudit.objects.order_by("pk").values_list("kind", "result_count"))
+    assert recorded == [("search", 51), ("page", 50), ("page", 1), ("page", 50)]
+    assert {row.filters["search"] for row in SearchAudit.objects.filter(kind="page")} == {search.pk}
+    # Pages count against the hour's searches: one search cannot be paged through without limit.
+    assert browser.post("/reads/", {"search": search.pk, "sort": "plate"}).status_code == 429
     assert browser.post("/reads/", {"vrm": "FR12ZEN", **PURPOSE}).status_code == 429  # a new search

@@ -87,7 +87,13 @@ def test_the_portal_offers_listed_purposes_and_other_needs_a_description(officer
     assert (search_audit.purpose, search_audit.purpose_detail) == ("other", "Court order CO/9")
     again = officer_client.post("/reads/", {"search": search_audit.pk}).content.decode()
     assert "Court order CO/9" in again  # a further page shows what the search stated
-    assert SearchAudit.objects.count() == 1  # and is part of that search
+    assert SearchAudit.objects.filter(kind="search").count() == 1  # part of that search,
+    page = SearchAudit.objects.get(kind="page")  # recorded as a page of it before it was shown
+    assert (page.filters["search"], page.reference, page.purpose_detail) == (
+        search_audit.pk,
+        "INC-5",
+        "Court order CO/9",
+    )
 
 
 def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_with_images):

@@ -117,7 +117,9 @@ def test_pages_follow_the_cursor_and_are_part_of_the_one_search(officer, cameras
     assert {r["id"] for r in first["results"]}.isdisjoint({r["id"] for r in second["results"]})
     back = officer.get(second["previous"]).json()
     assert [r["id"] for r in back["results"]] == [r["id"] for r in first["results"]]
-    assert SearchAudit.objects.count() == 1
+    pages = SearchAudit.objects.filter(kind="page")  # each further page recorded, as part of it
+    assert SearchAudit.objects.filter(kind="search").count() == 1 and pages.count() == 2
+    assert {(page.filters["search"], page.via) for page in pages} == {(search.pk, "api")}
 
 
 def test_posted_pages_name_the_search_and_a_cursor(officer, cameras):
@@ -125,7 +127,8 @@ def test_posted_pages_name_the_search_and_a_cursor(officer, cameras):
     further = {"search": first["search"], "cursor": first["next"], "page_size": 2}
     second = officer.post(f"{URL}search/", further, format="json").json()
     assert [r["vrm"] for r in second["results"]] == ["AB12CDE"]
-    assert SearchAudit.objects.count() == 1
+    assert SearchAudit.objects.filter(kind="search").count() == 1
+    assert SearchAudit.objects.get(kind="page").filters["search"] == first["search"]
     mixed = officer.post(f"{URL}search/", {**further, "vrm": "XY34ZZZ", **PURPOSE}, format="json")
     assert mixed.status_code == 400
     assert set(mixed.json()["detail"]) == {"vrm", "purpose", "reference"}
