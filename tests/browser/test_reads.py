@@ -156,12 +156,20 @@ def test_results_come_first_and_page_both_ways_sorted_as_one_search(make_user, s
     page.get_by_role("button", name=f"Vehicle history of {first_on_page}").click()
     expect(page.get_by_test_id("timeline")).to_be_visible()
     assert page.locator("h2").first.inner_text() == f"10 reads of {first_on_page}"
+    # One search; its pages (sorting, paging, back to the results) each recorded as a page of it.
     assert list(SearchAudit.objects.order_by("id").values_list("kind", flat=True)) == [
         "search",
+        "page",
+        "page",
+        "page",
+        "page",
         "view",
+        "page",
         "view",
         "history",
     ]
+    search = SearchAudit.objects.get(kind="search")
+    assert {page.filters["search"] for page in SearchAudit.objects.filter(kind="page")} == {search.pk}
 
 
 def test_criteria_that_nothing_could_match_are_shown_at_their_field(make_user, sign_in_page, passing):
