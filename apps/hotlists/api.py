@@ -2,6 +2,7 @@
 /api/v1/alerts/historic/ (historic hits on one's own lists)."""
 
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from apps.reads.api import AuditUnavailable
 from apps.reads.selectors import SearchNotRecorded
 
 from . import services
+from .filters import AlertFilter
 from .imports import ImportRejected, checked_rows
 from .models import Alert, HotlistEntry
 from .selectors import (
@@ -47,12 +49,9 @@ class EntryPages(PageNumberPagination):
     max_page_size = 1000
 
 
-class NewestAlertsFirst(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 50
-
-
 class LatestSeenFirst(CursorPagination):
+    """By when the vehicle passed, not when the alert was made, as on the desk (desk_alerts)."""
+
     ordering = ("-read_seen_at", "-id")
     page_size = 50
 
@@ -185,7 +184,12 @@ class AlertViewSet(viewsets.GenericViewSet):
 
     lookup_value_regex = r"\d+"  # ids are numbers; anything else is a JSON 404
     serializer_class = AlertOutputSerializer
-    pagination_class = NewestAlertsFirst
+    pagination_class = LatestSeenFirst
+    # The desk's own filters (status, hotlist, action, camera, seen_after, seen_before), for the
+    # schema and for _listed, which applies them itself to record them.
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AlertFilter
+    queryset = Alert.objects.none()  # the model, for the schema; get_queryset says which alerts
     required_permissions = {"GET": ("hotlists.view_alert",), "POST": ("hotlists.change_alert",)}
 
     def get_queryset(self):
@@ -206,7 +210,7 @@ class AlertViewSet(viewsets.GenericViewSet):
         responses=AlertOutputSerializer(many=True),
         summary="Historic hits on lists you own (reads that arrived late), latest seen first",
     )
-    @action(detail=False, methods=["get"], pagination_class=LatestSeenFirst)
+    @action(detail=False, methods=["get"])
     def historic(self, request):
         alerts = historic_hits(request.user).select_related("acknowledged_by", "outcome_by")
         return self._listed(alerts, HISTORIC)
@@ -239,16 +243,24 @@ class AlertViewSet(viewsets.GenericViewSet):
         return Response(AlertOutputSerializer(alert).data)
 
     def _listed(self, alerts, listing: str) -> Response:
+        """A page of alerts, narrowed by the filters asked (each only narrows what the caller may
+        see), audited with those filters before it leaves."""
+        filters = AlertFilter(self.request.query_params, queryset=alerts, request=self.request)
+        if not filters.is_valid():
+            errors = dict(filters.errors)
+            if "__all__" in errors:  # a fault of the filters together, as the reads' search names it
+                errors["criteria"] = errors.pop("__all__")
+            raise ValidationError(errors)
         paginator = self.paginator
-        assert isinstance(paginator, CursorPagination)  # NewestAlertsFirst or LatestSeenFirst
-        page: list[Alert] = paginator.paginate_queryset(alerts, self.request, view=self) or []
+        assert isinstance(paginator, CursorPagination)  # LatestSeenFirst
+        page: list[Alert] = paginator.paginate_queryset(filters.qs, self.request, view=self) or []
         cursor = self.request.query_params.get(paginator.cursor_query_param)
         try:
             alerts_listed(
                 acting_user(self.request.user),
                 alerts=page,
                 listing=listing,
-                further={"cursor": cursor} if cursor else {},
+                further=filters.criteria | ({"cursor": cursor} if cursor else {}),
                 via="api",
             )
         except SearchNotRecorded as failure:

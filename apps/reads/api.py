@@ -1,19 +1,19 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
 /api/v1/search-purposes/: the purposes a search may name.
 
-A search answers with its first page and the number of its audit record (`search`); its further
-pages are asked for by that number and a cursor, and are part of that one search, as on the
-portal: no new record, the results frozen at the moment it was made (apps/reads/selectors.py).
+A search answers with its first page, in the order asked, and the number of its audit record
+(`search`); its further pages are asked for by that number and a cursor, as on the portal: part of
+that one search (its criteria, window and purpose; its results frozen at the moment it was made),
+each recorded as a page of it before it leaves (apps/reads/selectors.py).
 """
 
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -29,14 +29,13 @@ from .batches import parse_batch
 from .filters import ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
-from .paging import NEWEST_FIRST
+from .paging import NEWEST, SORTS, Cursor, Page, keyset_page
 from .selectors import (
     SearchNotRecorded,
     SearchResult,
     SearchThrottled,
-    page_record,
     reads_search,
-    search_continued,
+    search_page,
 )
 from .serializers import (
     MAX_PAGE_SIZE,
@@ -50,7 +49,8 @@ from .serializers import (
 from .services import BatchRejected, reads_ingest
 
 # What a further page of an earlier search may name besides the search: nothing of the criteria.
-PAGING = ("search", "cursor", "page_size")
+PAGING = ("search", "cursor", "page_size", "sort")
+PAGE_SIZE = 50
 NOT_YOURS = "No such search of yours to page through; search again."
 
 SEARCH_PARAMETERS = [
@@ -81,12 +81,22 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("area", str),
     OpenApiParameter("min_confidence", float),
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
-    OpenApiParameter("page_size", int, description=f"Reads per page, at most {MAX_PAGE_SIZE}."),
+    OpenApiParameter(
+        "page_size", int, description=f"Reads per page, {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE}."
+    ),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(SORTS),
+        description="The order of the results: newest first (the default), oldest first, by plate or "
+        "by camera code (then newest first). A cursor keeps the order of the page it came from.",
+    ),
     OpenApiParameter(
         "search",
         int,
         description="A further page of your earlier search (`search` of its first page), with "
-        "`cursor`; no other criteria. Part of that search: not audited again.",
+        "`cursor` (or `sort`, for its first page in another order); no other criteria. Part of that "
+        "search, under its purpose and reference, and recorded in the audit trail as a page of it.",
     ),
     OpenApiParameter("cursor", str, description="With `search`: a page's `next` or `previous`."),
 ]
@@ -95,62 +105,6 @@ SEARCH_PARAMETERS = [
 class AuditUnavailable(APIException):
     status_code = 503
     default_code = "audit_unavailable"
-
-
-class NewestFirst(CursorPagination):
-    """Pages of one search, named by its audit record: `next` and `previous` ask for that search's
-    pages (by `search` and `cursor`), never for its criteria again."""
-
-    ordering = NEWEST_FIRST
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def paginate_search(self, result: SearchResult, request, view) -> list | None:
-        self.search_id = result.audit.pk
-        page = self.paginate_queryset(result.reads, request, view=view)
-        further: dict[str, object] = {"search": self.search_id}
-        if self.page_size_query_param in request.query_params:
-            further[self.page_size_query_param] = self.get_page_size(request)
-        self.base_url = request.build_absolute_uri(f"{request.path}?{urlencode(further)}")
-        return page
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "search": self.search_id,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
-
-
-class NewestFirstFromBody(NewestFirst):
-    """Pages of a posted search: the cursor and page size come in the body, and `next` and
-    `previous` are cursors to post again (an address would carry the criteria into logs)."""
-
-    # _QueryView stands in for the request (its body read as its query): duck-typed, not a Request.
-    def get_page_size(self, request):
-        return super().get_page_size(_QueryView(request))  # type: ignore[arg-type]
-
-    def decode_cursor(self, request):
-        return super().decode_cursor(_QueryView(request))  # type: ignore[arg-type]
-
-    def encode_cursor(self, cursor):
-        return parse_qs(urlsplit(super().encode_cursor(cursor)).query)[self.cursor_query_param][0]
-
-
-class _QueryView:
-    """A posted body seen as query parameters, for DRF's cursor pagination."""
-
-    def __init__(self, request) -> None:
-        self._request = request
-        body = request.data if isinstance(request.data, dict) else {}
-        self.query_params = {key: str(value) for key, value in body.items() if key in ("cursor", "page_size")}
-
-    def build_absolute_uri(self):
-        return self._request.build_absolute_uri()
 
 
 class ReadsApi(APIView):
@@ -168,7 +122,7 @@ class ReadsApi(APIView):
                 "From a browser, post the search to /api/v1/reads/search/: a search in an address "
                 "can be started by another site, and stays in history and logs."
             )
-        return _search(request, request.query_params, NewestFirst(), self)
+        return _search(request, request.query_params, as_links=True)
 
     @extend_schema(
         summary="Submit a batch of reads (all or nothing; duplicates are counted, not stored)",
@@ -249,7 +203,8 @@ class ReadSearchApi(APIView):
                 {key: ["Give text or a number (camera codes may be a list)."] for key in wrong}
             )
         criteria = {key: _as_text(value) for key, value in request.data.items() if value is not None}
-        return _search(request, criteria, NewestFirstFromBody(), self)
+        # `next` and `previous` are cursors to post again: an address would carry them into logs.
+        return _search(request, criteria, as_links=False)
 
 
 def _is_criterion(value) -> bool:
@@ -263,11 +218,14 @@ def _as_text(value) -> str:
     return ",".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
 
-def _search(request, criteria, paginator: NewestFirst, view):
+def _search(request, criteria, *, as_links: bool):
     """One audited search over the API, from query parameters or a posted body alike; or, given
     `search`, a further page of one."""
+    size, sort = _page_size(criteria), _sort(criteria)
     if "search" in criteria:
-        return _search_page(request, criteria, paginator, view)
+        return _search_page(request, criteria, size=size, sort=sort, as_links=as_links)
+    if criteria.get("cursor"):
+        raise ValidationError({"cursor": ["A cursor pages an earlier search: give its `search` with it."]})
     filters = ReadFilter(criteria)
     purpose = SearchPurposeForm(criteria)
     if not (filters.is_valid() & purpose.is_valid()):
@@ -283,33 +241,72 @@ def _search(request, criteria, paginator: NewestFirst, view):
         raise AuditUnavailable(str(failure)) from failure
     except SearchThrottled as refused:
         raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
-    return _page(request, result, paginator, view)
+    page = keyset_page(result.reads, size=size, sort=sort)
+    return _reply(request, result, page, size=size, as_links=as_links)
 
 
-def _search_page(request, criteria, paginator: NewestFirst, view):
-    """A further page of the caller's own earlier search: part of it, so no new audit record."""
+def _search_page(request, criteria, *, size: int, sort: str, as_links: bool):
+    """A further page of the caller's own earlier search, recorded as a page of it before it leaves."""
     if other := sorted(set(criteria) - set(PAGING)):
         message = "Give an earlier search and a cursor, or criteria for a new search, not both."
         raise ValidationError({name: [message] for name in other})
+    cursor = Cursor.parse(criteria.get("cursor"))
+    if criteria.get("cursor") and cursor is None:
+        raise ValidationError({"cursor": ["Not a cursor: give a page's `next` or `previous` as it came."]})
     try:
-        result = search_continued(request.user, search_id=int(criteria["search"]), via="api")
+        page, result = search_page(
+            request.user, search_id=int(criteria["search"]), size=size, sort=sort, cursor=cursor, via="api"
+        )
     except (ValueError, SearchAudit.DoesNotExist, AccessRequestNotUsable) as gone:
         raise NotFound(NOT_YOURS) from gone  # another's search reads exactly as no search at all
     except SearchThrottled as refused:
         raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
-    return _page(request, result, paginator, view, further=criteria.get("cursor") or "first page")
+    except SearchNotRecorded as failure:
+        raise AuditUnavailable(str(failure)) from failure
+    return _reply(request, result, page, size=size, as_links=as_links)
 
 
-def _page(request, result: SearchResult, paginator: NewestFirst, view, further: str | None = None):
-    """A page of the search; a further one (`further`: where it starts) recorded before it leaves."""
-    page = paginator.paginate_search(result, request, view)
-    if further is not None:
-        try:
-            page_record(request.user, result.audit, shown=len(page or []), position=further, via="api")
-        except SearchNotRecorded as failure:
-            raise AuditUnavailable(str(failure)) from failure
+def _page_size(criteria) -> int:
+    given = criteria.get("page_size")
+    if given in (None, ""):
+        return PAGE_SIZE
+    try:
+        size = int(given)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": [f"Give a whole number of reads from 1 to {MAX_PAGE_SIZE}."]})
+    return size
+
+
+def _sort(criteria) -> str:
+    sort = criteria.get("sort") or NEWEST
+    if sort not in SORTS:
+        raise ValidationError({"sort": [f"Sort by one of: {', '.join(SORTS)}."]})
+    return sort
+
+
+def _reply(request, result: SearchResult, page: Page, *, size: int, as_links: bool) -> Response:
+    """A page of a search, with the cursors (or, asked in an address, the addresses) of the pages
+    beside it: each names the search and a cursor, never the criteria."""
+
+    def beside(cursor: Cursor | None) -> str | None:
+        if cursor is None or not as_links:
+            return None if cursor is None else str(cursor)
+        further = {"search": result.audit.pk, "cursor": str(cursor)}
+        if "page_size" in request.query_params:
+            further["page_size"] = size
+        return request.build_absolute_uri(f"{request.path}?{urlencode(further)}")
+
     context = {"request": request, "search_id": result.audit.pk}
-    return paginator.get_paginated_response(ReadOutputSerializer(page, many=True, context=context).data)
+    return Response(
+        {
+            "search": result.audit.pk,
+            "next": beside(page.next),
+            "previous": beside(page.previous),
+            "results": ReadOutputSerializer(page.reads, many=True, context=context).data,
+        }
+    )
 
 
 class SearchPurposesApi(APIView):

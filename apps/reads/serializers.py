@@ -14,6 +14,7 @@ from apps.cameras.models import clean_code
 from apps.cameras.serializers import CameraOutputSerializer
 
 from .evidence import ImageRejected, check_image
+from .paging import SORTS
 from .services import ReadInput
 
 MAX_PAGE_SIZE = 200  # the most reads one page of a search holds
@@ -125,10 +126,17 @@ class ReadSearchInputSerializer(serializers.Serializer):
     min_confidence = serializers.FloatField(required=False)
     access_request = serializers.IntegerField(required=False)
     search = serializers.IntegerField(
-        required=False, help_text="A further page of your earlier search: with `cursor` only."
+        required=False,
+        help_text="A further page of your earlier search: with `cursor` (or `sort`) only; "
+        "recorded as a page of it.",
     )
     cursor = serializers.CharField(required=False, help_text="`next` or `previous` of a page.")
-    page_size = serializers.IntegerField(required=False, max_value=MAX_PAGE_SIZE)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    sort = serializers.ChoiceField(
+        choices=list(SORTS),
+        required=False,
+        help_text="newest (the default), oldest, plate or camera; a cursor keeps its page's order.",
+    )
 
 
 class CandidateOutputSerializer(serializers.Serializer):
@@ -193,10 +201,10 @@ def _with_query(url: str, params: dict) -> str:
 
 
 class ReadPageOutputSerializer(serializers.Serializer):
-    """A page of reads, newest first; `next` and `previous` lead to the pages beside it (null
+    """A page of reads in the order asked; `next` and `previous` lead to the pages beside it (null
     at either end), asked for by `search`, the search's audit record: they are part of it."""
 
-    # Written by the cursor paginator around the reads.
+    # Written by the search's reply (api._reply) around the reads.
 
     search = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)

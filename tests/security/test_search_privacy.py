@@ -83,8 +83,12 @@ def test_the_api_takes_criteria_in_a_body_and_pages_with_cursors(make_user, api_
         "/api/v1/reads/search/", {"vrm": "bo12 dys", "page_size": 2, **PURPOSE}, format="json"
     ).json()
     assert len(first["results"]) == 2 and "?" not in first["next"] and first["previous"] is None
-    second = api.post(
+    mixed = api.post(
         "/api/v1/reads/search/", {"vrm": "BO12DYS", "cursor": first["next"], **PURPOSE}, format="json"
+    )
+    assert mixed.status_code == 400 and "cursor" in mixed.json()["detail"]  # a cursor pages a search
+    second = api.post(
+        "/api/v1/reads/search/", {"search": first["search"], "cursor": first["next"]}, format="json"
     )
     assert len(second.json()["results"]) == 1
     assert {r["id"] for r in first["results"]}.isdisjoint({r["id"] for r in second.json()["results"]})

@@ -165,3 +165,43 @@ def test_a_summer_alert_reads_british_summer_time_on_the_desk_its_page_and_its_l
     assert shown in page and "09:05:03" not in page
     event = live.event_for(alert)
     assert (event["seen"], event["status"]) == (shown, "New")
+
+
+def api_listed(client, path="/api/v1/alerts/", **query):
+    response = client.get(path, query)
+    assert response.status_code == 200, response.content
+    return [alert["vrm"] for alert in response.json()["results"]]
+
+
+def test_the_api_desk_is_ordered_by_sighting_and_takes_the_desk_s_filters(desk, api_client_for):
+    client, lists, now = api_client_for(desk["officer"]), desk["lists"], desk["now"]
+    assert api_listed(client) == ["ST12OLN", "ST34OLN", "WA12TCH"]  # not the order they were made
+    assert api_listed(client, status="new") == ["ST12OLN", "WA12TCH"]
+    assert api_listed(client, hotlist=lists["stolen"].pk, status="acknowledged") == ["ST34OLN"]
+    assert api_listed(client, action="observe") == ["WA12TCH"]
+    assert api_listed(client, camera="CAM-S") == ["ST34OLN", "WA12TCH"]
+    since = (now - timedelta(minutes=15)).isoformat()
+    assert api_listed(client, seen_after=since) == ["ST12OLN", "ST34OLN"]
+    # Audited with its filters, as the portal's filtered desk is; the unfiltered first page is not.
+    [row] = SearchAudit.objects.filter(filters__has_key="action")
+    assert (row.via, row.filters["alerts"], row.filters["action"]) == (
+        "api",
+        [desk["alerts"]["earlier"].pk],
+        "observe",
+    )
+    assert SearchAudit.objects.count() == 5
+
+
+def test_the_api_refuses_filters_that_cannot_match_or_reach_another_s_covert_list(desk, api_client_for):
+    client = api_client_for(desk["officer"])
+    backwards = client.get(
+        "/api/v1/alerts/", {"seen_after": "2026-07-14T11:00Z", "seen_before": "2026-07-14T10:00Z"}
+    )
+    assert backwards.status_code == 400 and "later than" in str(backwards.json()["detail"]["criteria"])
+    covert = client.get("/api/v1/alerts/", {"hotlist": desk["lists"]["covert"].pk})
+    unknown = client.get("/api/v1/alerts/", {"hotlist": 987654})
+    assert covert.status_code == unknown.status_code == 400
+    assert covert.json()["detail"] == unknown.json()["detail"]  # a covert list reads as no list at all
+    assert "CV12RTX" not in covert.content.decode()
+    assert client.get("/api/v1/alerts/", {"status": "lost"}).status_code == 400
+    assert not SearchAudit.objects.exists()

@@ -222,3 +222,45 @@ def test_a_listed_purpose_and_reference_with_spaces_around_are_taken_trimmed(off
     answer = officer.get(URL, {"vrm": "AB12CDE", "purpose": " intelligence ", "reference": " OP-7 "})
     assert answer.status_code == 200, answer.content
     assert SearchAudit.objects.values_list("purpose", "reference").get() == ("intelligence", "OP-7")
+
+
+def test_results_come_in_the_order_asked_and_its_pages_keep_it(officer, cameras):
+    first = officer.get(URL, {"vrm": "AB1*", "sort": "plate", "page_size": 2, **PURPOSE})
+    assert plates(first) == ["AB12CDE", "AB12CDE"]
+    assert [r["seen_at"] for r in first.json()["results"]] == sorted(
+        (r["seen_at"] for r in first.json()["results"]), reverse=True
+    )  # one plate's reads newest first
+    second = officer.get(first.json()["next"])
+    assert plates(second) == ["AB12CDF"] and second.json()["next"] is None
+    assert plates(officer.get(second.json()["previous"])) == ["AB12CDE", "AB12CDE"]
+    oldest = officer.get(URL, {"vrm": "AB1*", "sort": "oldest", **PURPOSE}).json()["results"]
+    newest = officer.get(URL, {"vrm": "AB1*", **PURPOSE}).json()["results"]
+    assert [r["id"] for r in oldest] == [r["id"] for r in reversed(newest)]
+    # The same search's first page in another order: a page of it, not a new search.
+    search = first.json()["search"]
+    again = officer.post(f"{URL}search/", {"search": search, "sort": "oldest"}, format="json")
+    assert [r["id"] for r in again.json()["results"]] == [r["id"] for r in oldest]
+    page = SearchAudit.objects.filter(kind="page").latest("id")
+    assert (page.filters, page.result_count) == ({"search": search, "page": "first page, oldest"}, 3)
+
+
+@pytest.mark.parametrize(
+    ("asked", "field"),
+    [
+        ({"sort": "speed"}, "sort"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 201}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+    ],
+)
+def test_an_order_or_page_size_not_offered_is_a_400_and_nothing_is_searched(officer, cameras, asked, field):
+    response = officer.get(URL, {"vrm": "AB1*", **asked, **PURPOSE})
+    assert response.status_code == 400 and field in response.json()["detail"]
+    assert not SearchAudit.objects.exists()
+
+
+def test_a_cursor_not_given_by_a_page_is_a_400_and_nothing_is_recorded(officer, cameras):
+    search = officer.get(URL, {"vrm": "AB1*", **PURPOSE}).json()["search"]
+    response = officer.get(URL, {"search": search, "cursor": "cD0yMDI2LTEyLTA0"})
+    assert response.status_code == 400 and "cursor" in response.json()["detail"]
+    assert not SearchAudit.objects.filter(kind="page").exists()
