@@ -124,10 +124,14 @@ def request_refuse(*, access_request: AccessRequest, approver: User, reason: str
 
 @transaction.atomic
 def request_revoke(*, access_request: AccessRequest, supervisor: User, reason: str) -> AccessRequest:
-    """End an approved request at once."""
+    """End an approved request at once: a decision like approving it, so never its requester's."""
     if not supervisor.has_perm(DECIDE):
         raise PermissionDenied("Only supervisors revoke access requests.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the access is revoked."})
     request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if request.requester_id == supervisor.pk:
+        raise PermissionDenied("Nobody may decide their own request.")
     if request.status != AccessRequest.Status.APPROVED:
         raise ValidationError("Only an approved request can be revoked.")
     _close(request, AccessRequest.Status.REVOKED)

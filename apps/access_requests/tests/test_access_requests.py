@@ -232,3 +232,20 @@ def test_closed_requests_are_removed_after_their_own_period_with_their_events(pe
     assert services.requests_remove_expired(now=later) == 1
     assert list(AccessRequest.objects.all()) == [pending]  # a pending request is never removed
     assert not AccessRequestEvent.objects.filter(access_request_id=refused.pk).exists()
+
+
+def test_nobody_revokes_their_own_request_and_a_revocation_needs_a_reason(people, make_user, api_client_for):
+    """Revoking is a decision like approving: the API holds the portal's rule (the service's)."""
+    requester = make_user("supervisor", username="sgt-own")
+    request = file(requester)
+    services.request_approve(access_request=request, approver=people["supervisor"], reason="Proportionate")
+    own = api_client_for(requester).post(
+        f"/api/v1/access-requests/{request.pk}/revoke/", {"reason": "done"}, format="json"
+    )
+    assert own.status_code == 403 and "their own request" in own.json()["detail"]
+    blank = api_client_for(people["supervisor"]).post(
+        f"/api/v1/access-requests/{request.pk}/revoke/", {"reason": "   "}, format="json"
+    )
+    assert blank.status_code == 400
+    request.refresh_from_db()
+    assert request.status == "approved" and not request.events.filter(kind="revoked").exists()
