@@ -30,6 +30,8 @@ SORTS = {
     "camera": ("camera__code", "-seen_at", "-id"),
 }
 NEWEST = "newest"
+# Each order in words, as the audit trail records a page of it.
+SORT_WORDS = {"newest": "newest first", "oldest": "oldest first", "plate": "by plate", "camera": "by camera"}
 # Which way a cursor goes from its read: the reads after it, those before it, or it and those after.
 AFTER, BEFORE, FROM = "after", "before", "from"
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
@@ -62,6 +64,18 @@ class Cursor:
     @classmethod
     def at(cls, read: Read, *, sort: str, way: str) -> "Cursor":
         return cls(sort=sort, way=way, seen_at=read.seen_at, read_id=read.id)
+
+
+def position(sort: str, cursor: "Cursor | None") -> dict[str, str]:
+    """Where a page starts, for the audit trail to show in words: its order, and the read it goes
+    from (by number and when it was seen; a cursor's own text is a key, not for people)."""
+    if cursor is None:
+        return {"order": SORT_WORDS.get(sort, SORT_WORDS[NEWEST]), "page": "first"}
+    return {
+        "order": SORT_WORDS[cursor.sort],
+        "page": f"{cursor.way} read {cursor.read_id}",
+        "read_seen": cursor.seen_at.isoformat(),
+    }
 
 
 @dataclass(frozen=True)

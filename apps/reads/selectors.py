@@ -3,7 +3,7 @@
 No view, serializer, export, admin page or task queries Read directly.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
@@ -33,7 +33,7 @@ from .access_window import (
 )
 from .filters import Criteria, ReadFilter
 from .models import Read
-from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page
+from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, position
 from .partitions import existing_partition_days
 from .signals import search_answered
 
@@ -188,8 +188,7 @@ def search_page(
     moment). A further page is recorded before it is shown (search_continued, page_record)."""
     result = search_continued(user, search_id=search_id, via=via)
     page = keyset_page(result.reads, size=size, sort=sort, cursor=cursor)
-    position = str(cursor) if cursor else f"first page, {sort}"
-    page_record(user, result.audit, shown=len(page.reads), position=position, via=via)
+    page_record(user, result.audit, shown=len(page.reads), position=position(sort, cursor), via=via)
     return page, result
 
 
@@ -205,7 +204,9 @@ def search_continued(user: User, *, search_id: int, via: str = "portal") -> Sear
     return result
 
 
-def page_record(user: User, search: SearchAudit, *, shown: int, position: str, via: str) -> None:
+def page_record(
+    user: User, search: SearchAudit, *, shown: int, position: Mapping[str, str], via: str
+) -> None:
     """Record a further page of `search` before it is shown: under that search's purpose,
     reference and access request, naming it and where the page starts, so the audit shows every
     read that left. Raises SearchNotRecorded when the record cannot be written."""
@@ -217,7 +218,7 @@ def page_record(user: User, search: SearchAudit, *, shown: int, position: str, v
             purpose_detail=search.purpose_detail,
             reference=search.reference,
             vrm=search.vrm,
-            filters={"search": search.pk, "page": position},
+            filters={"search": search.pk, **position},
             result_count=shown,
             access_request_id=search.access_request_id,
             via=via,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
+from apps.core.times import shown
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.models import Read
 from apps.reads.paging import Cursor
@@ -195,3 +196,25 @@ def assert_pages_of(search, count=None):
     pages = SearchAudit.objects.filter(kind="page")
     assert pages.exists() and {page.filters["search"] for page in pages} == {search.pk}
     assert count is None or pages.count() == count
+
+
+def test_the_audit_shows_where_each_page_started_in_words(browser, many, make_user, sign_in_client):
+    first = browser.post("/reads/", {"vrm": "PG12AA*", **PURPOSE}).context["page"]
+    search = SearchAudit.objects.get(kind="search")
+    browser.post("/reads/", {"search": search.pk, "page": str(first.next)})
+    browser.post("/reads/", {"search": search.pk, "sort": "plate"})
+    after = first.next
+    rows = SearchAudit.objects.filter(kind="page").order_by("pk")
+    assert [row.filters for row in rows] == [
+        {
+            "search": search.pk,
+            "order": "newest first",
+            "page": f"after read {after.read_id}",
+            "read_seen": after.seen_at.isoformat(),
+        },
+        {"search": search.pk, "order": "by plate", "page": "first"},
+    ]
+    page = sign_in_client(make_user("auditor"), Client()).get("/audit/searches/").content.decode()
+    assert f"Page: after read {after.read_id}" in page and "Order: by plate" in page
+    assert f"Read seen: {shown(after.seen_at)}" in page
+    assert str(after) not in page  # the cursor's own text is a key, not for people
