@@ -110,7 +110,10 @@ class UserRolesForm(forms.Form):
 
 class TokenForm(forms.Form):
     label = forms.CharField(
-        max_length=100, label="What it is for", help_text="E.g. the gateway or script using it."
+        max_length=100,
+        label="What it is for",
+        help_text="E.g. the gateway or script using it.",
+        error_messages={"required": "Say what the token is for."},
     )
 
 

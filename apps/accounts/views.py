@@ -58,11 +58,17 @@ def sign_out(request):
 
 @signed_in
 def my_account(request):
+    return _my_account_page(request, TokenForm())
+
+
+def _my_account_page(request, token_form: TokenForm, status: int = 200):
+    """One's own account; `token_form` bound when it came back with errors (shown at the top)."""
     recent = security_events(username=request.user.username)[:20]
     return render(
         request,
         "accounts/my_account.html",
-        {"recent": recent, "tokens": tokens.tokens_of(request.user), "token_form": TokenForm()},
+        {"recent": recent, "tokens": tokens.tokens_of(request.user), "token_form": token_form},
+        status=status,
     )
 
 
@@ -136,8 +142,7 @@ def my_token_issue(request):
     """A token for the signed-in member of staff (second factor verified), for a working day."""
     form = TokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what the token is for.")
-        return redirect("accounts:my_account")
+        return _my_account_page(request, form, status=400)
     token, secret = tokens.api_token_issue(
         user=request.user, actor=request.user, label=form.cleaned_data["label"], request=request
     )
@@ -185,7 +190,19 @@ def user_create(request):
 
 @requires("accounts.view_user")
 def user_detail(request, pk: int):
-    user = get_object_or_404(users_for_administration(), pk=pk)
+    return _user_page(request, get_object_or_404(users_for_administration(), pk=pk))
+
+
+def _user_page(
+    request,
+    user: User,
+    *,
+    roles_form: UserRolesForm | None = None,
+    token_form: TokenForm | None = None,
+    status: int = 200,
+):
+    """An account as administrators see it; a form given bound came back with errors (shown at
+    the top, above the page's other forms left as they were)."""
     return render(
         request,
         "accounts/user_detail.html",
@@ -193,11 +210,12 @@ def user_detail(request, pk: int):
             "subject": user,
             "locked_from": account_locked_from(username=user.username),
             "address_locks": address_locks_met(username=user.username),
-            "roles_form": UserRolesForm(initial={"roles": user.role_names}),
+            "roles_form": roles_form or UserRolesForm(initial={"roles": user.role_names}),
             "events": security_events(username=user.username)[:20],
             "tokens": tokens.tokens_of(user),
-            "token_form": TokenForm() if not user.has_portal_access else None,
+            "token_form": token_form or (TokenForm() if not user.has_portal_access else None),
         },
+        status=status,
     )
 
 
@@ -210,8 +228,7 @@ def user_token_issue(request, pk: int):
     if user.has_portal_access or not user.is_active:
         raise PermissionDenied("Tokens are issued here only to active machine accounts.")
     if not form.is_valid():
-        messages.error(request, "Say what the token is for.")
-        return redirect("accounts:user_detail", pk=pk)
+        return _user_page(request, user, token_form=form, status=400)
     token, secret = tokens.api_token_issue(
         user=user, actor=request.user, label=form.cleaned_data["label"], request=request
     )
@@ -237,8 +254,7 @@ def user_action(request, pk: int, action: str):
     if action == "roles":
         form = UserRolesForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(map(str, form.errors.get("roles", ["Choose valid roles."]))))
-            return redirect("accounts:user_detail", pk=pk)
+            return _user_page(request, user, roles_form=form, status=400)
         services.user_set_roles(
             user=user, roles=form.cleaned_data["roles"], actor=request.user, request=request
         )

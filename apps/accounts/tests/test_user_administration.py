@@ -169,3 +169,34 @@ def test_other_roles_cannot_administer_users(client, make_user, sign_in_client, 
     assert client.get(reverse("accounts:user_list")).status_code == 403
     assert client.post(action(target.pk, "disable")).status_code == 403
     assert User.objects.get(pk=target.pk).is_active
+
+
+def summary_of(response) -> list[str]:
+    """The error summary's entries, as listed at the top of the page."""
+    box = re.search(r'data-testid="error-summary">(.*?)</ul>', response.content.decode(), re.S)
+    assert box, "no error summary"
+    return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", box.group(1))]
+
+
+def test_roles_or_a_token_refused_come_back_in_the_summary_at_the_top(admin_client, make_user):
+    from apps.accounts.tokens import tokens_of
+
+    officer, gateway = make_user("officer"), make_user("camera")
+    mixed = admin_client.post(action(officer.pk, "roles"), {"roles": ["officer", "camera"]})
+    assert mixed.status_code == 400
+    [error] = summary_of(mixed)
+    assert error.startswith("Roles: ") and "cannot also hold a staff role" in error
+    assert 'href="#id_roles_0"' in mixed.content.decode()  # the first of its boxes
+    officer.refresh_from_db()
+    assert officer.role_names == ["officer"]
+    unlabelled = admin_client.post(reverse("accounts:user_token_issue", args=[gateway.pk]), {"label": " "})
+    assert unlabelled.status_code == 400
+    assert summary_of(unlabelled) == ["What it is for: Say what the token is for."]
+    assert not tokens_of(gateway).exists()
+
+
+def test_ones_own_token_refused_comes_back_in_the_summary(admin_client):
+    response = admin_client.post(reverse("accounts:my_token_issue"), {"label": ""})
+    assert response.status_code == 400
+    assert summary_of(response) == ["What it is for: Say what the token is for."]
+    assert 'href="#id_label"' in response.content.decode()
