@@ -96,7 +96,13 @@ def running_server():
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "anpr_site/gunicorn.conf.py", "anpr_site.asgi:application"],
         env=os.environ
-        | {"WEB_CONCURRENCY": "2", "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_ACCESS_LOG": ""},
+        | {
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+            "GUNICORN_ACCESS_LOG": "",
+            # A benchmark's officer searches hundreds of times an hour: the allowance is not measured.
+            "READ_SEARCHES_PER_HOUR": str(10**9),
+        },
     )
     try:
         deadline = time.monotonic() + 60
