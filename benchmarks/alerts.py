@@ -46,14 +46,16 @@ def main() -> int:
     return 0
 
 
-def load_hotlist(admin, entries: int) -> list[str]:
+def load_hotlist(admin, entries: int, name: str = HOTLIST, prefix: str = "HL") -> list[str]:
+    """A list of `entries` plates (`prefix` and six digits) under `name`: each benchmark has its
+    own list and plates, so none re-imports another's or raises alerts on it."""
     from apps.hotlists import services
     from apps.hotlists.models import Hotlist
 
-    hotlist = Hotlist.objects.filter(name=HOTLIST).first() or services.hotlist_create(
-        actor=admin, name=HOTLIST, source="national", priority=1
+    hotlist = Hotlist.objects.filter(name=name).first() or services.hotlist_create(
+        actor=admin, name=name, source="national", priority=1
     )
-    plates = [f"HL{n:06d}" for n in range(entries)]
+    plates = [f"{prefix}{n:06d}" for n in range(entries)]
     if hotlist.entries.count() != entries:
         started = time.perf_counter()
         services.entries_import(

@@ -44,7 +44,7 @@ def main() -> int:
     setup_django()
     who = accounts()
     plates = load(args.reads)
-    hotlisted = load_hotlist(who["admin"], 10_000)
+    hotlisted = load_hotlist(who["admin"], 10_000, name="Load benchmark hotlist", prefix="LD")
     tokens = _officer_tokens(args.users)
     session = officer_session(who["officer"])
     with tempfile.TemporaryDirectory() as work, running_server() as url:

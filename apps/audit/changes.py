@@ -14,12 +14,19 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Field, ForeignObjectRel, JSONField, QuerySet
+from django.db.models import BooleanField, DateTimeField, Field, ForeignObjectRel, JSONField, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from apps.core.times import shown
+
+from .details import in_words
 
 HIDDEN = "(secret: not shown)"
 COVERT = "(withheld: covert hotlist)"
@@ -168,6 +175,11 @@ def _plain(value, field: Field | ForeignObjectRel | None):
     markers as a list, not as the JSON it was kept as."""
     if isinstance(field, BooleanField) and value in ("True", "False"):
         return "yes" if value == "True" else "no"
+    if isinstance(field, DateTimeField) and isinstance(value, str):
+        # The library keeps a moment as UTC text without its offset: shown as every moment is.
+        moment = parse_datetime(value)
+        if moment is not None:
+            return shown(moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC))
     if isinstance(field, JSONField) and isinstance(value, str):
         try:
             held = json.loads(value)
@@ -175,6 +187,7 @@ def _plain(value, field: Field | ForeignObjectRel | None):
             return value
         if isinstance(held, list) and all(isinstance(item, str | int | float) for item in held):
             return ", ".join(map(str, held)) or "none"
+        return in_words(held)  # a mapping as label and value, its moments in London time
     return value
 
 

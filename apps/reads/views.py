@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from .access_window import (
 from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
 from .filters import HistoryFilter, ReadFilter, SearchPurposeForm
+from .forms import BackLoadForm
 from .hooks import read_alerts
 from .models import Read
 from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
@@ -212,23 +214,31 @@ def vehicle_history(request):
 @body_limit("READ_BACK_LOAD_MAX_BYTES")
 def back_load(request):
     """Upload a CSV of reads from a camera's own store; checked whole, stored all or nothing."""
-    context = {"max_rows": settings.READ_BACK_LOAD_MAX_ROWS}
-    if request.method == "POST":
+    form = BackLoadForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"max_rows": settings.READ_BACK_LOAD_MAX_ROWS, "form": form}
+    if request.method != "POST":
+        return render(request, "reads/back_load.html", context)
+    if form.is_valid():
         try:
-            reads = read_csv_upload(request.FILES.get("file"))
+            reads = read_csv_upload(form.cleaned_data["file"])
             result = reads_ingest(items=reads, source=Read.Source.UPLOAD)
         except BackLoadRejected as rejected:
-            context["problem"] = str(rejected)
+            form.add_error("file", str(rejected))
         except BatchRejected as rejected:
-            context["row_errors"] = [
+            rows = [
                 (index + 2, field, " ".join(str(m) for m in messages_))
                 for index, fields in rejected.errors.items()
                 for field, messages_ in _flat(fields)
-            ][:200]
+            ]
+            context["row_errors"] = rows[:200]
+            faulty = len({row for row, _, _ in rows})
+            form.add_error(
+                "file", f"Nothing was stored: {faulty} row{pluralize(faulty)} to fix, listed below the form."
+            )
         else:
             messages.success(request, f"{result.stored} reads stored, {result.duplicates} already held.")
             return redirect("reads:back_load")
-    return render(request, "reads/back_load.html", context)
+    return render(request, "reads/back_load.html", context, status=400)
 
 
 def _purpose_form(request, initial=None) -> SearchPurposeForm:

@@ -43,4 +43,18 @@
       field.focus({ preventScroll: true });
     });
   }
+  // A long form left with changes not yet saved: the browser asks before the page goes (its own
+  // words; pages may not set them). Saving is leaving on purpose.
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var changed = false;
+    var note = function () { changed = true; };
+    form.addEventListener("input", note);
+    form.addEventListener("change", note);
+    form.addEventListener("submit", function () { changed = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!changed) return;
+      event.preventDefault();
+      event.returnValue = "";  // what older browsers wait for before they ask
+    });
+  });
 })();

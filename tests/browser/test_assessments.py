@@ -133,3 +133,35 @@ def in_view(page, locator) -> bool:
     """Whether the element is wholly inside the browser's window as it is scrolled now."""
     box, window = locator.bounding_box(), page.viewport_size
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= window["height"]
+
+
+def test_leaving_a_section_with_changes_not_saved_asks_first(make_user, sign_in_page):
+    from apps.assessments import services
+    from apps.assessments.tests.factories import complete_case
+
+    planner = make_user("planner")
+    camera = CameraFactory(code="CAM-ASK", status=Camera.Status.PROPOSED)
+    draft = services.assessment_create(camera=camera, author=planner, **complete_case())
+    page = sign_in_page(planner)
+    asked: list[str] = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    page.on("dialog", stay)
+    page.goto(f"/assessments/{draft.pk}/edit/need/")
+    sections = page.get_by_test_id("sections")
+    sections.get_by_role("link", name="Risks to privacy").click()  # nothing changed: no question
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risks to privacy")
+    assert asked == []
+    page.get_by_test_id("risks-0").get_by_label("Risk", exact=True).fill("Reads kept longer than needed.")
+    sections.get_by_role("link", name="Consultation").click()
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risks to privacy")  # stayed, text kept
+    assert page.get_by_test_id("risks-0").get_by_label("Risk", exact=True).input_value().startswith("Reads")
+    page.remove_listener("dialog", stay)
+    page.get_by_role("button", name="Save", exact=True).click()  # saving is leaving on purpose
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risks to privacy")
+    assert asked == ["beforeunload"]

@@ -13,21 +13,14 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from apps.core.times import shown_if_moment
+from apps.audit.details import NOTHING, in_words, label, ordered
 
 register = template.Library()
-
-# The database keeps a detail's keys in an order of its own (jsonb); these lead, in this order.
-FIRST = ("action", "before", "after")
-# Keys whose own words are not the ones a person would use.
-LABELS = {"vrm": "plate", "vrms": "plates", "via": "through", "ip_address": "address"}
-NOTHING = "—"
 
 
 @register.filter
 def detail_label(key: object) -> str:
-    words = LABELS.get(str(key), str(key).replace("_", " "))
-    return words[:1].upper() + words[1:]
+    return label(key)
 
 
 @register.filter
@@ -38,7 +31,7 @@ def as_details(value: object) -> SafeString:
         if not value:
             return format_html('<span class="empty">{}</span>', NOTHING)
         rows = format_html_join(
-            "", "<dt>{}</dt><dd>{}</dd>", ((detail_label(k), as_details(value[k])) for k in _ordered(value))
+            "", "<dt>{}</dt><dd>{}</dd>", ((label(k), as_details(value[k])) for k in ordered(value))
         )
         return format_html('<dl class="details">{}</dl>', rows)
     if isinstance(value, list | tuple) and any(isinstance(item, dict) for item in value):
@@ -46,25 +39,9 @@ def as_details(value: object) -> SafeString:
             '<ol class="details-list">{}</ol>',
             format_html_join("", "<li>{}</li>", ((as_details(v),) for v in value)),
         )
-    return format_html("{}", _text(value))
+    return format_html("{}", in_words(value))
 
 
 @register.filter
 def detail_value(value: object) -> str:
-    return _text(value)
-
-
-def _text(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return NOTHING
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(_text(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{detail_label(k)}: {_text(value[k])}" for k in _ordered(value))
-    return str(shown_if_moment(value))
-
-
-def _ordered(value: dict) -> list:
-    return sorted(value, key=lambda key: FIRST.index(key) if key in FIRST else len(FIRST))
+    return in_words(value)

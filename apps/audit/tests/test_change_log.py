@@ -143,3 +143,32 @@ def test_alerts_are_read_data_and_stay_out_of_the_change_log(auditor_client):
         changes={"vrm": ["AL12ERT", "None"]},
     )
     assert "AL12ERT" not in rows(auditor_client.get(PAGE))
+
+
+def test_moments_and_json_details_read_in_words_and_london_time(auditor_client, make_user):
+    from apps.access_requests.models import AccessRequestEvent
+    from apps.access_requests.tests.test_access_requests import file
+    from apps.core.tests.summer import last_july
+
+    officer = make_user("officer")
+    event = AccessRequestEvent.objects.create(
+        access_request=file(officer), kind="approved", actor="sgt-one", detail={"reason": "Needed"}
+    )
+    july = last_july()
+    # As the library keeps them: a moment as UTC text without its offset, a JSON field as JSON.
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(AccessRequestEvent),
+        object_pk=str(event.pk),
+        object_id=event.pk,
+        object_repr=str(event),
+        action=LogEntry.Action.UPDATE,
+        changes={
+            "at": ["None", july.replace(tzinfo=None).isoformat(sep=" ")],
+            "detail": ["{}", '{"expires_at": "' + july.isoformat() + '", "reason": "Needed"}'],
+        },
+    )
+    page = rows(auditor_client.get(PAGE))
+    shown = f"14 Jul {july.year}, 10:05:03 BST"
+    assert f"<dt>At</dt><dd>— → {shown}</dd>" in page
+    assert f"<dt>Detail</dt><dd>— → Expires at: {shown}; Reason: Needed</dd>" in page
+    assert "09:05:03" not in page and "{&quot;" not in page

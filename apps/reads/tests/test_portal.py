@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -238,7 +239,8 @@ def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_i
     bad = good + f"CAM-X,ZZ1,{now.isoformat()},0.5\nCAM-B,ZZ2,{now.isoformat()},2\n"
     response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", bad.encode())})
     page = response.content.decode()
-    assert "Nothing was stored" in page
+    assert response.status_code == 400 and 'data-testid="error-summary"' in page
+    assert "CSV file: Nothing was stored: 2 rows to fix, listed below the form." in page
     assert "<td>7</td><td>camera</td><td>Unknown camera &#x27;CAM-X&#x27;.</td>" in page
     assert "<td>8</td><td>confidence</td>" in page
     assert Read.objects.count() == 5
@@ -255,4 +257,5 @@ def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_i
 def test_back_load_explains_unreadable_files(make_user, sign_in_client, content, message):
     admin = sign_in_client(make_user("administrator"), Client())
     response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("x.csv", content)})
-    assert message in response.content.decode()
+    assert response.status_code == 400
+    assert re.search(rf'<a href="#id_file">CSV file: [^<]*{message}', response.content.decode())
