@@ -48,13 +48,15 @@ def iso_local(moment: datetime | None) -> str:
 def shown_if_moment(value):
     """A value that may be a moment (a datetime, or ISO 8601 text with its offset, as the audit
     trail and the change log hold them) shown as people read moments; anything else as it is."""
-    if isinstance(value, datetime):
-        return shown(value) if timezone.is_aware(value) else value
+    moment = value
     if isinstance(value, str) and len(value) >= 19:
         try:
             moment = parse_datetime(value)
         except ValueError:
             return value
-        if moment is not None and timezone.is_aware(moment):
-            return shown(moment)
-    return value
+    if not isinstance(moment, datetime) or not timezone.is_aware(moment):
+        return value
+    try:
+        return shown(moment)
+    except (OverflowError, ValueError):  # a moment the zone cannot hold (year 1): text someone typed
+        return value

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet, Subquery
+from django.utils import timezone
 
 from .models import Read
 
@@ -59,6 +60,8 @@ class Cursor:
             seen_at, read_id = EPOCH + int(parts[2]) * MICROSECOND, int(parts[3])
         except (ValueError, OverflowError):
             return None
+        if not EPOCH <= seen_at <= timezone.now() + timedelta(days=1):
+            return None  # no read was seen then: a cursor no page gave
         return cls(sort=parts[0], way=parts[1], seen_at=seen_at, read_id=read_id)
 
     @classmethod
@@ -66,15 +69,19 @@ class Cursor:
         return cls(sort=sort, way=way, seen_at=read.seen_at, read_id=read.id)
 
 
-def position(sort: str, cursor: "Cursor | None") -> dict[str, str]:
-    """Where a page starts, for the audit trail to show in words: its order, and the read it goes
-    from (by number and when it was seen; a cursor's own text is a key, not for people)."""
-    if cursor is None:
-        return {"order": SORT_WORDS.get(sort, SORT_WORDS[NEWEST]), "page": "first"}
-    return {
-        "order": SORT_WORDS[cursor.sort],
-        "page": f"{cursor.way} read {cursor.read_id}",
-        "read_seen": cursor.seen_at.isoformat(),
+def shown_page(page: "Page") -> dict[str, object]:
+    """What a page showed, for the audit trail to record in words: its order and its first and
+    last reads (by number and when seen), taken from the reads themselves, not from the cursor
+    asked with (a cursor's text is a key, not for people, and may name no read of the search)."""
+    described: dict[str, object] = {"order": SORT_WORDS[page.sort]}
+    if not page.reads:
+        return described | {"shown": "no reads"}
+    first, last = page.reads[0], page.reads[-1]
+    return described | {
+        "first_read": first.id,
+        "first_seen": first.seen_at.isoformat(),
+        "last_read": last.id,
+        "last_seen": last.seen_at.isoformat(),
     }
 
 

@@ -33,7 +33,7 @@ from .access_window import (
 )
 from .filters import Criteria, ReadFilter
 from .models import Read
-from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, position
+from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, shown_page
 from .partitions import existing_partition_days
 from .signals import search_answered
 
@@ -188,7 +188,7 @@ def search_page(
     moment). A further page is recorded before it is shown (search_continued, page_record)."""
     result = search_continued(user, search_id=search_id, via=via)
     page = keyset_page(result.reads, size=size, sort=sort, cursor=cursor)
-    page_record(user, result.audit, shown=len(page.reads), position=position(sort, cursor), via=via)
+    page_record(user, result.audit, shown=len(page.reads), position=shown_page(page), via=via)
     return page, result
 
 
@@ -205,11 +205,12 @@ def search_continued(user: User, *, search_id: int, via: str = "portal") -> Sear
 
 
 def page_record(
-    user: User, search: SearchAudit, *, shown: int, position: Mapping[str, str], via: str
+    user: User, search: SearchAudit, *, shown: int, position: Mapping[str, object], via: str
 ) -> None:
     """Record a further page of `search` before it is shown: under that search's purpose,
-    reference and access request, naming it and where the page starts, so the audit shows every
-    read that left. Raises SearchNotRecorded when the record cannot be written."""
+    reference and access request, naming it and what the page holds (`position`: paging's
+    shown_page), so the audit shows every read that left. Raises SearchNotRecorded when the
+    record cannot be written."""
     try:
         search_record(
             user=user,

@@ -50,3 +50,10 @@ def test_pages_show_every_moment_through_one_filter_and_the_same_format_without_
         Context({"m": SUMMER, "text": "2026-12-04T10:05:03+00:00", "none": None})
     )
     assert rendered == ("14 Jul 2026, 10:05:03 BST|4 Dec 2026, 10:05:03 GMT|never|14 Jul 2026, 10:05:03 BST")
+
+
+def test_text_naming_a_moment_the_zone_cannot_hold_is_shown_as_typed():
+    # Year 1 in London is year 0 (its old offset), which Python's dates cannot hold: a token
+    # label or a criterion holding it must not take down the audit pages that show it.
+    for typed in ("0001-01-01T00:00:00+00:00", datetime(1, 1, 1, tzinfo=UTC)):
+        assert shown_if_moment(typed) == typed

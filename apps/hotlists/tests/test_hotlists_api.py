@@ -115,12 +115,13 @@ def test_import_merges_or_replaces_and_the_same_file_twice_changes_nothing(admin
     ]
     assert logged[-1] == {"added": 0, "updated": 1, "removed": 1, "unchanged": 2}
     assert len(logged) == 3
-    # An import is logged once, on the list: entries it removes are not logged one by one (as
-    # those it adds and updates are not), or a national list's replacement takes many minutes.
+    # Each entry a replace takes off is logged with its plate, as deleting it alone would be.
     from django.contrib.contenttypes.models import ContentType
 
     entries = ContentType.objects.get_for_model(hotlist.entries.model)
-    assert not LogEntry.objects.filter(content_type=entries, action=LogEntry.Action.DELETE).exists()
+    [gone] = LogEntry.objects.filter(content_type=entries, action=LogEntry.Action.DELETE)
+    assert (gone.changes_dict["vrm"][0], gone.changes_dict["hotlist"][0]) == ("KEEP123", str(hotlist.pk))
+    assert gone.actor == admin
 
 
 @pytest.mark.parametrize(

@@ -198,23 +198,34 @@ def assert_pages_of(search, count=None):
     assert count is None or pages.count() == count
 
 
-def test_the_audit_shows_where_each_page_started_in_words(browser, many, make_user, sign_in_client):
+def test_the_audit_records_what_each_page_showed_in_words(browser, many, make_user, sign_in_client):
     first = browser.post("/reads/", {"vrm": "PG12AA*", **PURPOSE}).context["page"]
     search = SearchAudit.objects.get(kind="search")
-    browser.post("/reads/", {"search": search.pk, "page": str(first.next)})
-    browser.post("/reads/", {"search": search.pk, "sort": "plate"})
-    after = first.next
+    second = browser.post("/reads/", {"search": search.pk, "page": str(first.next)}).context["page"]
+    by_plate = browser.post("/reads/", {"search": search.pk, "sort": "plate"}).context["page"]
     rows = SearchAudit.objects.filter(kind="page").order_by("pk")
     assert [row.filters for row in rows] == [
         {
             "search": search.pk,
-            "order": "newest first",
-            "page": f"after read {after.read_id}",
-            "read_seen": after.seen_at.isoformat(),
-        },
-        {"search": search.pk, "order": "by plate", "page": "first"},
+            "order": order,
+            "first_read": page.reads[0].id,
+            "first_seen": page.reads[0].seen_at.isoformat(),
+            "last_read": page.reads[-1].id,
+            "last_seen": page.reads[-1].seen_at.isoformat(),
+        }
+        for order, page in (("newest first", second), ("by plate", by_plate))
     ]
     page = sign_in_client(make_user("auditor"), Client()).get("/audit/searches/").content.decode()
-    assert f"Page: after read {after.read_id}" in page and "Order: by plate" in page
-    assert f"Read seen: {shown(after.seen_at)}" in page
-    assert str(after) not in page  # the cursor's own text is a key, not for people
+    assert f"First read: {second.reads[0].id}" in page and "Order: by plate" in page
+    assert f"Last seen: {shown(second.reads[-1].seen_at)}" in page
+    assert str(first.next) not in page  # the cursor's own text is a key, not for people
+
+
+def test_a_cursor_naming_a_moment_no_read_had_is_no_cursor(browser, many, make_user, sign_in_client):
+    browser.post("/reads/", {"vrm": "PG12AA*", **PURPOSE})
+    search = SearchAudit.objects.get(kind="search")
+    for moment in (-62135596800000000, 10**17):  # year 1, and far in the future
+        page = browser.post("/reads/", {"search": search.pk, "page": f"newest~after~{moment}~1"})
+        assert page.status_code == 200 and page.context["page"].previous is None  # the first page
+    audit = sign_in_client(make_user("auditor"), Client()).get("/audit/searches/")
+    assert audit.status_code == 200
