@@ -8,6 +8,8 @@ Workers: $WEB_CONCURRENCY (gunicorn reads it), else 2; bind: $GUNICORN_BIND.
 import os
 
 worker_class = "uvicorn.workers.UvicornWorker"
+# Each worker's database connections come from a pool of this many (anpr_site/settings/base.py).
+os.environ.setdefault("DATABASE_POOL_SIZE", "10")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Idle keep-alive connections are kept longer than clients and proxies keep theirs (nginx: 60 s),

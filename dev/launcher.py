@@ -109,7 +109,9 @@ def run_stack(env: dict[str, str], owner_url: str) -> int:
         "feed": f"{PYTHON} {ROOT / 'manage.py'} demo_feed --interval 20",
     }
     for name, cmd in processes.items():
-        manager.add_process(name, cmd, env=env, cwd=str(ROOT))
+        # The web server's connections from a pool, as gunicorn.conf.py has it in production.
+        pool = {"DATABASE_POOL_SIZE": env.get("DATABASE_POOL_SIZE", "10")} if name == "web" else {}
+        manager.add_process(name, cmd, env=env | pool, cwd=str(ROOT))
     manager.loop()  # Honcho stops every process on Ctrl-C or when any one exits.
     return manager.returncode or 0
 

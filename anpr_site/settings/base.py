@@ -97,6 +97,18 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="anpr_app")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The web server takes its connections from a pool, at most DATABASE_POOL_SIZE in each process
+# (gunicorn.conf.py and `make run` set it). Under ASGI each request runs in a thread of its own,
+# and a connection kept with its thread (CONN_MAX_AGE) is a new one for every request: 20
+# officers searching while cameras posted used up PostgreSQL's 100 connections (make
+# bench-load). Celery workers and commands, one thread each, keep their one connection.
+if pool_size := env.int("DATABASE_POOL_SIZE", default=0):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": pool_size,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then 503, as the database down
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # each request hands its connection back
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sign-in and sessions -----------------------------------------------------

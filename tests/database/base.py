@@ -9,6 +9,7 @@ the owner.
 """
 
 from django.db.backends.postgresql import base
+from psycopg import sql
 
 
 class DatabaseOperations(base.DatabaseOperations):
@@ -27,3 +28,12 @@ class DatabaseOperations(base.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+
+    def _configure_role(self, connection):
+        # Django's own writes the statement through this wrapper's connection, which a pool's
+        # worker thread (a server started with DATABASE_POOL_SIZE) does not have: it would wait
+        # for a connection from the very pool it is filling.
+        if role := self.settings_dict["OPTIONS"].get("assume_role"):
+            connection.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+            return True
+        return False
