@@ -6,8 +6,9 @@
 Loads a separate database (anpr_bench) with reads spread over two years, starts the real
 server (gunicorn with uvicorn workers), then measures:
   * ingest: reads/second accepted by POST /api/v1/reads/ (batches of 500, 4 clients);
-  * search: p50/p95 of GET /api/v1/reads/ for exact plates and for patterns, as an officer
-    searching the standard 90-day window (every search audited, as in production).
+  * search: p50/p95 of GET /api/v1/reads/ for exact plates, for patterns, and for an area over
+    one hour without a plate, as an officer searching the standard 90-day window (every search
+    audited, as in production).
 Prints one line per figure. Not a test: numbers depend on the machine.
 """
 
@@ -91,16 +92,27 @@ def load(target: int) -> list[str]:
 def bench_search(token: str, plates: list[str], count: int) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     rng = random.Random(7)
+    now = datetime.now(UTC)
+
+    def area_hour() -> dict[str, str]:
+        start = now - timedelta(days=89) + timedelta(seconds=rng.randrange(88 * 86400))
+        return {
+            "area": f"Area {rng.randrange(5)}",
+            "seen_after": start.isoformat(),
+            "seen_before": (start + timedelta(hours=1)).isoformat(),
+        }
+
     kinds = {
-        "exact plate": lambda: rng.choice(plates),
-        "prefix pattern (AB1*)": lambda: rng.choice(plates)[:3] + "*",
-        "infix pattern (*12A*)": lambda: "*" + rng.choice(plates)[2:5] + "*",
-        "one-character wildcard (AB12?CD)": lambda: (p := rng.choice(plates))[:4] + "?" + p[5:],
+        "exact plate": lambda: {"vrm": rng.choice(plates)},
+        "prefix pattern (AB1*)": lambda: {"vrm": rng.choice(plates)[:3] + "*"},
+        "infix pattern (*12A*)": lambda: {"vrm": "*" + rng.choice(plates)[2:5] + "*"},
+        "one-character wildcard (AB12?CD)": lambda: {"vrm": (p := rng.choice(plates))[:4] + "?" + p[5:]},
+        "area and one hour, no plate": area_hour,
     }
     for kind, make in kinds.items():
         latencies, results = [], []
         for _ in range(count):
-            query = urlencode({"vrm": make(), "purpose": "intelligence", "reference": "BENCH-1"})
+            query = urlencode({**make(), "purpose": "intelligence", "reference": "BENCH-1"})
             started = time.perf_counter()
             connection.request("GET", f"/api/v1/reads/?{query}", headers={"Authorization": f"Token {token}"})
             response = connection.getresponse()
