@@ -56,7 +56,7 @@ def load_hotlist(admin, entries: int, name: str = HOTLIST, prefix: str = "HL") -
         actor=admin, name=name, source="national", priority=1
     )
     plates = [f"{prefix}{n:06d}" for n in range(entries)]
-    if hotlist.entries.count() != entries:
+    if hotlist.entries.count() != entries or not hotlist.entries.filter(vrm=plates[-1]).exists():
         started = time.perf_counter()
         services.entries_import(
             hotlist=hotlist,

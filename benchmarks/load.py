@@ -44,7 +44,7 @@ def main() -> int:
     setup_django()
     who = accounts()
     plates = load(args.reads)
-    hotlisted = load_hotlist(who["admin"], 10_000, name="Load benchmark hotlist", prefix="LD")
+    hotlisted = load_hotlist(who["admin"], 10_000, name="Load benchmark hotlist", prefix="LH")
     tokens = _officer_tokens(args.users)
     session = officer_session(who["officer"])
     with tempfile.TemporaryDirectory() as work, running_server() as url:
@@ -102,7 +102,8 @@ def main() -> int:
     )
     print(
         f"  alerts: {len(latencies)} of {len(gateway.hot_sent)} arrived; "
-        f"read-to-alert p50 {ms(latencies or [0], 50)} ms, p95 {ms(latencies or [0], 95)} ms"
+        f"read-to-alert p50 {ms(latencies or [0], 50)} ms, p95 {ms(latencies or [0], 95)} ms, "
+        f"p99 {ms(latencies or [0], 99)} ms"
     )
     for failure in failures:  # method, name, error, occurrences
         print(f"  search failure: {failure}")
