@@ -150,16 +150,18 @@ def links_on(page) -> list[str]:
     return found
 
 
-def walk(page) -> tuple[list[str], list[str], list[str]]:
+def walk(page) -> tuple[list[str], list[str], list[str], int]:
     """Every page reachable from home by links (PAGES_OF_A_KIND of each kind): the addresses
-    walked, those holding a form with fields, and every fault found."""
+    walked, those holding a form with fields, every fault found, and how many summer moments
+    (in BST) the pages showed."""
     queue, seen, kinds = ["/"], {"/"}, Counter()
-    walked, with_forms, faults = [], [], []
+    walked, with_forms, faults, summer = [], [], [], 0
     while queue and len(walked) < MOST_PAGES:
         address = queue.pop(0)
         response = page.goto(address)
         walked.append(address)
         faults += page_faults(page, address, response.status if response else 0)
+        summer += len(re.findall(r"\b\d{1,2} Jul \d{4}, \d{2}:\d{2}:\d{2} BST", page.inner_text("body")))
         if page.locator(f"main form[method=post]:has({FIELDS})").count():
             with_forms.append(address)
         for link in links_on(page):
@@ -168,7 +170,7 @@ def walk(page) -> tuple[list[str], list[str], list[str]]:
                 seen.add(link)
                 kinds[kind] += 1
                 queue.append(link)
-    return walked, with_forms, faults
+    return walked, with_forms, faults, summer
 
 
 def form_faults(page, address: str) -> list[str]:
@@ -218,11 +220,12 @@ def form_faults(page, address: str) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_and_form_of_a_roles_day(working_day, sign_in_page, role):
     page = sign_in_page(working_day[role])
-    walked, with_forms, faults = walk(page)
+    walked, with_forms, faults, summer = walk(page)
     for address in with_forms:
         faults += form_faults(page, address)
     assert faults == []
     assert len(walked) >= 6, walked  # the walk went somewhere
+    assert summer > 0  # and met last July's moments, so the zone was put to the test
     if role == "officer":
         assert {"/alerts/", "/reads/", "/reads/history/", "/access-requests/"} <= set(walked)
         assert "/reads/" in with_forms
