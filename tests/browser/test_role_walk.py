@@ -2,9 +2,10 @@
 portal offers that role (two of each kind of page), then every form on them sent back wrong.
 
 On every page: no debug page and no error (a link offered is a link that works), no raw Python
-value (a list, a dict, None, a class's repr), and every moment in London time with its zone's
-name, a summer one in BST: the world below is full of moments of 14 July, 09:05:03 UTC, which
-must read 10:05:03 BST and never 09:05:03. On every form sent back with errors: the error
+value (a list, a dict, None, a class's repr), no serious accessibility fault (axe, on one page of
+each kind), and every moment in London time with its zone's name, a summer one in BST: the world
+below is full of moments of 14 July, 09:05:03 UTC, which must read 10:05:03 BST and never
+09:05:03. On every form sent back with errors: the error
 summary at the top, focused and in view, and announced once (the only alert on the page).
 """
 
@@ -29,6 +30,7 @@ from apps.hotlists.models import Alert, Hotlist, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -155,12 +157,15 @@ def walk(page) -> tuple[list[str], list[str], list[str], int]:
     walked, those holding a form with fields, every fault found, and how many summer moments
     (in BST) the pages showed."""
     queue, seen, kinds = ["/"], {"/"}, Counter()
-    walked, with_forms, faults, summer = [], [], [], 0
+    walked, with_forms, faults, summer, axed = [], [], [], 0, set()
     while queue and len(walked) < MOST_PAGES:
         address = queue.pop(0)
         response = page.goto(address)
         walked.append(address)
         faults += page_faults(page, address, response.status if response else 0)
+        if kind_of(urlsplit(address).path) not in axed:  # one of each kind: axe takes a second
+            axed.add(kind_of(urlsplit(address).path))
+            faults += [f"{address}: {fault}" for fault in serious_violations(page)]
         summer += len(re.findall(r"\b\d{1,2} Jul \d{4}, \d{2}:\d{2}:\d{2} BST", page.inner_text("body")))
         if page.locator(f"main form[method=post]:has({FIELDS})").count():
             with_forms.append(address)
