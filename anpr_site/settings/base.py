@@ -97,12 +97,6 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="anpr_app")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Queries sent with their parameters apart, and prepared once a connection has run one twice:
-# a search's plan over ~90 day partitions is then made once, not each time (exact-plate
-# searches in-process 18 -> 11 ms over 10M reads). PostgreSQL still plans a pattern with its
-# value when that is cheaper (LIKE cannot use the prefix index without it).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 # The web server takes its connections from a pool, at most DATABASE_POOL_SIZE in each process
 # (gunicorn.conf.py and `make run` set it). Under ASGI each request runs in a thread of its own,
 # and a connection kept with its thread (CONN_MAX_AGE) is a new one for every request: 20
