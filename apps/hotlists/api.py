@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from anpr_site.body_limits import body_limit
 from apps.core.users import acting_user
-from apps.reads.api import AuditUnavailable
+from apps.reads.api import AuditUnavailable, criteria_invalid
 from apps.reads.selectors import SearchNotRecorded
 
 from . import services
@@ -247,10 +247,7 @@ class AlertViewSet(viewsets.GenericViewSet):
         see), audited with those filters before it leaves."""
         filters = AlertFilter(self.request.query_params, queryset=alerts, request=self.request)
         if not filters.is_valid():
-            errors = dict(filters.errors)
-            if "__all__" in errors:  # a fault of the filters together, as the reads' search names it
-                errors["criteria"] = errors.pop("__all__")
-            raise ValidationError(errors)
+            raise criteria_invalid(filters.errors)
         paginator = self.paginator
         assert isinstance(paginator, CursorPagination)  # LatestSeenFirst
         page: list[Alert] = paginator.paginate_queryset(filters.qs, self.request, view=self) or []

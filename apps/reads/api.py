@@ -102,6 +102,15 @@ SEARCH_PARAMETERS = [
 ]
 
 
+def criteria_invalid(errors: dict) -> ValidationError:
+    """A 400 naming each criterion's faults; faults of the criteria together, not of one field,
+    under `criteria`, a name a client can show (for searches of reads and lists of alerts alike)."""
+    errors = dict(errors)
+    if "__all__" in errors:
+        errors["criteria"] = errors.pop("__all__")
+    return ValidationError(errors)
+
+
 class AuditUnavailable(APIException):
     status_code = 503
     default_code = "audit_unavailable"
@@ -229,12 +238,7 @@ def _search(request, criteria, *, as_links: bool):
     filters = ReadFilter(criteria)
     purpose = SearchPurposeForm(criteria)
     if not (filters.is_valid() & purpose.is_valid()):
-        errors = {**filters.errors, **purpose.errors}
-        # Faults of the criteria together, not of one field, under a name a client can show.
-        if "__all__" in errors:
-            errors["criteria"] = errors.pop("__all__")
-        # A form's ErrorList is a list of messages, which DRF takes; the stubs do not see it as one.
-        raise ValidationError(errors)  # type: ignore[arg-type]
+        raise criteria_invalid({**filters.errors, **purpose.errors})
     try:
         result = reads_search(request.user, filters=filters, **purpose.stated(), via="api")
     except SearchNotRecorded as failure:
