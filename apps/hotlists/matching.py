@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.core.plates import lookalike_key
@@ -33,7 +34,9 @@ def raise_alerts(reads: list[StoredRead]) -> list[Alert]:
     entries = (
         HotlistEntry.objects.filter(hotlist__active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .filter(lookalike__in=keys)  # exact matches share the key too
+        # Exact matches share the key too. One array, not an IN list of thousands of parameters
+        # for a large batch (a back-load), which took longer to build than the query to run.
+        .filter(lookalike__in=RawSQL("SELECT unnest(%s::varchar[])", [sorted(keys)]))
         .select_related("hotlist")
     )
     by_key: dict[str, list[HotlistEntry]] = defaultdict(list)

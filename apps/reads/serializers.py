@@ -4,9 +4,14 @@ disclosure applied, the search purposes)."""
 
 import base64
 import binascii
+import math
+import re
+import uuid
+from datetime import datetime, tzinfo
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
@@ -75,6 +80,77 @@ class ReadInputSerializer(serializers.Serializer):
                 {"longitude": ["Give both latitude and longitude, or neither."]}
             )
         return attrs
+
+
+# The item shapes plain_read_input() takes; anything else goes through the serializer.
+_PLAIN_FIELDS = frozenset(
+    {"camera", "vrm", "seen_at", "confidence", "read_id", "direction", "lane", "latitude", "longitude"}
+)
+_DIRECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$")
+
+
+def plain_read_input(item: dict, zone: tzinfo | None = None) -> ReadInput | None:
+    """The read ReadInputSerializer would make of this item, where the item is plain (no images,
+    no candidates) and every value well within the serializer's rules; else None, and the caller
+    runs the serializer, which says what is wrong. A batch of 50,000 back-loaded rows costs
+    0.15 s here against 2 s through the serializer; it accepts nothing the serializer refuses
+    (apps/reads/tests/test_plain_read_input.py compares the two). `zone`: the current time zone,
+    which a caller converting many items looks up once."""
+    if not _PLAIN_FIELDS.issuperset(item):
+        return None
+    try:
+        camera, vrm = _text(item["camera"]), _text(item["vrm"])
+        seen_at = datetime.fromisoformat(item["seen_at"])
+        confidence = _number(item["confidence"], 0, 1)
+        read_id = item.get("read_id")
+        latitude, longitude = item.get("latitude"), item.get("longitude")
+        direction, lane = item.get("direction", ""), item.get("lane")
+        plain = ReadInput(
+            camera=clean_code(camera),
+            vrm=vrm,
+            seen_at=seen_at.astimezone(zone or timezone.get_current_timezone()),
+            confidence=confidence,
+            read_id=None if read_id is None else uuid.UUID(hex=read_id),
+            direction=direction.strip() if type(direction) is str else direction,
+            lane=None if lane is None else _whole(lane, 0, 32),
+            latitude=None if latitude is None else _number(latitude, -90, 90),
+            longitude=None if longitude is None else _number(longitude, -180, 180),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+    if seen_at.tzinfo is None or (latitude is None) != (longitude is None):
+        return None
+    if not isinstance(plain.direction, str) or len(plain.direction) > 32:
+        return None
+    if plain.direction and not _DIRECTION.match(plain.direction):
+        return None
+    return plain
+
+
+def _text(value: object) -> str:
+    # As a CharField(max_length=32): trimmed, not blank, no NUL, no lone surrogate (encode raises).
+    if type(value) is not str or "\x00" in value or not value.strip() or len(value.strip()) > 32:
+        raise ValueError
+    value.encode()
+    return value.strip()
+
+
+def _number(value: object, low: float, high: float) -> float:
+    if type(value) not in (str, int, float):
+        raise TypeError
+    number = float(value)  # type: ignore[arg-type]
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError
+    return number
+
+
+def _whole(value: object, low: int, high: int) -> int:
+    if type(value) not in (str, int):
+        raise TypeError
+    number = int(value)  # type: ignore[call-overload]
+    if not low <= number <= high:
+        raise ValueError
+    return number
 
 
 def read_input(validated: dict) -> ReadInput:

@@ -66,24 +66,23 @@ class BatchRejected(Exception):
 
 def batch_check(items: list[ReadInput], *, source: str, now: datetime | None = None) -> BatchErrors:
     """The faults in a batch that only the database can reveal, by item index and field."""
-    now = now or timezone.now()
+    rules = CaptureRules(source=source, now=now or timezone.now())
     cameras = {c.code: c for c in Camera.objects.filter(code__in={item.camera for item in items})}
     errors: BatchErrors = defaultdict(dict)
     for index, item in enumerate(items):
-        faults = capture_faults(
+        faults = rules.faults(
             cameras.get(item.camera),
             code=item.camera,
             seen_at=item.seen_at,
             latitude=item.latitude,
             longitude=item.longitude,
-            source=source,
-            now=now,
         )
         for name, message in faults.items():
             errors[index][name] = [message]
-        if not normalise_vrm(item.vrm):
+        vrm = normalise_vrm(item.vrm)
+        if not vrm:
             errors[index]["vrm"] = ["The plate has no letters or digits."]
-        elif len(normalise_vrm(item.vrm)) > VRM_MAX_LENGTH:
+        elif len(vrm) > VRM_MAX_LENGTH:
             errors[index]["vrm"] = [f"Longer than {VRM_MAX_LENGTH} characters."]
     return dict(errors)
 
@@ -104,19 +103,40 @@ def capture_faults(
     statement of these rules: every batch is held to them, and video recognition checks an
     upload's camera and recording time by them before it starts (`camera` is the one named
     `code`, None when there is none)."""
-    faults: dict[str, str] = {}
-    if camera is None:
-        faults["camera"] = f"Unknown camera {code!r}."
-    elif not _accepts_reads(camera, source):
-        faults["camera"] = _refused(camera)
-    elif camera.kind == Camera.Kind.MOBILE and (latitude is None or longitude is None):
-        faults["latitude"] = "A vehicle-mounted camera's reads need latitude and longitude."
-    oldest, too_old = _oldest_accepted(source, now)
-    if seen_at > now + settings.READ_CLOCK_SKEW:
-        faults["seen_at"] = f"{shown(seen_at)} is in the future."
-    elif seen_at < oldest:
-        faults["seen_at"] = too_old
-    return faults
+    return CaptureRules(source=source, now=now).faults(
+        camera, code=code, seen_at=seen_at, latitude=latitude, longitude=longitude
+    )
+
+
+class CaptureRules:
+    """capture_faults' rules for one source at one moment, worked out once for a whole batch."""
+
+    def __init__(self, *, source: str, now: datetime) -> None:
+        self.source = source
+        self.latest = now + settings.READ_CLOCK_SKEW
+        self.oldest, self.too_old = _oldest_accepted(source, now)
+
+    def faults(
+        self,
+        camera: Camera | None,
+        *,
+        code: str,
+        seen_at: datetime,
+        latitude: float | None,
+        longitude: float | None,
+    ) -> dict[str, str]:
+        faults: dict[str, str] = {}
+        if camera is None:
+            faults["camera"] = f"Unknown camera {code!r}."
+        elif not _accepts_reads(camera, self.source):
+            faults["camera"] = _refused(camera)
+        elif camera.kind == Camera.Kind.MOBILE and (latitude is None or longitude is None):
+            faults["latitude"] = "A vehicle-mounted camera's reads need latitude and longitude."
+        if seen_at > self.latest:
+            faults["seen_at"] = f"{shown(seen_at)} is in the future."
+        elif seen_at < self.oldest:
+            faults["seen_at"] = self.too_old
+        return faults
 
 
 def reads_ingest(*, items: list[ReadInput], source: str) -> IngestResult:
@@ -223,24 +243,51 @@ def _stored_read_ids(items: list[ReadInput]) -> set[UUID | None]:
     )
 
 
-INSERT = """
-INSERT INTO reads_read (seen_at, camera_id, vrm, vrm_as_read, confidence, candidates, plate_image,
-                        overview_image, direction, lane, source, latitude, longitude, read_uuid)
-SELECT * FROM unnest(%s::timestamptz[], %s::bigint[], %s::varchar[], %s::varchar[], %s::real[],
-                     %s::jsonb[], %s::varchar[], %s::varchar[], %s::varchar[], %s::smallint[],
-                     %s::varchar[], %s::float8[], %s::float8[], %s::uuid[])
+COLUMNS = ", ".join(ReadRow._fields)
+# A batch is copied into a table of this session's own, then moved in one statement that skips
+# what is already held. COPY costs a tenth of binding the batch as parameters, whose client-side
+# quoting took longer than the insert itself.
+INCOMING = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS reads_incoming ON COMMIT DELETE ROWS AS
+SELECT {COLUMNS} FROM reads_read WITH NO DATA
+"""  # noqa: S608 (names from code)
+COPY = f"COPY reads_incoming ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
+COPY_TYPES = [
+    "timestamptz",
+    "int8",
+    "varchar",
+    "varchar",
+    "float4",
+    "jsonb",
+    "varchar",
+    "varchar",
+    "varchar",
+    "int2",
+    "varchar",
+    "float8",
+    "float8",
+    "uuid",
+]  # ReadRow's fields in order
+# Moved, not copied: a second batch in the same transaction finds the table empty. In time order,
+# so that a large batch (a back-load) updates each day partition's index pages together.
+INSERT = f"""
+WITH batch AS (DELETE FROM reads_incoming RETURNING *)
+INSERT INTO reads_read ({COLUMNS}) SELECT {COLUMNS} FROM batch ORDER BY seen_at
 ON CONFLICT DO NOTHING
 RETURNING id, seen_at, camera_id, vrm, plate_image
-"""
+"""  # noqa: S608 (names from code)
 CANDIDATES = ReadRow._fields.index("candidates")
 
 
 def _insert(rows: list[ReadRow]) -> list[StoredRead]:
-    """One multi-row INSERT for the whole batch; returns the reads actually stored."""
+    """Copy the batch in and insert it in one statement; returns the reads actually stored."""
     if not rows:
         return []
-    columns: list[list[object]] = [list(column) for column in zip(*rows, strict=True)]
-    columns[CANDIDATES] = [Jsonb(row.candidates) for row in rows]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT, columns)
+        cursor.execute(INCOMING)
+        with cursor.copy(COPY) as copy:
+            copy.set_types(COPY_TYPES)
+            for row in rows:
+                copy.write_row((*row[:CANDIDATES], Jsonb(row.candidates), *row[CANDIDATES + 1 :]))
+        cursor.execute(INSERT)
         return [StoredRead(*row) for row in cursor.fetchall()]
