@@ -175,6 +175,54 @@ def bench_ingest(token: str, seconds: float, clients: int = 4, batch: int = 500)
     )
 
 
+@contextmanager
+def paced_ingest(token: str, rate: int, clients: int = 4, interval: float = 0.1):
+    """New reads posted at `rate` reads/s (by `clients` clients, each a batch every `interval` s)
+    while the body runs; yields a function that says what was achieved."""
+    batch = max(1, round(rate * interval / clients))
+    stop = threading.Event()
+    stored, errors, late = [0], [0], [0]
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        rng = random.Random(100 + number)
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        due = time.monotonic() + interval * number / clients  # spread the clients over the interval
+        while not stop.is_set():
+            if (wait := due - time.monotonic()) > 0:
+                time.sleep(wait)
+            else:
+                with lock:
+                    late[0] += 1
+            due += interval
+            body = [read(f"BG{rng.randrange(10**6):06d}X", rng) for _ in range(batch)]
+            status, payload = post_reads(connection, token, body)
+            with lock:
+                if status == 201:
+                    stored[0] += payload["stored"] + payload["duplicates"]
+                else:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+
+    def achieved() -> str:
+        elapsed = time.perf_counter() - started
+        return (
+            f"while {stored[0] / elapsed:,.0f} reads/s streamed in (asked {rate:,}; {clients} clients, "
+            f"batches of {batch}; {late[0]} batches late, {errors[0]} errors)"
+        )
+
+    try:
+        yield achieved
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+
+
 def ms(values: list[float], percentile: int) -> str:
     ordered = sorted(values)
     return f"{ordered[min(len(ordered) - 1, int(len(ordered) * percentile / 100))] * 1000:.0f}"

@@ -2,13 +2,15 @@
 
     make bench-load
     make bench-load ARGS="--users 20 --rate 500 --seconds 120 --reads 10000000"
+    make bench-load ARGS="--rate 2000 --batch 200 --seconds 3600"     # the soak
 
 On the benchmark database (anpr_bench, filled to --reads reads over two years) and gunicorn
 with uvicorn workers as in production: --users officers (each its own account) search
 through the API with locust, every 1-3 s; a camera gateway posts --rate reads per second in
 batches of 50, one hotlisted plate every half second; an officer's alert stream is open and
 each hotlisted read is timed from its POST to its alert arriving. Prints search p50/p95/max,
-the ingest rate held, alert latency p50/p95 and every error. Not a test.
+the ingest rate held, alert latency p50/p95/p99, every error, whether every accepted read is
+in the table, and the web workers' memory (sampled every 30 s). Not a test.
 """
 
 import argparse
@@ -23,13 +25,12 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.alerts import load_hotlist, officer_session
 from benchmarks.common import PORT, accounts, ms, post_reads, read, running_server, setup_django
 from benchmarks.reads import load
-
-BATCH = 50
 
 
 def main() -> int:
@@ -40,6 +41,7 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=500, help="reads per second to ingest")
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--reads", type=int, default=10_000_000)
+    parser.add_argument("--batch", type=int, default=50, help="reads per POST from the gateway")
     args = parser.parse_args()
     setup_django()
     who = accounts()
@@ -50,9 +52,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work, running_server() as url:
         (Path(work) / "plates.txt").write_text("\n".join(plates))
         alerts = _AlertStream(session)
-        gateway = _Gateway(who["camera_token"], args.rate, hotlisted, alerts)
+        gateway = _Gateway(who["camera_token"], args.rate, args.batch, hotlisted, alerts)
+        memory = _WorkerMemory()
         alerts.start()
         gateway.start()
+        memory.start()
         locust = subprocess.run(
             [
                 sys.executable,
@@ -80,6 +84,7 @@ def main() -> int:
             text=True,
         )
         gateway.stop()
+        memory.stop()
         time.sleep(2)  # the last alerts arrive
         searches = _aggregate(f"{work}/load_stats.csv")
         failures = Path(f"{work}/load_failures.csv").read_text().splitlines()[1:]
@@ -105,6 +110,12 @@ def main() -> int:
         f"read-to-alert p50 {ms(latencies or [0], 50)} ms, p95 {ms(latencies or [0], 95)} ms, "
         f"p99 {ms(latencies or [0], 99)} ms"
     )
+    found = _stored_since(gateway.started_at)
+    print(
+        f"  reads: {gateway.stored:,} stored by the API's account, {found:,} of them in the table "
+        f"({gateway.stored - found:,} lost)"
+    )
+    print(f"  web workers' memory (MiB, every 30 s): {memory.summary()}")
     for failure in failures:  # method, name, error, occurrences
         print(f"  search failure: {failure}")
     if locust.returncode not in (0, 1):
@@ -134,6 +145,17 @@ def _officer_tokens(count: int) -> list[str]:
     return tokens
 
 
+def _stored_since(moment) -> int:
+    """Reads of the gateway's plates that reached the table since it started."""
+    from datetime import timedelta
+
+    from apps.reads.models import Read
+
+    return Read.objects.filter(
+        vrm__startswith="LD", received_at__gte=moment, seen_at__gte=moment - timedelta(minutes=2)
+    ).count()
+
+
 def _aggregate(path: str) -> dict:
     with open(path) as stats:
         return next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
@@ -161,17 +183,54 @@ class _AlertStream(threading.Thread):
                         self.arrived.setdefault(json.loads(line[6:])["vrm"], now)
 
 
+class _WorkerMemory(threading.Thread):
+    """The resident memory of the web server's processes (gunicorn and its workers), every 30 s."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.running = threading.Event()
+
+    def stop(self) -> None:
+        self.running.set()
+        self.join(timeout=5)
+
+    def run(self) -> None:
+        while True:
+            self.samples.append(self._resident_mib())
+            if self.running.wait(30):
+                return
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "none"
+        shown = ", ".join(f"{mib:.0f}" for mib in self.samples[:3])
+        return f"{shown} … last {self.samples[-1]:.0f}, most {max(self.samples):.0f}"
+
+    @staticmethod
+    def _resident_mib() -> float:
+        total = 0
+        for process in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if b"anpr_site.asgi" in (process / "cmdline").read_bytes():
+                    status = (process / "status").read_text()
+                    total += int(status.split("VmRSS:")[1].split()[0])
+        return total / 1024
+
+
 class _Gateway(threading.Thread):
     """A camera gateway posting `rate` reads a second in batches, a hotlisted one every 0.5 s."""
 
-    def __init__(self, token: str, rate: int, hotlisted: list[str], alerts: _AlertStream) -> None:
+    def __init__(self, token: str, rate: int, batch: int, hotlisted: list[str], alerts: _AlertStream) -> None:
         super().__init__(daemon=True)
-        self.token, self.rate, self.hot = (
+        self.token, self.rate, self.batch, self.hot = (
             token,
             rate,
+            batch,
             iter(random.Random(3).sample(hotlisted, len(hotlisted))),
         )
-        self.running, self.accepted, self.errors, self.latencies = True, 0, 0, []
+        self.running, self.accepted, self.stored, self.errors, self.latencies = True, 0, 0, 0, []
+        self.started_at = datetime.now(UTC)
         self.hot_sent: dict[str, float] = {}
         self.elapsed = 0.0
 
@@ -181,26 +240,27 @@ class _Gateway(threading.Thread):
 
     def run(self) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        rng, interval, started = random.Random(5), BATCH / self.rate, time.perf_counter()
+        rng, interval, started = random.Random(5), self.batch / self.rate, time.perf_counter()
         batches = 0
         while self.running:
             due = started + batches * interval
             if (wait := due - time.perf_counter()) > 0:
                 time.sleep(wait)
-            reads = [read(f"LD{rng.randrange(10**6):06d}", rng) for _ in range(BATCH)]
+            reads = [read(f"LD{rng.randrange(10**6):06d}", rng) for _ in range(self.batch)]
             hot = None
             if batches % max(1, round(0.5 / interval)) == 0:
                 hot = next(self.hot)
                 reads[0] = read(hot, rng)
             sent = time.perf_counter()
             try:
-                status, _ = post_reads(connection, self.token, reads)
+                status, receipt = post_reads(connection, self.token, reads)
             except (OSError, http.client.HTTPException):
-                status = 0
+                status, receipt = 0, {}
                 connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
             self.latencies.append(time.perf_counter() - sent)
             if status == 201:
-                self.accepted += BATCH
+                self.accepted += self.batch
+                self.stored += receipt["stored"]
                 if hot:
                     self.hot_sent[hot] = sent
             else:
