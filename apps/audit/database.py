@@ -77,6 +77,14 @@ def _grants(role: str) -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {append_only} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {owner_only} FROM {role}",
         *(f"GRANT EXECUTE ON FUNCTION {function} TO {role}" for function in OWNER_FUNCTIONS),
+        # Ingest copies each batch into a temporary table of its own (apps/reads/services.py), so
+        # the role keeps TEMPORARY where a hardened server has taken it from PUBLIC. Only the
+        # database's owner may grant it; another owner must grant it by hand, as the warning says.
+        "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "
+        + role.replace("'", "''")
+        + "', current_database()); EXCEPTION WHEN insufficient_privilege THEN "
+        "RAISE WARNING 'grant TEMPORARY on this database to the application''s role: ingest needs it'; "
+        "END $$",
     ]
 
 

@@ -248,10 +248,10 @@ COLUMNS = ", ".join(ReadRow._fields)
 # what is already held. COPY costs a tenth of binding the batch as parameters, whose client-side
 # quoting took longer than the insert itself.
 INCOMING = f"""
-CREATE TEMPORARY TABLE IF NOT EXISTS reads_incoming ON COMMIT DELETE ROWS AS
+CREATE TEMPORARY TABLE IF NOT EXISTS pg_temp.reads_incoming ON COMMIT DELETE ROWS AS
 SELECT {COLUMNS} FROM reads_read WITH NO DATA
 """  # noqa: S608 (names from code)
-COPY = f"COPY reads_incoming ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
+COPY = f"COPY pg_temp.reads_incoming ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
 COPY_TYPES = [
     "timestamptz",
     "int8",
@@ -271,7 +271,7 @@ COPY_TYPES = [
 # Moved, not copied: a second batch in the same transaction finds the table empty. In time order,
 # so that a large batch (a back-load) updates each day partition's index pages together.
 INSERT = f"""
-WITH batch AS (DELETE FROM reads_incoming RETURNING *)
+WITH batch AS (DELETE FROM pg_temp.reads_incoming RETURNING *)
 INSERT INTO reads_read ({COLUMNS}) SELECT {COLUMNS} FROM batch ORDER BY seen_at
 ON CONFLICT DO NOTHING
 RETURNING id, seen_at, camera_id, vrm, plate_image

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from apps.audit.database import APPEND_ONLY_TABLES
+from apps.audit.database import APPEND_ONLY_TABLES, grant_application_role
 from apps.audit.models import SearchAudit
 from apps.audit.retention import audit_remove_expired
+from conftest import as_database_owner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.embedded]
 
@@ -151,3 +152,19 @@ def test_the_chain_trigger_cannot_be_borrowed_or_dropped():
     assert "must be owner" in refused("DROP TRIGGER audit_chain_link ON public.audit_searchaudit")
     assert "must be owner" in refused("ALTER TABLE public.audit_searchaudit DISABLE TRIGGER audit_chain_link")
     assert "permission denied" in refused("UPDATE audit_auditchain SET head_seq = 0")
+
+
+def test_the_application_keeps_its_temporary_tables_where_everyone_else_lost_them():
+    # Ingest stages each batch in a temporary table; hardening guides revoke TEMPORARY from PUBLIC.
+    check = "SELECT has_database_privilege(%s, current_database(), 'TEMPORARY')"
+    with as_database_owner(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('REVOKE TEMPORARY ON DATABASE %%I FROM PUBLIC, %%I', current_database(), %s)",
+            [settings.DATABASE_APP_ROLE],
+        )
+        cursor.execute(cursor.fetchone()[0])
+        cursor.execute(check, [settings.DATABASE_APP_ROLE])
+        assert cursor.fetchone()[0] is False
+        grant_application_role(plan=[])
+        cursor.execute(check, [settings.DATABASE_APP_ROLE])
+        assert cursor.fetchone()[0] is True
