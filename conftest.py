@@ -52,6 +52,9 @@ def as_database_owner():
         yield
     finally:
         with connection.cursor() as cursor:
+            # A temporary table the owner made (ingest's staging table) is the owner's; the
+            # application's role, back in the same session, could not use it.
+            cursor.execute("DISCARD TEMP")
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
 
 

@@ -12,7 +12,7 @@ the application may read them, never lower them.
 import logging
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ def grant_application_role(*, using: str = "default", **kwargs) -> None:
             return
         for statement in _grants(connection.ops.quote_name(role)):
             cursor.execute(statement)
+        _grant_temporary(cursor, role)
 
 
 def _grants(role: str) -> list[str]:
@@ -77,15 +78,23 @@ def _grants(role: str) -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {append_only} FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {owner_only} FROM {role}",
         *(f"GRANT EXECUTE ON FUNCTION {function} TO {role}" for function in OWNER_FUNCTIONS),
-        # Ingest copies each batch into a temporary table of its own (apps/reads/services.py), so
-        # the role keeps TEMPORARY where a hardened server has taken it from PUBLIC. Only the
-        # database's owner may grant it; another owner must grant it by hand, as the warning says.
-        "DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO "
-        + role.replace("'", "''")
-        + "', current_database()); EXCEPTION WHEN insufficient_privilege THEN "
-        "RAISE WARNING 'grant TEMPORARY on this database to the application''s role: ingest needs it'; "
-        "END $$",
     ]
+
+
+def _grant_temporary(cursor, role: str) -> None:
+    # Ingest copies each batch into a temporary table of its own (apps/reads/services.py), so the
+    # role keeps TEMPORARY where a hardened server has taken it from PUBLIC. Only the database's
+    # owner can grant it; under another owner it must be granted by hand, and this says so.
+    cursor.execute("SELECT format('GRANT TEMPORARY ON DATABASE %%I TO %%I', current_database(), %s)", [role])
+    grant = cursor.fetchone()[0]
+    try:
+        with transaction.atomic():
+            cursor.execute(grant)
+    except DatabaseError:
+        pass  # said below
+    cursor.execute("SELECT has_database_privilege(%s, current_database(), 'TEMPORARY')", [role])
+    if not cursor.fetchone()[0]:
+        log.warning("Grant TEMPORARY on this database to %r: ingest stages batches in one.", role)
 
 
 def _set_floors(cursor) -> None:

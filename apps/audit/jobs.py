@@ -23,13 +23,13 @@ def recorded_run(job: str) -> Iterator[dict]:
     started, details = timezone.now(), dict[str, Any]()
     try:
         yield details
-    except Exception as error:
+    except BaseException as error:  # an interrupted run (Ctrl-C, a worker's shutdown) too
         JobRun.objects.create(
             job=job,
             started_at=started,
             outcome=JobRun.Outcome.FAILED,
             details=details,
-            error=f"{error}"[:2000],
+            error=(f"{error}" or type(error).__name__)[:2000],
         )
         raise
     JobRun.objects.create(job=job, started_at=started, outcome=JobRun.Outcome.OK, details=details)

@@ -11,15 +11,15 @@ latitude, longitude. Rows follow the same rules as the camera API.
 """
 
 import csv
+import hashlib
 import io
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 
 from .batches import parse_batch, well_formed
 from .models import Read
@@ -47,7 +47,7 @@ def read_csv_upload(upload) -> list[ReadInput]:
     except UnicodeDecodeError:
         raise BackLoadRejected("The file is not UTF-8 text; save it as CSV (UTF-8).") from None
     items: list[dict[str, str]] = []
-    for item in csv_items(io.StringIO(text)):
+    for _, item in csv_items(io.StringIO(text)):
         if len(items) >= settings.READ_BACK_LOAD_MAX_ROWS:
             raise BackLoadRejected(f"More than {settings.READ_BACK_LOAD_MAX_ROWS:,} rows; split the file.")
         items.append(item)
@@ -56,8 +56,9 @@ def read_csv_upload(upload) -> list[ReadInput]:
     return parse_batch(items, source=Read.Source.UPLOAD)
 
 
-def csv_items(lines: Iterable[str]) -> Iterator[dict[str, str]]:
-    """Each row of a CSV of reads as an ingest item; BackLoadRejected if the header lacks a column."""
+def csv_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of a CSV of reads as an ingest item, with the line it ends on; BackLoadRejected if
+    the header lacks a column."""
     rows = csv.DictReader(lines)
     header = [name.strip() for name in rows.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
@@ -72,14 +73,18 @@ def csv_items(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             value = (row.get(raw) or "").strip()
             if value or name in REQUIRED:
                 item[name] = value
-        yield item
+        yield rows.line_num, item
 
 
-@dataclass(frozen=True)
-class FileLoaded:
-    rows: int
-    stored: int
-    duplicates: int
+@dataclass
+class LoadProgress:
+    """How far a load has got: rows stored or found already held so far, and the file's SHA-256
+    once it has been read whole."""
+
+    rows: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    sha256: str = ""
 
 
 class FileFaults(Exception):
@@ -91,66 +96,106 @@ class FileFaults(Exception):
         self.faults, self.rows = faults, rows
 
 
-def load_file(
-    path: Path,
-    *,
-    chunk_rows: int = CHUNK_ROWS,
-    progress: Callable[[int], None] = lambda rows: None,
-    listed: int = 50,
-) -> FileLoaded:
-    """Check the whole file, then store it chunk by chunk; FileFaults (nothing stored) if any row
-    is wrong, BackLoadRejected if the file cannot be read at all."""
-    rows, faults, faulty = 0, list[tuple[int, str, str]](), 0
-    for first_line, items in _chunks(path, chunk_rows):
-        rows += len(items)
+class LoadStopped(Exception):
+    """Storing stopped part way: the file changed after it was checked, or a row no longer passes
+    (one that reached the end of the retention period meanwhile). What was stored stays, and a
+    second run after the fix stores the rest."""
+
+
+def load_file(path: Path, *, chunk_rows: int = CHUNK_ROWS, progress: LoadProgress, listed: int = 50) -> None:
+    """Check the whole file, then store it chunk by chunk, counting in `progress`. FileFaults
+    (nothing stored) if any row is wrong; BackLoadRejected if the file cannot be read at all;
+    LoadStopped if storing had to stop."""
+    checked: list[str] = []  # the file's digest as far as each chunk, to store only what was checked
+    faults: list[tuple[int, str, str]] = []
+    rows = faulty = 0
+    for chunk in _chunks(path, chunk_rows):
+        checked.append(chunk.digest)
+        rows += len(chunk.items)
         try:
-            parse_batch(items, source=Read.Source.UPLOAD)
+            parse_batch(chunk.items, source=Read.Source.UPLOAD)
         except BatchRejected as rejected:
             faulty += len(rejected.errors)
-            faults += _lines(rejected.errors, first_line)[: listed - len(faults)]
+            faults += _lines(rejected.errors, chunk.lines)[: listed - len(faults)]
     if faulty:
         raise FileFaults(faults, faulty)
     if not rows:
         raise BackLoadRejected("The file has a header but no reads.")
-    stored = duplicates = done = 0
-    for reads in _ahead(lambda: _checked_chunks(path, chunk_rows)):
-        result = reads_ingest(items=reads, source=Read.Source.UPLOAD)
-        stored, duplicates, done = stored + result.stored, duplicates + result.duplicates, done + len(reads)
-        progress(done)
-    return FileLoaded(rows=rows, stored=stored, duplicates=duplicates)
+    progress.sha256 = chunk.digest
+    count = 0
+    for count, chunk in enumerate(_ahead(lambda: _chunks(path, chunk_rows, well_formed_only=True)), start=1):
+        if count > len(checked) or chunk.digest != checked[count - 1]:
+            raise LoadStopped("The file changed after it was checked; nothing of the change was stored.")
+        try:
+            result = reads_ingest(items=chunk.reads, source=Read.Source.UPLOAD)
+        except BatchRejected as rejected:
+            (line, name, message), *_ = _lines(rejected.errors, chunk.lines)
+            raise LoadStopped(f"line {line}, {name}: {message} (a row that passed the check)") from None
+        progress.rows += len(chunk.reads)
+        progress.stored += result.stored
+        progress.duplicates += result.duplicates
+    if count != len(checked):
+        raise LoadStopped("The file changed after it was checked: it ended early.")
 
 
-def _chunks(path: Path, size: int) -> Iterator[tuple[int, list[dict[str, str]]]]:
-    """(line of the chunk's first row, its items); a row's line assumes no newline inside a field."""
+@dataclass
+class _Chunk:
+    items: list[dict[str, str]]
+    lines: list[int]  # the line each item ends on
+    digest: str  # SHA-256 of the file's bytes read so far: at the last chunk, the whole file's
+    reads: list[ReadInput] = field(default_factory=list)
+
+
+def _chunks(path: Path, size: int, *, well_formed_only: bool = False) -> Iterator[_Chunk]:
+    digest = hashlib.sha256()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as lines:
-            chunk: list[dict[str, str]] = []
-            first = 2
-            for item in csv_items(lines):
-                chunk.append(item)
-                if len(chunk) == size:
-                    yield first, chunk
-                    first, chunk = first + size, []
-            if chunk:
-                yield first, chunk
+        with path.open("rb") as raw:
+            text = io.TextIOWrapper(io.BufferedReader(_Hashed(raw, digest)), encoding="utf-8-sig", newline="")
+            chunk = _Chunk([], [], "")
+            for line, item in csv_items(text):
+                chunk.items.append(item)
+                chunk.lines.append(line)
+                if len(chunk.items) == size:
+                    yield _finished(chunk, digest, well_formed_only)
+                    chunk = _Chunk([], [], "")
+            text.read()  # to the end, so that the last digest is the whole file's
+            if chunk.items:
+                yield _finished(chunk, digest, well_formed_only)
     except UnicodeDecodeError:
         raise BackLoadRejected("The file is not UTF-8 text; save it as CSV (UTF-8).") from None
     except csv.Error as error:
         raise BackLoadRejected(f"The file is not well-formed CSV: {error}.") from None
 
 
-def _checked_chunks(path: Path, size: int) -> Iterator[list[ReadInput]]:
-    # Checked whole before; reads_ingest checks each chunk against the database again as it stores.
-    for _, items in _chunks(path, size):
-        reads, errors = well_formed(items)
+def _finished(chunk: _Chunk, digest, well_formed_only: bool) -> _Chunk:
+    chunk.digest = digest.hexdigest()
+    if well_formed_only:
+        # Checked whole before; reads_ingest checks each chunk against the database as it stores.
+        reads, errors = well_formed(chunk.items)
         if errors:
-            raise BackLoadRejected("The file changed while it was loaded; run the load again.")
-        yield [read for _, read in reads]
+            raise LoadStopped("The file changed after it was checked; nothing of the change was stored.")
+        chunk.reads = [read for _, read in reads]
+    return chunk
 
 
-def _lines(errors: BatchErrors, first_line: int) -> list[tuple[int, str, str]]:
+class _Hashed(io.RawIOBase):
+    """A binary file that adds what is read from it to a digest."""
+
+    def __init__(self, raw, digest) -> None:
+        self.raw, self.digest = raw, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.digest.update(memoryview(buffer)[:count])
+        return count
+
+
+def _lines(errors: BatchErrors, lines: list[int]) -> list[tuple[int, str, str]]:
     return [
-        (first_line + index, name, " ".join(str(message) for message in messages))
+        (lines[index], name, " ".join(str(message) for message in messages))
         for index, fields in errors.items()
         for name, messages in fields.items()
     ]
@@ -158,22 +203,36 @@ def _lines(errors: BatchErrors, first_line: int) -> list[tuple[int, str, str]]:
 
 def _ahead[T](make: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[T]:
     """The items of make() produced by a thread of their own, up to `depth` ahead of the consumer:
-    the next chunk is parsed and checked while the database stores this one."""
+    the next chunk is parsed while the database stores this one. When the consumer stops early,
+    the thread stops too."""
     handed: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
+    stop, done = threading.Event(), object()
+
+    def hand(item: object) -> None:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
 
     def produce() -> None:
         try:
             for item in make():
-                handed.put(item)
-            handed.put(done)
+                if stop.is_set():
+                    return
+                hand(item)
+            hand(done)
         except BaseException as error:  # noqa: BLE001 (raised again in the consumer)
-            handed.put(error)
-        finally:
-            connection.close()  # the thread's own connection (camera lookups)
+            hand(error)
 
-    threading.Thread(target=produce, daemon=True).start()
-    while (item := handed.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while (item := handed.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)

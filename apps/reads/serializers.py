@@ -135,8 +135,12 @@ def _text(value: object) -> str:
     return value.strip()
 
 
+# DRF's number fields refuse longer text ("String value too large"): so does the fast path.
+_NUMBER_MAX_LENGTH = 1000
+
+
 def _number(value: object, low: float, high: float) -> float:
-    if type(value) not in (str, int, float):
+    if type(value) not in (str, int, float) or (type(value) is str and len(value) > _NUMBER_MAX_LENGTH):
         raise TypeError
     number = float(value)  # type: ignore[arg-type]
     if not (math.isfinite(number) and low <= number <= high):
@@ -145,7 +149,7 @@ def _number(value: object, low: float, high: float) -> float:
 
 
 def _whole(value: object, low: int, high: int) -> int:
-    if type(value) not in (str, int):
+    if type(value) not in (str, int) or (type(value) is str and len(value) > _NUMBER_MAX_LENGTH):
         raise TypeError
     number = int(value)  # type: ignore[call-overload]
     if not low <= number <= high:

@@ -249,30 +249,18 @@ COLUMNS = ", ".join(ReadRow._fields)
 # quoting took longer than the insert itself.
 INCOMING = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS pg_temp.reads_incoming ON COMMIT DELETE ROWS AS
-SELECT {COLUMNS} FROM reads_read WITH NO DATA
+SELECT 0 AS position, {COLUMNS} FROM reads_read WITH NO DATA
 """  # noqa: S608 (names from code)
-COPY = f"COPY pg_temp.reads_incoming ({COLUMNS}) FROM STDIN (FORMAT BINARY)"
-COPY_TYPES = [
-    "timestamptz",
-    "int8",
-    "varchar",
-    "varchar",
-    "float4",
-    "jsonb",
-    "varchar",
-    "varchar",
-    "varchar",
-    "int2",
-    "varchar",
-    "float8",
-    "float8",
-    "uuid",
-]  # ReadRow's fields in order
+COPY = f"COPY pg_temp.reads_incoming (position, {COLUMNS}) FROM STDIN (FORMAT BINARY)"
+# The position in the batch, then ReadRow's fields in order.
+COPY_TYPES = ["int4", "timestamptz", "int8", "varchar", "varchar", "float4", "jsonb", "varchar"]
+COPY_TYPES += ["varchar", "varchar", "int2", "varchar", "float8", "float8", "uuid"]
 # Moved, not copied: a second batch in the same transaction finds the table empty. In time order,
-# so that a large batch (a back-load) updates each day partition's index pages together.
+# so that a large batch (a back-load) updates each day partition's index pages together; of two
+# items with the same camera, plate and moment the batch's first is the one stored.
 INSERT = f"""
 WITH batch AS (DELETE FROM pg_temp.reads_incoming RETURNING *)
-INSERT INTO reads_read ({COLUMNS}) SELECT {COLUMNS} FROM batch ORDER BY seen_at
+INSERT INTO reads_read ({COLUMNS}) SELECT {COLUMNS} FROM batch ORDER BY seen_at, position
 ON CONFLICT DO NOTHING
 RETURNING id, seen_at, camera_id, vrm, plate_image
 """  # noqa: S608 (names from code)
@@ -287,7 +275,7 @@ def _insert(rows: list[ReadRow]) -> list[StoredRead]:
         cursor.execute(INCOMING)
         with cursor.copy(COPY) as copy:
             copy.set_types(COPY_TYPES)
-            for row in rows:
-                copy.write_row((*row[:CANDIDATES], Jsonb(row.candidates), *row[CANDIDATES + 1 :]))
+            for position, row in enumerate(rows):
+                copy.write_row((position, *row[:CANDIDATES], Jsonb(row.candidates), *row[CANDIDATES + 1 :]))
         cursor.execute(INSERT)
         return [StoredRead(*row) for row in cursor.fetchall()]

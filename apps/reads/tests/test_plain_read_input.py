@@ -71,6 +71,8 @@ NUMBER = st.one_of(
             "-90.0",
             "180",
             "-180.5",
+            " " * 1000 + "0.5",  # DRF refuses numbers written longer than 1,000 characters
+            "0" * 1000 + "1",
         ]
     ),
     st.floats(allow_nan=True, allow_infinity=True),
@@ -101,7 +103,7 @@ DIRECTION = st.one_of(
 )
 LANE = st.one_of(
     st.integers(min_value=-2, max_value=40),
-    st.sampled_from(["3", " 3 ", "3.0", "+3", "3_0", "33", "", 3.0, True, None]),
+    st.sampled_from(["3", " 3 ", "3.0", "+3", "3_0", "33", "", "٣", "0" * 1000 + "3", 3.0, True, None]),
 )
 # Mostly good values, so that many items pass both paths and their results are compared.
 GOOD = {

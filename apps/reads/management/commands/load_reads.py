@@ -1,13 +1,20 @@
 """manage.py load_reads FILE: back-load a large CSV of reads (see apps/reads/back_load.py)."""
 
-import hashlib
+import signal
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.audit.jobs import recorded_run
-from apps.reads.back_load import CHUNK_ROWS, BackLoadRejected, FileFaults, load_file
+from apps.reads.back_load import (
+    CHUNK_ROWS,
+    BackLoadRejected,
+    FileFaults,
+    LoadProgress,
+    LoadStopped,
+    load_file,
+)
 
 
 class Command(BaseCommand):
@@ -21,17 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--chunk", type=int, default=CHUNK_ROWS, help="rows per transaction")
 
-    def handle(self, *args, file: Path, chunk: int, verbosity: int, **options):
-        self.verbosity = verbosity
+    def handle(self, *args, file: Path, chunk: int, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         if chunk < 1:
             raise CommandError("--chunk must be at least 1")
-        started = time.perf_counter()
+        # Stopped by the service manager: recorded like a failure, with what was stored so far.
+        signal.signal(signal.SIGTERM, _stop)
+        started, progress = time.perf_counter(), LoadProgress()
         with recorded_run("load-reads") as details:
-            details |= {"file": file.name, "sha256": _sha256(file), "by": "manage.py load_reads"}
+            details |= {"file": file.name, "by": "manage.py load_reads"}
             try:
-                loaded = load_file(file, chunk_rows=chunk, progress=self._progress)
+                load_file(file, chunk_rows=chunk, progress=progress)
             except FileFaults as faults:
                 details["faulty_rows"] = faults.rows
                 for line, name, message in faults.faults:
@@ -39,21 +47,23 @@ class Command(BaseCommand):
                 raise CommandError(f"{faults.rows:,} row(s) to fix; nothing was stored.") from None
             except BackLoadRejected as rejected:
                 raise CommandError(str(rejected)) from None
-            details |= {"rows": loaded.rows, "stored": loaded.stored, "duplicates": loaded.duplicates}
+            except LoadStopped as stopped:
+                raise CommandError(
+                    f"Stopped after {progress.rows:,} rows ({progress.stored:,} stored): {stopped}"
+                ) from None
+            finally:
+                details |= {
+                    "sha256": progress.sha256,
+                    "rows": progress.rows,
+                    "stored": progress.stored,
+                    "duplicates": progress.duplicates,
+                }
         seconds = time.perf_counter() - started
         self.stdout.write(
-            f"{loaded.rows:,} rows: {loaded.stored:,} stored, {loaded.duplicates:,} already held "
-            f"({seconds:.1f} s, {loaded.rows / seconds:,.0f} rows/s)"
+            f"{progress.rows:,} rows: {progress.stored:,} stored, {progress.duplicates:,} already held "
+            f"({seconds:.1f} s, {progress.rows / seconds:,.0f} rows/s)"
         )
 
-    def _progress(self, rows: int) -> None:
-        if self.verbosity > 1:
-            self.stdout.write(f"{rows:,} rows stored or found held")
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as data:
-        while block := data.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+def _stop(signum, frame):
+    raise SystemExit("stopped by SIGTERM")
