@@ -64,7 +64,9 @@ def main(argv: list[str]) -> int:
                 # pytest-django's own CREATE DATABASE would make a database without Citus in it
                 # (and without its workers): the test database is made here, and reused.
                 with timed("Citus test database"):
-                    citus_database(admin_url, "test_" + urlsplit(admin_url).path.lstrip("/"), shards=4)
+                    citus_database(
+                        admin_url, "test_" + urlsplit(admin_url).path.lstrip("/"), shards=4, fresh=True
+                    )
                 rest = ["--reuse-db", *rest]
             return subprocess.call([PYTHON, "-m", "pytest", *rest], env=env, cwd=ROOT)
         env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
@@ -200,12 +202,14 @@ def citus_nodes(admin_url: str) -> list[tuple[str, int]] | None:
     return [(host, port) for host, port in rows]
 
 
-def citus_database(admin_url: str, name: str, *, shards: int | None = None) -> None:
+def citus_database(admin_url: str, name: str, *, shards: int | None = None, fresh: bool = False) -> None:
     """Database `name` on the coordinator and on each of its workers, owned by the owner's role,
     with the citus extension in each and the coordinator's workers added (pg_dist_node is kept
     per database). Needs a superuser: CREATE EXTENSION citus. Roles reach the workers by Citus's
     own propagation (made while connected to the coordinator's `postgres` database). `shards`:
-    the database's citus.shard_count (the tests' 4 make each day partition 8 tables, not 64)."""
+    the database's citus.shard_count (the tests' 4 make each day partition 8 tables, not 64).
+    `fresh`: dropped first on every node, as pytest-django drops its test database (partitions
+    that tests committed would otherwise stay for the next run)."""
     import psycopg
 
     url = urlsplit(admin_url)
@@ -214,6 +218,8 @@ def citus_database(admin_url: str, name: str, *, shards: int | None = None) -> N
     for host, port in [*workers, coordinator]:
         node = url._replace(netloc=(f"{url.username}@" if url.username else "") + f"{host}:{port}")
         with psycopg.connect(_conninfo(node, "postgres"), autocommit=True) as admin:
+            if fresh:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 admin.execute(f'CREATE DATABASE "{name}" OWNER {OWNER}')
         with psycopg.connect(_conninfo(node, name), autocommit=True) as db:
