@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models models-check run test test-unit lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
+.PHONY: install models models-check run test test-unit test-citus lint check totp lock clean bench-reads bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@started=$$(date +%s); \
@@ -39,6 +39,14 @@ test: install
 test-unit: install
 	$(PY) -m dev.launcher test -m "$(UNIT_TESTS)" $(ARGS)
 UNIT_TESTS := not (browser or worker or server or models or embedded or deployment or reliability)
+
+## test-citus: the read-store, access-window, audit and hotlist tests (as test-unit) on a Citus
+## coordinator, CITUS_DATABASE_URL=postgres://postgres@HOST:PORT/anpr_citus, a superuser's URL
+## (docs/scale-out.md, Running the project on Citus); ARGS replaces the list of tests
+test-citus: install
+	@test -n "$(CITUS_DATABASE_URL)" || { echo "Set CITUS_DATABASE_URL (docs/scale-out.md)." >&2; exit 2; }
+	DATABASE_URL=$(CITUS_DATABASE_URL) $(PY) -m dev.launcher test -m "$(UNIT_TESTS)" $(or $(ARGS),$(CITUS_TESTS))
+CITUS_TESTS := apps/reads apps/access_requests apps/audit apps/hotlists
 
 ## lint: ruff, types (mypy), missing migrations, and the production deployment checks
 lint: install

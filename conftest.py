@@ -34,6 +34,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cursor.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [role])
         if not cursor.fetchone()[0]:
             pytest.exit(f"No database role {role!r}: run the tests with `make test`, which makes it.")
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+        on_citus = cursor.fetchone() is not None
+    if on_citus:
+        # A test is one transaction. There the owner's partition function makes a day's shards
+        # and the application's role then writes them, and Citus refuses to let a second user see
+        # placements another changed in the same transaction. Ingest commits its partitions first,
+        # so this is the tests' doing: on Citus they keep the owner's login (docs/scale-out.md).
+        connection.close()
+        yield
+        return
     connection.settings_dict.setdefault("OPTIONS", {})["assume_role"] = role
     connection.close()
     yield
@@ -45,7 +55,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def as_database_owner():
     """For a test playing what only the owner may do (backdating audit rows, dropping a test's
     partitions): the connection's own login, not the application's role, for the block."""
-    role = connection.settings_dict["OPTIONS"]["assume_role"]
+    role = connection.settings_dict.get("OPTIONS", {}).get("assume_role")
+    if role is None:  # on Citus the tests act as the owner throughout
+        yield
+        return
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
     try:

@@ -45,8 +45,12 @@ def main(argv: list[str]) -> int:
         if not env.get("DATABASE_URL"):
             with timed("embedded PostgreSQL started"):
                 env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+        admin_url = env["DATABASE_URL"]
         with timed("database roles"):
-            owner_url, app_url = database_roles(env["DATABASE_URL"])
+            owner_url, app_url = database_roles(admin_url)
+        if citus_nodes(admin_url) is not None:
+            with timed("Citus database"):
+                citus_database(admin_url, urlsplit(admin_url).path.lstrip("/"))
         env["DATABASE_APP_ROLE"] = APP
         if not env.get("CELERY_BROKER_URL"):
             # The tests get a Redis of their own, so a running `make run` worker never
@@ -56,6 +60,14 @@ def main(argv: list[str]) -> int:
                 env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
         if command == "test":
             env |= {"DJANGO_SETTINGS_MODULE": "anpr_site.settings.test", "DATABASE_URL": owner_url}
+            if citus_nodes(env["DATABASE_URL"]) is not None:
+                # pytest-django's own CREATE DATABASE would make a database without Citus in it
+                # (and without its workers): the test database is made here, and reused.
+                with timed("Citus test database"):
+                    citus_database(
+                        admin_url, "test_" + urlsplit(admin_url).path.lstrip("/"), shards=4, fresh=True
+                    )
+                rest = ["--reuse-db", *rest]
             return subprocess.call([PYTHON, "-m", "pytest", *rest], env=env, cwd=ROOT)
         env["DJANGO_SETTINGS_MODULE"] = "anpr_site.settings.local"
         if command == "manage":
@@ -169,6 +181,58 @@ def database_roles(admin_url: str) -> tuple[str, str]:
     with psycopg.connect(_conninfo(url, name), autocommit=True) as admin:
         _hand_over_objects(admin)
     return _as(url, OWNER, passwords[OWNER]), _as(url, APP, passwords[APP])
+
+
+def citus_nodes(admin_url: str) -> list[tuple[str, int]] | None:
+    """The workers of a Citus coordinator, as its `postgres` database has them (citus_add_node);
+    None where that database has no citus extension: a plain PostgreSQL server."""
+    import psycopg
+
+    url = urlsplit(admin_url)
+    try:
+        with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
+            if not admin.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'").fetchone():
+                return None
+            rows = admin.execute(
+                "SELECT nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0 "
+                "ORDER BY nodeid"
+            ).fetchall()
+    except psycopg.OperationalError:
+        return None  # e.g. a user who may not connect to `postgres`: not a coordinator set up here
+    return [(host, port) for host, port in rows]
+
+
+def citus_database(admin_url: str, name: str, *, shards: int | None = None, fresh: bool = False) -> None:
+    """Database `name` on the coordinator and on each of its workers, owned by the owner's role,
+    with the citus extension in each and the coordinator's workers added (pg_dist_node is kept
+    per database). Needs a superuser: CREATE EXTENSION citus. Roles reach the workers by Citus's
+    own propagation (made while connected to the coordinator's `postgres` database). `shards`:
+    the database's citus.shard_count (the tests' 4 make each day partition 8 tables, not 64).
+    `fresh`: dropped first on every node, as pytest-django drops its test database (partitions
+    that tests committed would otherwise stay for the next run)."""
+    import psycopg
+
+    url = urlsplit(admin_url)
+    coordinator = (url.hostname or "localhost", url.port or 5432)
+    workers = citus_nodes(admin_url) or []
+    for host, port in [*workers, coordinator]:
+        node = url._replace(netloc=(f"{url.username}@" if url.username else "") + f"{host}:{port}")
+        with psycopg.connect(_conninfo(node, "postgres"), autocommit=True) as admin:
+            if fresh:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                admin.execute(f'CREATE DATABASE "{name}" OWNER {OWNER}')
+        with psycopg.connect(_conninfo(node, name), autocommit=True) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS citus")
+            if (host, port) != coordinator:
+                continue
+            if shards:
+                db.execute(f'ALTER DATABASE "{name}" SET citus.shard_count = {int(shards)}')
+            db.execute("SELECT citus_set_coordinator_host(%s, %s)", coordinator)
+            known = set(db.execute("SELECT nodename, nodeport FROM pg_dist_node").fetchall())
+            for worker in workers:
+                if worker not in known:
+                    db.execute("SELECT citus_add_node(%s, %s)", worker)
 
 
 def _hand_over_objects(admin) -> None:
