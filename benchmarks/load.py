@@ -146,13 +146,18 @@ def _officer_tokens(count: int) -> list[str]:
 
 
 def _stored_since(moment) -> int:
-    """Reads of the gateway's plates that reached the table since it started."""
+    """Reads of the gateway's plates (its own, LD…, and the hotlisted ones, LH…) that reached the
+    table since it started."""
     from datetime import timedelta
+
+    from django.db.models import Q
 
     from apps.reads.models import Read
 
     return Read.objects.filter(
-        vrm__startswith="LD", received_at__gte=moment, seen_at__gte=moment - timedelta(minutes=2)
+        Q(vrm__startswith="LD") | Q(vrm__startswith="LH"),
+        received_at__gte=moment,
+        seen_at__gte=moment - timedelta(minutes=2),
     ).count()
 
 
