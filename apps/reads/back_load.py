@@ -109,7 +109,8 @@ def load_file(path: Path, *, chunk_rows: int = CHUNK_ROWS, progress: LoadProgres
     checked: list[str] = []  # the file's digest as far as each chunk, to store only what was checked
     faults: list[tuple[int, str, str]] = []
     rows = faulty = 0
-    for chunk in _chunks(path, chunk_rows):
+    whole = hashlib.sha256()
+    for chunk in _chunks(path, chunk_rows, whole):
         checked.append(chunk.digest)
         rows += len(chunk.items)
         try:
@@ -121,9 +122,10 @@ def load_file(path: Path, *, chunk_rows: int = CHUNK_ROWS, progress: LoadProgres
         raise FileFaults(faults, faulty)
     if not rows:
         raise BackLoadRejected("The file has a header but no reads.")
-    progress.sha256 = chunk.digest
+    progress.sha256 = whole.hexdigest()
     count = 0
-    for count, chunk in enumerate(_ahead(lambda: _chunks(path, chunk_rows, well_formed_only=True)), start=1):
+    reading = _ahead(lambda: _chunks(path, chunk_rows, hashlib.sha256(), well_formed_only=True))
+    for count, chunk in enumerate(reading, start=1):
         if count > len(checked) or chunk.digest != checked[count - 1]:
             raise LoadStopped("The file changed after it was checked; nothing of the change was stored.")
         try:
@@ -142,12 +144,13 @@ def load_file(path: Path, *, chunk_rows: int = CHUNK_ROWS, progress: LoadProgres
 class _Chunk:
     items: list[dict[str, str]]
     lines: list[int]  # the line each item ends on
-    digest: str  # SHA-256 of the file's bytes read so far: at the last chunk, the whole file's
+    digest: str  # SHA-256 of the file's bytes read so far
     reads: list[ReadInput] = field(default_factory=list)
 
 
-def _chunks(path: Path, size: int, *, well_formed_only: bool = False) -> Iterator[_Chunk]:
-    digest = hashlib.sha256()
+def _chunks(path: Path, size: int, digest, *, well_formed_only: bool = False) -> Iterator[_Chunk]:
+    """The file's items in chunks of `size`; `digest` takes in every byte read, the whole file's
+    once the chunks are all read."""
     try:
         with path.open("rb") as raw:
             text = io.TextIOWrapper(io.BufferedReader(_Hashed(raw, digest)), encoding="utf-8-sig", newline="")
@@ -158,7 +161,7 @@ def _chunks(path: Path, size: int, *, well_formed_only: bool = False) -> Iterato
                 if len(chunk.items) == size:
                     yield _finished(chunk, digest, well_formed_only)
                     chunk = _Chunk([], [], "")
-            text.read()  # to the end, so that the last digest is the whole file's
+            text.read()  # to the end, so that `digest` is the whole file's
             if chunk.items:
                 yield _finished(chunk, digest, well_formed_only)
     except UnicodeDecodeError:
