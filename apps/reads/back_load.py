@@ -35,7 +35,8 @@ class BackLoadRejected(ValueError):
 
 
 def read_csv_upload(upload) -> list[ReadInput]:
-    """Checked reads from an uploaded CSV, or BackLoadRejected / BatchRejected (row faults)."""
+    """Checked reads from an uploaded CSV, or BackLoadRejected / BatchRejected, whose faults are
+    keyed by the line each row ends on."""
     if upload is None:
         raise BackLoadRejected("Choose a CSV file to upload.")
     if upload.size > settings.READ_BACK_LOAD_MAX_BYTES:
@@ -47,13 +48,23 @@ def read_csv_upload(upload) -> list[ReadInput]:
     except UnicodeDecodeError:
         raise BackLoadRejected("The file is not UTF-8 text; save it as CSV (UTF-8).") from None
     items: list[dict[str, str]] = []
-    for _, item in csv_items(io.StringIO(text)):
-        if len(items) >= settings.READ_BACK_LOAD_MAX_ROWS:
-            raise BackLoadRejected(f"More than {settings.READ_BACK_LOAD_MAX_ROWS:,} rows; split the file.")
-        items.append(item)
+    lines: list[int] = []
+    try:
+        for line, item in csv_items(io.StringIO(text)):
+            if len(items) >= settings.READ_BACK_LOAD_MAX_ROWS:
+                raise BackLoadRejected(
+                    f"More than {settings.READ_BACK_LOAD_MAX_ROWS:,} rows; split the file."
+                )
+            items.append(item)
+            lines.append(line)
+    except csv.Error as error:
+        raise BackLoadRejected(f"The file is not well-formed CSV: {error}.") from None
     if not items:
         raise BackLoadRejected("The file has a header but no reads.")
-    return parse_batch(items, source=Read.Source.UPLOAD)
+    try:
+        return parse_batch(items, source=Read.Source.UPLOAD)
+    except BatchRejected as rejected:
+        raise BatchRejected({lines[index]: fields for index, fields in rejected.errors.items()}) from None
 
 
 def csv_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

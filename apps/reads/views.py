@@ -226,8 +226,8 @@ def back_load(request):
             form.add_error("file", str(rejected))
         except BatchRejected as rejected:
             rows = [
-                (index + 2, field, " ".join(str(m) for m in messages_))
-                for index, fields in rejected.errors.items()
+                (line, field, " ".join(str(m) for m in messages_))
+                for line, fields in rejected.errors.items()
                 for field, messages_ in _flat(fields)
             ]
             context["row_errors"] = rows[:200]

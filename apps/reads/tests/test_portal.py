@@ -246,12 +246,32 @@ def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_i
     assert Read.objects.count() == 5
 
 
+def test_back_load_names_a_faulty_row_by_the_line_it_ends_on(make_user, sign_in_client):
+    from django.utils import timezone
+
+    CameraFactory(code="CAM-B", kind="mobile", latitude=None, longitude=None)
+    admin = sign_in_client(make_user("administrator"), Client())
+    moment = timezone.now().isoformat()
+    content = (
+        "camera,vrm,seen_at,confidence,direction\n"
+        f'CAM-B,AB1,{moment},0.9,"N\nS"\n'  # lines 2 and 3
+        "\n"  # line 4, blank
+        f"CAM-B,AB2,{moment},0.9,N\n"  # line 5
+    )
+    page = admin.post(
+        "/reads/back-load/", {"file": SimpleUploadedFile("r.csv", content.encode())}
+    ).content.decode()
+    assert "<td>3</td><td>direction</td>" in page  # a direction has no line break
+    assert "<td>5</td><td>latitude</td>" in page  # a vehicle camera's reads need a position
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"\xff\xfe\x00bad", "not UTF-8"),
         (b"camera,vrm\nCAM-B,AB1\n", "lacks: seen_at, confidence"),
         (b"camera,vrm,seen_at,confidence\n", "no reads"),
+        (b'camera,vrm,seen_at,confidence\nCAM-B,"' + b"A" * 200_000 + b'",x,1\n', "not well-formed CSV"),
     ],
 )
 def test_back_load_explains_unreadable_files(make_user, sign_in_client, content, message):
