@@ -48,7 +48,8 @@ def main(argv: list[str]) -> int:
         admin_url = env["DATABASE_URL"]
         with timed("database roles"):
             owner_url, app_url = database_roles(admin_url)
-        if citus_nodes(admin_url) is not None:
+        on_citus = citus_nodes(admin_url) is not None  # asked once: a connection to the server
+        if on_citus:
             with timed("Citus database"):
                 citus_database(admin_url, urlsplit(admin_url).path.lstrip("/"))
         env["DATABASE_APP_ROLE"] = APP
@@ -60,7 +61,7 @@ def main(argv: list[str]) -> int:
                 env["CELERY_BROKER_URL"] = stack.enter_context(embedded_redis(redis_dir))
         if command == "test":
             env |= {"DJANGO_SETTINGS_MODULE": "anpr_site.settings.test", "DATABASE_URL": owner_url}
-            if citus_nodes(env["DATABASE_URL"]) is not None:
+            if on_citus:
                 # pytest-django's own CREATE DATABASE would make a database without Citus in it
                 # (and without its workers): the test database is made here, and reused.
                 with timed("Citus test database"):
