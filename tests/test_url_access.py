@@ -59,6 +59,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "cameras:edit": ("portal", frozenset({"administrator"})),
     "reads:search": ("portal", frozenset({"officer", "supervisor"})),
     "reads:history": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:convoy": ("portal", frozenset({"officer", "supervisor"})),
     "reads:export": ("portal", frozenset({"officer", "supervisor"})),
     "reads:detail": ("portal", frozenset({"officer", "supervisor"})),
     "reads:image": ("portal", frozenset({"officer", "supervisor"})),
@@ -67,6 +68,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     # search in an address (tests/security/test_search_privacy.py), as is every other role.
     "api:reads": ("api", frozenset()),
     "api:reads-search": ("api", frozenset()),  # POST only (officers, supervisors): tests/security
+    # As api:reads: GET with a token or POST (officers, supervisors: apps/reads/tests/test_convoy.py)
+    "api:reads-convoy": ("api", frozenset()),
     "api:search-purposes": ("api", STAFF),
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (

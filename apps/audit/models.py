@@ -51,6 +51,7 @@ class SearchAudit(models.Model):
         SEARCH = "search", "Search"
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
+        CONVOY = "convoy", "Convoy search"
         # No longer written: a further page is part of its search, covered by the search's row.
         # Kept for the rows written before.
         PAGE = "page", "Further page of a search"

@@ -26,7 +26,7 @@ from .models import MisuseFlag
 
 Kind = MisuseFlag.Kind
 # What a user asked for themselves; further pages, opened reads and images follow from these.
-ASKED = (SearchAudit.Kind.SEARCH, SearchAudit.Kind.HISTORY, SearchAudit.Kind.EXPORT)
+ASKED = (SearchAudit.Kind.SEARCH, SearchAudit.Kind.HISTORY, SearchAudit.Kind.CONVOY, SearchAudit.Kind.EXPORT)
 REFUSED = (SecurityEvent.Kind.THROTTLED, SecurityEvent.Kind.SEARCH_REFUSED)
 ENDED = (AccessRequestEvent.Kind.REVOKED, AccessRequestEvent.Kind.EXPIRED)
 

@@ -1,4 +1,5 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
+/api/v1/reads/convoy/: the vehicles travelling with one (apps/reads/convoy.py), searched as reads are.
 /api/v1/search-purposes/: the purposes a search may name.
 
 A search answers with its first page, in the order asked, and the number of its audit record
@@ -26,7 +27,8 @@ from apps.core.purposes import purpose_choices
 
 from .access_window import AccessRequestNotUsable
 from .batches import parse_batch
-from .filters import ReadFilter, SearchPurposeForm
+from .convoy import described
+from .filters import ConvoyFilter, ReadFilter, SearchPurposeForm
 from .hooks import on_reads_stored
 from .models import Read
 from .paging import NEWEST, SORTS, Cursor, Page, keyset_page
@@ -34,11 +36,14 @@ from .selectors import (
     SearchNotRecorded,
     SearchResult,
     SearchThrottled,
+    convoy_search,
     reads_search,
     search_page,
 )
 from .serializers import (
     MAX_PAGE_SIZE,
+    ConvoyInputSerializer,
+    ConvoyOutputSerializer,
     ReadIngestOutputSerializer,
     ReadInputSerializer,
     ReadOutputSerializer,
@@ -204,16 +209,18 @@ class ReadSearchApi(APIView):
         responses=ReadPageOutputSerializer,
     )
     def post(self, request):
-        if not isinstance(request.data, dict):
-            raise ValidationError({"criteria": ["Send the criteria as a JSON object."]})
-        wrong = [key for key, value in request.data.items() if not _is_criterion(value)]
-        if wrong:
-            raise ValidationError(
-                {key: ["Give text or a number (camera codes may be a list)."] for key in wrong}
-            )
-        criteria = {key: _as_text(value) for key, value in request.data.items() if value is not None}
         # `next` and `previous` are cursors to post again: an address would carry them into logs.
-        return _search(request, criteria, as_links=False)
+        return _search(request, _posted_criteria(request.data), as_links=False)
+
+
+def _posted_criteria(data) -> dict[str, str]:
+    """Criteria posted as a JSON object, as text, the way a form reads them."""
+    if not isinstance(data, dict):
+        raise ValidationError({"criteria": ["Send the criteria as a JSON object."]})
+    wrong = [key for key, value in data.items() if not _is_criterion(value)]
+    if wrong:
+        raise ValidationError({key: ["Give text or a number (camera codes may be a list)."] for key in wrong})
+    return {key: _as_text(value) for key, value in data.items() if value is not None}
 
 
 def _is_criterion(value) -> bool:
@@ -311,6 +318,57 @@ def _reply(request, result: SearchResult, page: Page, *, size: int, as_links: bo
             "results": ReadOutputSerializer(page.reads, many=True, context=context).data,
         }
     )
+
+
+class ConvoyApi(APIView):
+    """Vehicles travelling with one: criteria in the address (token clients) or in a JSON body."""
+
+    required_permissions = {"GET": ("reads.view_read",), "POST": ("reads.view_read",)}
+
+    @extend_schema(
+        summary="Vehicles travelling with one: seen at the same cameras close in time (audited)",
+        parameters=[ConvoyInputSerializer],
+        responses=ConvoyOutputSerializer,
+    )
+    def get(self, request):
+        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
+            raise PermissionDenied(
+                "From a browser, post the criteria to this address as JSON: a search in an address "
+                "can be started by another site, and stays in history and logs."
+            )
+        return _convoy(request, request.query_params)
+
+    @extend_schema(
+        summary="Vehicles travelling with one (audited); criteria in the body",
+        request=ConvoyInputSerializer,
+        responses=ConvoyOutputSerializer,
+    )
+    def post(self, request):
+        return _convoy(request, _posted_criteria(request.data))
+
+
+def _convoy(request, criteria):
+    filters = ConvoyFilter(criteria)
+    purpose = SearchPurposeForm(criteria)
+    if not (filters.is_valid() & purpose.is_valid()):
+        raise criteria_invalid({**filters.errors, **purpose.errors})
+    try:
+        result = convoy_search(request.user, filters=filters, **purpose.stated(), via="api")
+    except SearchNotRecorded as failure:
+        raise AuditUnavailable(str(failure)) from failure
+    except SearchThrottled as refused:
+        raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
+    window_s, min_cameras = filters.terms
+    reply = {
+        "search": result.audit.pk,
+        "vrm": result.audit.vrm,
+        "window_s": window_s,
+        "min_cameras": min_cameras,
+        "sightings": result.sightings,
+        "sightings_capped": result.sightings_capped,
+        "results": described(result.companions),
+    }
+    return Response(ConvoyOutputSerializer(reply).data)
 
 
 class SearchPurposesApi(APIView):

@@ -101,7 +101,7 @@ class PlateField(forms.CharField):
             return text
         if is_pattern(text) and not self.patterns:
             raise forms.ValidationError(
-                "Give one exact plate, such as AB12CDE: vehicle history takes no patterns "
+                "Give one exact plate, such as AB12CDE: this search takes no patterns "
                 "(* or ?). To search with a pattern, use Search reads."
             )
         if not is_pattern(text) and not known_characters(text):
@@ -229,6 +229,72 @@ class HistoryFilter(Criteria):
         help_text="One exact plate, such as AB12CDE (no patterns).",
         error_messages={"required": "Give the plate: vehicle history shows one vehicle, by its exact plate."},
     )
+
+
+CONVOY_RANGE = timedelta(days=92)  # a quarter: the standard window, with room at its ends
+CONVOY_WINDOW_S, CONVOY_MIN_CAMERAS = 60, 2
+
+
+class ConvoyForm(CriteriaForm):
+    """A convoy search's own terms, beside its plate and period: how close in time two sightings
+    at one camera must be, and at how many cameras, to count a vehicle as travelling with it."""
+
+    window_s = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=600,
+        label="Within (seconds)",
+        help_text="How close in time to the vehicle another must pass a camera: 60 unless given.",
+    )
+    min_cameras = forms.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=10,
+        label="At cameras (at least)",
+        # One camera shared is a coincidence of the road, not an association: never fewer than two.
+        help_text="At how many different cameras: 2 unless given, never fewer.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("seen_after"), data.get("seen_before")
+        for name, given in (("seen_after", after), ("seen_before", before)):
+            if given is None and name not in self.errors:
+                self.add_error(name, "Give the period to look in: a convoy search needs both ends.")
+        if after and before and before - after > CONVOY_RANGE:
+            self.add_error(
+                "seen_before", f"Look in at most {CONVOY_RANGE.days} days at once: narrow the period."
+            )
+        data["window_s"] = data.get("window_s") or CONVOY_WINDOW_S
+        data["min_cameras"] = data.get("min_cameras") or CONVOY_MIN_CAMERAS
+        return data
+
+
+class ConvoyFilter(Criteria):
+    """Convoy: one exact plate, which it needs, a period of at most CONVOY_RANGE, and its terms."""
+
+    vrm = PlateFilter(
+        method="filter_vrm",
+        label="Plate",
+        required=True,
+        patterns=False,
+        help_text="The vehicle of interest: one exact plate, such as AB12CDE.",
+        error_messages={"required": "Give the plate of the vehicle whose companions you are looking for."},
+    )
+
+    class Meta(Criteria.Meta):
+        form = ConvoyForm
+
+    def filter_queryset(self, queryset):
+        # The terms say how to look for companions, not which reads: convoy.py applies them.
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, self.form.cleaned_data.get(name))
+        return queryset
+
+    @property
+    def terms(self) -> tuple[int, int]:
+        """(window_s, min_cameras) of a valid search."""
+        return self.form.cleaned_data["window_s"], self.form.cleaned_data["min_cameras"]
 
 
 # In the words the access-request workflow refuses such a request with (its grant_for).

@@ -16,6 +16,12 @@ SECTIONS = (
         "Every read of one plate you may see, as a timeline and on the map.",
     ),
     Section(
+        "Convoy",
+        "reads:convoy",
+        ("reads.view_read",),
+        "Vehicles travelling with one: seen at the same cameras, close in time.",
+    ),
+    Section(
         "Back-load reads",
         "reads:back_load",
         ("reads.add_read",),

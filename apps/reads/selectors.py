@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
 from apps.core.months import count_per_month
-from apps.core.plates import normalise_search
+from apps.core.plates import normalise_search, normalise_vrm
 from apps.core.purposes import state_purpose
 from apps.core.users import User
 
@@ -31,7 +31,8 @@ from .access_window import (
     searched_periods,
     visible_q,
 )
-from .filters import Criteria, ReadFilter
+from .convoy import CONVOY_LIMIT, Companion, travelling_with
+from .filters import ConvoyFilter, Criteria, ReadFilter
 from .models import Read
 from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, shown_page
 from .partitions import existing_partition_days
@@ -45,6 +46,7 @@ VIEWS = ("READ_VIEWS_PER_HOUR", "opened reads and images")
 ALLOWANCES = {
     SearchAudit.Kind.SEARCH: SEARCHES,
     SearchAudit.Kind.HISTORY: SEARCHES,
+    SearchAudit.Kind.CONVOY: SEARCHES,
     SearchAudit.Kind.PAGE: SEARCHES,
     SearchAudit.Kind.EXPORT: EXPORTS,
     SearchAudit.Kind.VIEW: VIEWS,
@@ -101,6 +103,42 @@ def reads_search(
     asked_at = perf_counter()
     stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
+    grants = _searchable(user, filters, access_request=access_request, kind=kind, via=via, now=now)
+    reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
+    asked = filters.form.cleaned_data.get("vrm") or ""
+    try:
+        with transaction.atomic():
+            count = reads.order_by().values("id")[: count_cap + 1].count()
+            audit = search_record(
+                user=user,
+                kind=kind,
+                purpose=stated.code,
+                purpose_detail=stated.detail,
+                reference=stated.reference,
+                vrm=normalise_search(asked),
+                filters=filters.criteria,
+                result_count=min(count, count_cap),
+                result_count_capped=count > count_cap,
+                access_request_id=access_request,
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The search could not be recorded in the audit trail, so it was not run."
+        ) from failure
+    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
+    return SearchResult(
+        reads=reads.select_related("camera"), audit=audit, periods=_periods(grants, filters, now)
+    )
+
+
+def _searchable(
+    user: User, filters: Criteria, *, access_request: int | None, kind: SearchAudit.Kind, via: str, now: datetime
+) -> list[Grant]:
+    """The grants a search may be answered from, once it is known to be allowed: refused
+    (PermissionDenied) with an unusable access request or a range wholly outside the window,
+    (OutsideAccessRequest) with criteria outside the access request named, and
+    (SearchThrottled) past the hour's allowance; each refusal recorded as a security event."""
     criteria = filters.form.cleaned_data
     try:
         grants = access_grants(user, access_request=access_request, now=now)
@@ -128,21 +166,58 @@ def reads_search(
         )
         raise
     _check_allowance(user, kind, now, via=via)
-    reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
-    asked = criteria.get("vrm") or ""
+    return grants
+
+
+@dataclass(frozen=True)
+class ConvoyResult:
+    """A convoy search's companions (strongest first, at most CONVOY_LIMIT), its audit record, how
+    many of the vehicle's own sightings it looked from, and the stretches of time it covered."""
+
+    companions: list[Companion]
+    audit: SearchAudit
+    sightings: int
+    sightings_capped: bool
+    periods: list[Period]
+
+
+def convoy_search(
+    user: User,
+    *,
+    filters: ConvoyFilter,
+    purpose: str,
+    reference: str,
+    purpose_detail: str | None = None,
+    access_request: int | None = None,
+    via: str = "portal",
+) -> ConvoyResult:
+    """The vehicles travelling with one (apps/reads/convoy.py) among the reads the user may see,
+    for a valid `filters`; refused, audited and counted against the search allowance exactly as
+    reads_search. The audit row is written before anything is returned; its count is the number
+    of companions shown."""
+    asked_at = perf_counter()
+    stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
+    now = timezone.now()
+    kind = SearchAudit.Kind.CONVOY
+    grants = _searchable(user, filters, access_request=access_request, kind=kind, via=via, now=now)
+    window_s, min_cameras = filters.terms
+    vrm = normalise_vrm(filters.form.cleaned_data["vrm"])
+    sightings = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
     try:
         with transaction.atomic():
-            count = reads.order_by().values("id")[: count_cap + 1].count()
+            found = travelling_with(
+                sightings, _visible(grants), vrm=vrm, window_s=window_s, min_cameras=min_cameras
+            )
             audit = search_record(
                 user=user,
                 kind=kind,
                 purpose=stated.code,
                 purpose_detail=stated.detail,
                 reference=stated.reference,
-                vrm=normalise_search(asked),
+                vrm=vrm,
                 filters=filters.criteria,
-                result_count=min(count, count_cap),
-                result_count_capped=count > count_cap,
+                result_count=min(len(found.companions), CONVOY_LIMIT),
+                result_count_capped=len(found.companions) > CONVOY_LIMIT,
                 access_request_id=access_request,
                 via=via,
             )
@@ -151,8 +226,12 @@ def reads_search(
             "The search could not be recorded in the audit trail, so it was not run."
         ) from failure
     search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
-    return SearchResult(
-        reads=reads.select_related("camera"), audit=audit, periods=_periods(grants, filters, now)
+    return ConvoyResult(
+        companions=found.companions[:CONVOY_LIMIT],
+        audit=audit,
+        sightings=found.sightings,
+        sightings_capped=found.sightings_capped,
+        periods=_periods(grants, filters, now),
     )
 
 

@@ -292,6 +292,54 @@ class ReadPageOutputSerializer(serializers.Serializer):
     results = ReadOutputSerializer(many=True)
 
 
+class ConvoyInputSerializer(serializers.Serializer):
+    """A convoy search's criteria (checked by filters.ConvoyFilter, as the portal's page)."""
+
+    purpose = serializers.CharField(help_text="A code from GET /api/v1/search-purposes/.")
+    purpose_detail = serializers.CharField(required=False, help_text="Required with purpose `other`.")
+    reference = serializers.CharField(help_text="Incident, crime or case number.")
+    vrm = serializers.CharField(help_text="The vehicle of interest: one exact plate.")
+    seen_after = serializers.DateTimeField()
+    seen_before = serializers.DateTimeField(help_text="At most 92 days after seen_after.")
+    window_s = serializers.IntegerField(
+        required=False, min_value=1, max_value=600, help_text="Seconds either side: 60 unless given."
+    )
+    min_cameras = serializers.IntegerField(
+        required=False, min_value=2, max_value=10, help_text="Different cameras shared: 2 unless given."
+    )
+    access_request = serializers.IntegerField(required=False)
+
+
+class ConvoySightingOutputSerializer(serializers.Serializer):
+    camera = serializers.CharField()
+    area = serializers.CharField()
+    seen_at = serializers.DateTimeField(help_text="When the companion was read.")
+    vehicle_seen_at = serializers.DateTimeField(help_text="When the vehicle searched for was read there.")
+    gap_s = serializers.FloatField()
+    read_id = serializers.IntegerField()
+    vehicle_read_id = serializers.IntegerField()
+
+
+class ConvoyCompanionOutputSerializer(serializers.Serializer):
+    vrm = serializers.CharField()
+    camera_count = serializers.IntegerField()
+    cameras = serializers.ListField(child=serializers.CharField())
+    closeness_s = serializers.FloatField(help_text="Mean over the cameras shared of the closest gap.")
+    sightings = ConvoySightingOutputSerializer(many=True)
+
+
+class ConvoyOutputSerializer(serializers.Serializer):
+    """The vehicles travelling with one, strongest first: most cameras shared, then closest in time."""
+
+    search = serializers.IntegerField(help_text="The search's audit record.")
+    vrm = serializers.CharField()
+    window_s = serializers.IntegerField()
+    min_cameras = serializers.IntegerField()
+    sightings = serializers.IntegerField(help_text="The vehicle's own reads looked from.")
+    sightings_capped = serializers.BooleanField(help_text="Only its newest reads were looked from.")
+    results = ConvoyCompanionOutputSerializer(many=True)
+
+
 class SearchPurposeOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label

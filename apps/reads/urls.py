@@ -21,6 +21,7 @@ app_name = "reads"
 urlpatterns = [
     path("", views.search, name="search"),
     path("history/", views.vehicle_history, name="history"),
+    path("convoy/", views.convoy, name="convoy"),
     path("export.csv", views.export, name="export"),
     path("back-load/", views.back_load, name="back_load"),
     path("<day:day>/<int:read_id>/", views.read_detail, name="detail"),

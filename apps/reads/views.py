@@ -1,4 +1,5 @@
-"""Portal pages over the read store: search, one read, its images, export, vehicle history, back-load."""
+"""Portal pages over the read store: search, one read, its images, export, vehicle history, convoy,
+back-load."""
 
 import csv
 import io
@@ -31,7 +32,8 @@ from .access_window import (
 )
 from .back_load import BackLoadRejected, read_csv_upload
 from .evidence import content_type, open_image
-from .filters import HistoryFilter, ReadFilter, SearchPurposeForm
+from .convoy import described
+from .filters import ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm
 from .forms import BackLoadForm
 from .hooks import read_alerts
 from .models import Read
@@ -40,6 +42,7 @@ from .selectors import (
     SearchNotRecorded,
     SearchResult,
     SearchThrottled,
+    convoy_search,
     read_from_search,
     reads_search,
     search_page,
@@ -209,6 +212,26 @@ def vehicle_history(request):
     }
     return render(request, "reads/history.html", context)
 
+
+@requires("reads.view_read")
+def convoy(request):
+    """Vehicles travelling with one: seen at the same cameras close in time, at several cameras;
+    the criteria posted, the answer audited before it is shown."""
+    filters = ConvoyFilter(request.POST or None)
+    purpose = _purpose_form(request)
+    context = {"filters": filters, "purpose": purpose}
+    if request.method != "POST":
+        return render(request, "reads/convoy.html", context)
+    if not filters.is_valid() & purpose.is_valid():
+        return render(request, "reads/convoy.html", context, status=400)
+    try:
+        result = convoy_search(request.user, filters=filters, **purpose.stated())
+    except OutsideAccessRequest as outside:
+        return _outside_request(request, "reads/convoy.html", context, outside)
+    except REFUSALS as refused:
+        return _refused(request, "reads/convoy.html", context, refused)
+    context |= {"result": result, "companions": described(result.companions)}
+    return render(request, "reads/convoy.html", context)
 
 @requires("reads.add_read")
 @body_limit("READ_BACK_LOAD_MAX_BYTES")

@@ -205,6 +205,6 @@ def test_vehicle_history_asks_for_one_exact_plate(make_user, sign_in_page, passi
     expect(page.get_by_role("link", name="Plate: Give the plate")).to_be_visible()
     page.get_by_label("Plate").fill("BP12*")
     page.get_by_role("button", name="Show history").click()
-    expect(page.locator("#id_vrm_error")).to_contain_text("vehicle history takes no patterns")
+    expect(page.locator("#id_vrm_error")).to_contain_text("this search takes no patterns")
     assert serious_violations(page) == []
     assert not SearchAudit.objects.exists()

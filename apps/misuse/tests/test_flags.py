@@ -68,6 +68,13 @@ def test_one_plate_under_several_references_is_flagged(settings):
     assert "AB12CDE" in flag.summary and "INC-0, INC-1, INC-2" in flag.summary
 
 
+def test_a_convoy_search_counts_as_asking_for_its_plate(settings):
+    settings.MISUSE_REFERENCES_PER_PLATE = 2
+    searched(YESTERDAY, reference="INC-1")
+    searched(YESTERDAY + timedelta(minutes=1), reference="INC-2", kind=SearchAudit.Kind.CONVOY)
+    [flag] = raised(MisuseFlag.Kind.PLATE_REFERENCES)
+    assert "INC-1, INC-2" in flag.summary
+
 def test_one_plate_searched_often_under_one_or_two_references_is_not(settings):
     settings.MISUSE_REFERENCES_PER_PLATE = 3
     for n in range(6):

@@ -166,8 +166,8 @@ def test_a_read_leads_back_to_its_results_to_the_vehicle_and_to_its_alerts(brows
     ("vrm", "message"),
     [
         ("", "Give the plate: vehicle history shows one vehicle, by its exact plate."),
-        ("PG12*", "vehicle history takes no patterns"),
-        ("PG12AA?", "vehicle history takes no patterns"),
+        ("PG12*", "this search takes no patterns"),
+        ("PG12AA?", "this search takes no patterns"),
         ("---", "A plate is letters and digits; this has none."),
     ],
 )
