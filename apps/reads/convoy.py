@@ -106,7 +106,7 @@ def travelling_with(
             SELECT vrm, camera_id, sighting_id, sighting_at, read_id, seen_at FROM pairs
             WHERE vrm IN (SELECT vrm FROM pairs GROUP BY vrm HAVING count(DISTINCT camera_id) >= %s)
             ORDER BY vrm, seen_at
-            """,
+            """,  # noqa: S608 (the SQL Django wrote for the scoped queryset, its values as parameters)
             [ids, cameras, moments, *nearby_params, min_cameras],
         )
         rows = cursor.fetchall()

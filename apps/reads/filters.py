@@ -22,6 +22,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.cameras.models import Camera, clean_code
@@ -285,7 +286,7 @@ class ConvoyFilter(Criteria):
     class Meta(Criteria.Meta):
         form = ConvoyForm
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: QuerySet[Read]) -> QuerySet[Read]:
         # The terms say how to look for companions, not which reads: convoy.py applies them.
         for name, filter_ in self.filters.items():
             queryset = filter_.filter(queryset, self.form.cleaned_data.get(name))

@@ -133,7 +133,13 @@ def reads_search(
 
 
 def _searchable(
-    user: User, filters: Criteria, *, access_request: int | None, kind: SearchAudit.Kind, via: str, now: datetime
+    user: User,
+    filters: Criteria,
+    *,
+    access_request: int | None,
+    kind: SearchAudit.Kind,
+    via: str,
+    now: datetime,
 ) -> list[Grant]:
     """The grants a search may be answered from, once it is known to be allowed: refused
     (PermissionDenied) with an unusable access request or a range wholly outside the window,

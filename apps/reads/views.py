@@ -31,8 +31,8 @@ from .access_window import (
     access_request_choices,
 )
 from .back_load import BackLoadRejected, read_csv_upload
-from .evidence import content_type, open_image
 from .convoy import described
+from .evidence import content_type, open_image
 from .filters import ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm
 from .forms import BackLoadForm
 from .hooks import read_alerts
@@ -232,6 +232,7 @@ def convoy(request):
         return _refused(request, "reads/convoy.html", context, refused)
     context |= {"result": result, "companions": described(result.companions)}
     return render(request, "reads/convoy.html", context)
+
 
 @requires("reads.add_read")
 @body_limit("READ_BACK_LOAD_MAX_BYTES")

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0015_security_event_password_kinds'),
+        ("audit", "0015_security_event_password_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='searchaudit',
-            name='kind',
-            field=models.CharField(choices=[('search', 'Search'), ('export', 'Export'), ('history', 'Vehicle history'), ('convoy', 'Convoy search'), ('page', 'Further page of a search'), ('view', 'Read opened'), ('image', 'Evidence image opened'), ('alert', 'Alert opened'), ('alerts', 'Alerts listed')], max_length=10),
+            model_name="searchaudit",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("search", "Search"),
+                    ("export", "Export"),
+                    ("history", "Vehicle history"),
+                    ("convoy", "Convoy search"),
+                    ("page", "Further page of a search"),
+                    ("view", "Read opened"),
+                    ("image", "Evidence image opened"),
+                    ("alert", "Alert opened"),
+                    ("alerts", "Alerts listed"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

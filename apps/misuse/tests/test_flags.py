@@ -75,6 +75,7 @@ def test_a_convoy_search_counts_as_asking_for_its_plate(settings):
     [flag] = raised(MisuseFlag.Kind.PLATE_REFERENCES)
     assert "INC-1, INC-2" in flag.summary
 
+
 def test_one_plate_searched_often_under_one_or_two_references_is_not(settings):
     settings.MISUSE_REFERENCES_PER_PLATE = 3
     for n in range(6):

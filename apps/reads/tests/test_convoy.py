@@ -12,11 +12,10 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-
-from guardian.shortcuts import assign_perm
 
 from apps.access_requests.models import AccessRequest
 from apps.access_requests.services import USE
@@ -59,9 +58,13 @@ PASSAGES = [
 
 @pytest.fixture
 def world():
-    cameras = {code: CameraFactory(code=code, area=f"Area {code[-1]}") for code in ("CAM-A", "CAM-B", "CAM-C")}
+    cameras = {
+        code: CameraFactory(code=code, area=f"Area {code[-1]}") for code in ("CAM-A", "CAM-B", "CAM-C")
+    }
     reads_ingest(
-        items=[ReadInput(camera=code, vrm=vrm, seen_at=moment, confidence=0.9) for vrm, code, moment in PASSAGES],
+        items=[
+            ReadInput(camera=code, vrm=vrm, seen_at=moment, confidence=0.9) for vrm, code, moment in PASSAGES
+        ],
         source="upload",
     )
     return cameras
@@ -105,7 +108,9 @@ def test_companions_strongest_first_with_their_sightings(officer, world):
     assert gaps == [("CAM-A", 3.0), ("CAM-A", 4.0), ("CAM-B", 2.0), ("CAM-C", 5.0)]
     assert {sighting["area"] for sighting in close["sightings"]} == {"Area A", "Area B", "Area C"}
     near = body["results"][1]
-    assert near["cameras"] == ["CAM-A", "CAM-C"] and near["closeness_s"] == pytest.approx((39 + 55) / 2, abs=0.1)
+    assert near["cameras"] == ["CAM-A", "CAM-C"] and near["closeness_s"] == pytest.approx(
+        (39 + 55) / 2, abs=0.1
+    )
 
 
 def test_terms_widen_and_narrow_what_counts(officer, world):
@@ -125,7 +130,9 @@ def test_the_search_is_audited_under_its_purpose_before_it_answers(officer, worl
 
 
 def test_a_period_wholly_before_the_window_is_refused_and_recorded(officer, world):
-    response = officer.get(URL, criteria(seen_after=at(days=120).isoformat(), seen_before=at(days=95).isoformat()))
+    response = officer.get(
+        URL, criteria(seen_after=at(days=120).isoformat(), seen_before=at(days=95).isoformat())
+    )
     assert response.status_code == 403
     assert SecurityEvent.objects.filter(username="pc-convoy", kind="search_refused").exists()
     assert not SearchAudit.objects.exists()
@@ -261,11 +268,11 @@ passages = st.lists(
 )
 
 
-@hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(passages=passages, window_s=st.integers(min_value=1, max_value=90), min_cameras=st.integers(2, 3))
-def test_companions_are_exactly_those_inside_the_window_and_terms(
-    officer, passages, window_s, min_cameras
-):
+def test_companions_are_exactly_those_inside_the_window_and_terms(officer, passages, window_s, min_cameras):
     """Around the edge of the 90-day window, whatever passes: every companion shown is inside it,
     at min_cameras cameras within window_s of a sighting that is inside it too, and none is withheld."""
     try:
@@ -301,7 +308,7 @@ def test_companions_are_exactly_those_inside_the_window_and_terms(
             # the companions expected, every one of them.
             cameras_with: dict[str, set[str]] = {}
             clear_of_edge = True
-            for code, vehicle_at, plate, companion_at in pairs:
+            for code, _vehicle_at, plate, companion_at in pairs:
                 for other_code, other_at, _plate, _at in pairs:
                     if other_code == code and abs((companion_at - other_at).total_seconds()) <= window_s:
                         inside = min(companion_at, other_at) >= edge
