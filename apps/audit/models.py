@@ -52,6 +52,10 @@ class SearchAudit(models.Model):
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
         CONVOY = "convoy", "Convoy search"
+        PLACE = "place", "Where and when search"
+        SCENES = "scenes", "Multi-place search"
+        CASE = "case", "Case folder opened"
+        EVIDENCE = "evidence", "Evidential export"
         # No longer written: a further page is part of its search, covered by the search's row.
         # Kept for the rows written before.
         PAGE = "page", "Further page of a search"
