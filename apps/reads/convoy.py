@@ -83,6 +83,9 @@ def travelling_with(
         return Convoy(companions=[], sightings=0, sightings_capped=False)
     window = timedelta(seconds=window_s)
     # The companions' reads at the sighting's camera and moment: `sighting` is the lateral row.
+    # OFFSET 0 keeps the subquery one index lookup per sighting, pruned to its day at run time:
+    # flattened into a join, the planner merged all 90 days' reads instead (5.7 s against 63 ms
+    # for 2,000 sightings over 10M reads).
     nearby = (
         visible.exclude(vrm=vrm)
         .filter(
@@ -101,7 +104,7 @@ def travelling_with(
                 SELECT sighting.camera_id, sighting.id AS sighting_id, sighting.seen_at AS sighting_at,
                        nearby.read_id, nearby.seen_at, nearby.vrm
                 FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS sighting(id, camera_id, seen_at)
-                CROSS JOIN LATERAL ({nearby_sql}) AS nearby(read_id, seen_at, vrm)
+                CROSS JOIN LATERAL ({nearby_sql} OFFSET 0) AS nearby(read_id, seen_at, vrm)
             )
             SELECT vrm, camera_id, sighting_id, sighting_at, read_id, seen_at FROM pairs
             WHERE vrm IN (SELECT vrm FROM pairs GROUP BY vrm HAVING count(DISTINCT camera_id) >= %s)
