@@ -108,4 +108,5 @@ def test_a_searchs_reads_are_answered_as_the_schema_documents(make_user, api_cli
     [found] = reply["results"]
     _holds_as_documented(found, read)
     _holds_as_documented(found["camera"], camera)
-    assert ("latitude" in found) is ("planner" in roles)  # the read's position, with the permission
+    assert found["latitude"] is not None  # where the read was taken, to whoever searched
+    assert ("latitude" in found["camera"]) is ("planner" in roles)  # the registry's, with the permission

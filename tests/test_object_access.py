@@ -15,6 +15,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -51,6 +52,7 @@ SUPERVISOR = frozenset({"supervisor"})
 ASSESSMENT_READERS = frozenset({"planner", "supervisor", "auditor"})
 CAMERA_VIEWERS = frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})
 SEES_POSITIONS = frozenset({"planner", "administrator"})  # cameras.view_camera_location
+ON_PATROL = frozenset({"officer", "supervisor"})  # hotlists.view_alert
 MISSING_ID, MISSING_CODE = 999_999_999, "NO-SUCH-CAMERA"
 
 # What only the objects' owners (and those allowed) may see: none of it in a refusal.
@@ -67,7 +69,12 @@ SECRETS = {
     "historic_vrm": "HS12TRC",  # a historic hit on the owner's open list: the owner's alone
     "flag": "A misuse flag only auditors see",
 }
-POSITION = {"road": "Secret Lane", "name": "Hidden mast", "latitude": "53.1234"}
+# The camera as the registry holds it: shown only to SEES_POSITIONS, wherever it appears.
+REGISTRY = {"road": "Secret Lane", "name": "Hidden mast"}
+# Where the camera stands (53.123456) is the registry's too, and also where each of its reads
+# was taken: so shown as well to whoever reached one of those reads through an audited path.
+PLACE = {"latitude": "53.1234"}
+POSITION = REGISTRY | PLACE
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class Case:
     data: object = None  # a callable giving the request's body (files are read once)
     fixed: dict[str, str] = field(default_factory=dict)
     shows_camera: bool = False  # the page shows the camera: its position only to those allowed
+    reaches_read: bool = False  # the page opens a read: where it was taken to all let in
 
 
 def reason(text: str):
@@ -158,11 +166,13 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
             {"pk": "open", "entry_pk": "open_entry"}, ok=ADMIN, forbidden=frozenset({"officer", "supervisor"})
         ),
     ),
-    # A covert list's hit, an alert whose read is past the window, another's historic hit.
+    # A covert list's hit, an alert whose read is past the window, another's historic hit; an
+    # open list's live hit, whose read every officer on patrol reaches by opening it.
     "hotlists:alert_detail": (
         Case({"pk": "covert_alert"}),
         Case({"pk": "old_alert"}),
         Case({"pk": "historic_alert"}),
+        Case({"pk": "open_alert"}, ok=ON_PATROL, reaches_read=True),
     ),
     "hotlists:alert_plate": (
         Case({"pk": "covert_alert"}),
@@ -300,8 +310,8 @@ def test_objects_of_others_are_refused_without_a_trace(world, name, number):
         if role in case.ok:
             assert response.status_code < 400, where
             assert "/accounts/sign-in/" not in response.get("Location", ""), where
-            if case.shows_camera:
-                _check_position_disclosure(response, role, where)
+            if case.shows_camera or case.reaches_read:
+                _check_position_disclosure(response, role, where, reaches_read=case.reaches_read)
             continue
         assert world.state() == before, where  # nothing changed
         assert not _secrets_in(response), where
@@ -407,6 +417,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     open_entry = add_entry(open_list, "OP12ENN", owner)
     add_entry(open_list, SECRETS["old_vrm"], owner)
     add_entry(open_list, SECRETS["historic_vrm"], owner)
+    add_entry(open_list, "OP34HIT", owner)
     now = timezone.now()
     [covert_alert] = reads_ingest(
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
@@ -422,6 +433,9 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         source="upload",
     ).alerts
     settings.ALERT_LIVE_MAX_AGE_MINUTES = 60
+    [open_alert] = reads_ingest(
+        items=[ReadInput(camera=camera.code, vrm="OP34HIT", seen_at=now, confidence=0.9)], source="camera"
+    ).alerts
     [historic_alert] = reads_ingest(
         items=[
             ReadInput(
@@ -507,6 +521,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "covert_alert": covert_alert.pk,
         "old_alert": old_alert.pk,
         "historic_alert": historic_alert.pk,
+        "open_alert": open_alert.pk,
         "read": read.id,
         "read_day": read.day,
         "search": search.pk,
@@ -535,13 +550,36 @@ def _secrets_in(response) -> list[str]:
     return [secret for secret in [*SECRETS.values(), *POSITION.values()] if secret in body]
 
 
-def _check_position_disclosure(response, role: str, where) -> None:
+def _check_position_disclosure(response, role: str, where, *, reaches_read: bool = False) -> None:
+    """The registry's details exactly to SEES_POSITIONS; the place also to whoever reached a read."""
     body = _body(response)
-    shown = [value for value in POSITION.values() if value in body]
-    if role in SEES_POSITIONS:
-        assert shown == list(POSITION.values()), where
-    else:
-        assert shown == [], where
+    sees_registry = role in SEES_POSITIONS
+    assert _shown(REGISTRY, body) == (list(REGISTRY.values()) if sees_registry else []), where
+    assert _shown(PLACE, body) == (list(PLACE.values()) if sees_registry or reaches_read else []), where
+
+
+def _shown(values: dict[str, str], body: str) -> list[str]:
+    return [value for value in values.values() if value in body]
+
+
+def test_whoever_reaches_a_read_sees_where_it_was_taken_and_nothing_of_the_registry(world):
+    """The owner, an officer, reaches their read by every audited path: its page under their
+    search, the search's export, a search through the API, the vehicle's history and a hit on
+    their own list. Each shows where the read was taken; none the camera's name or road."""
+    owner = get_user_model().objects.get(pk=world.ids["owner"])
+    portal, api = world.make_client(owner, api=False), world.make_client(owner, api=True)
+    search, stated = {"search": world.ids["search"]}, {"purpose": "intelligence", "reference": "OWN-2"}
+    read = reverse("reads:detail", kwargs={"day": world.ids["read_day"], "read_id": world.ids["read"]})
+    answers = {
+        "read page": portal.get(read, search),
+        "export": portal.post(reverse("reads:export"), search),
+        "API search": api.get(reverse("api:reads"), {"vrm": SECRETS["read_vrm"], **stated}),
+        "history": portal.post(reverse("reads:history"), {"vrm": SECRETS["read_vrm"], **stated}),
+        "alert": portal.get(reverse("hotlists:alert_detail", kwargs={"pk": world.ids["historic_alert"]})),
+    }
+    for path, response in answers.items():
+        assert response.status_code == 200, path
+        _check_position_disclosure(response, "officer", path, reaches_read=True)
 
 
 def test_the_change_log_shows_auditors_no_position_and_no_token(world):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
-from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
 from apps.reads.access_window import OutsideAccessWindow
 from apps.reads.evidence import content_type, open_image
 from apps.reads.models import Read
@@ -190,14 +190,15 @@ def alert_detail(request, pk: int):
         "alert": alert,
         "form": form,
         "camera": camera_as_disclosed(alert.camera, request.user),
-        "show_location": may_see_locations(request.user),
     }
     try:  # the page stands without its read: the alert itself holds what an officer acts on
-        context["read"] = alert_read(request.user, alert=alert, kind=SearchAudit.Kind.VIEW, via="portal")
+        read = alert_read(request.user, alert=alert, kind=SearchAudit.Kind.VIEW, via="portal")
     except Read.DoesNotExist:
         context["read_missing"] = "The read is no longer held."
     except (SearchThrottled, SearchNotRecorded) as refused:
         context["read_missing"] = str(refused)
+    else:
+        context |= {"read": read, "position": where_read_was_taken(read)}
     return render(request, "hotlists/alert_detail.html", context)
 
 

@@ -54,8 +54,8 @@ class Read(models.Model):
     @property
     def position(self) -> tuple[float, float] | None:
         """Where the read was made: its own position (a vehicle-mounted camera sends one with each
-        read), else its camera's; None when neither is known. Shown only to those who may see
-        camera locations (apps/cameras/disclosure.py)."""
+        read), else its camera's; None when neither is known. Shown to whoever reached the read,
+        as apps/cameras/disclosure.py where_read_was_taken decides."""
         if self.latitude is not None and self.longitude is not None:  # sent together, or neither
             return self.latitude, self.longitude
         if self.camera.latitude is not None and self.camera.longitude is not None:

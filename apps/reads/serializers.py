@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
 from apps.cameras.models import clean_code
 from apps.cameras.serializers import CameraOutputSerializer
 
@@ -23,6 +23,10 @@ from .paging import SORTS
 from .services import ReadInput
 
 MAX_PAGE_SIZE = 200  # the most reads one page of a search holds
+TAKEN_AT = (
+    "Where the read was taken: its own position from a vehicle-mounted camera, else its camera's; "
+    "null when neither is known."
+)
 
 
 class EvidenceImageField(serializers.CharField):
@@ -225,8 +229,9 @@ class CandidateOutputSerializer(serializers.Serializer):
 
 
 class ReadOutputSerializer(serializers.Serializer):
-    """A stored read as the caller may see it: the camera's location and the read's position
-    only with the permission to see locations."""
+    """A stored read as the caller may see it: where it was taken, always (the caller reached it
+    through an audited search); its camera's name, road and position only with the permission
+    to see locations."""
 
     # The fields describe the read; to_representation writes it (times as stored, disclosure).
 
@@ -243,8 +248,8 @@ class ReadOutputSerializer(serializers.Serializer):
     url = serializers.CharField()
     plate_image = serializers.CharField(allow_null=True)
     overview_image = serializers.CharField(allow_null=True)
-    latitude = serializers.FloatField(required=False, allow_null=True, help_text="Only with the permission.")
-    longitude = serializers.FloatField(required=False, allow_null=True, help_text="Only with the permission.")
+    latitude = serializers.FloatField(allow_null=True, help_text=TAKEN_AT)
+    longitude = serializers.FloatField(allow_null=True, help_text=TAKEN_AT)
 
     def to_representation(self, read):
         user = self.context["request"].user
@@ -266,10 +271,8 @@ class ReadOutputSerializer(serializers.Serializer):
             "plate_image": _image_url(read, "plate", day, links) if read.plate_image else None,
             "overview_image": _image_url(read, "overview", day, links) if read.overview_image else None,
         }
-        if may_see_locations(user):
-            latitude, longitude = read.position or (None, None)
-            data |= {"latitude": latitude, "longitude": longitude}
-        return data
+        latitude, longitude = where_read_was_taken(read) or (None, None)
+        return data | {"latitude": latitude, "longitude": longitude}
 
 
 def _image_url(read, kind: str, day: str, links: dict) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
-from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
 from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
 from apps.core.times import iso_local, shown
@@ -53,6 +53,22 @@ from .services import BatchRejected, reads_ingest
 PAGE_SIZE = 50
 HISTORY_LIMIT = 500
 IMAGES = {"plate": "plate_image", "overview": "overview_image"}
+EXPORT_HEADER = [
+    "Seen at",
+    "Plate",
+    "Plate as read",
+    "Confidence",
+    "Camera",
+    "Area",
+    "Direction",
+    "Lane",
+    "Source",
+    "Read page",
+    "Plate patch",
+    "Overview image",
+    "Latitude",
+    "Longitude",
+]
 # A search refused: outside the window, an unusable access request, too many, or not recorded.
 REFUSALS = (OutsideAccessWindow, AccessRequestNotUsable, SearchThrottled, SearchNotRecorded)
 
@@ -76,7 +92,7 @@ def search(request):
             return _outside_request(request, "reads/search.html", context, outside)
         except REFUSALS as refused:
             return _refused(request, "reads/search.html", context, refused)
-        context |= _results(request, result, keyset_page(result.reads, size=PAGE_SIZE))
+        context |= _results(result, keyset_page(result.reads, size=PAGE_SIZE))
     return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
 
 
@@ -113,7 +129,7 @@ def _search_page(request):
         "access_request": audit.access_request_id,
     }
     context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=shown)}
-    return render(request, "reads/search.html", context | _results(request, result, page))
+    return render(request, "reads/search.html", context | _results(result, page))
 
 
 @requires("reads.view_read")
@@ -132,7 +148,7 @@ def read_detail(request, day: date, read_id: int):
             "read": read,
             "camera": camera_as_disclosed(read.camera, request.user),
             "search": search_audit,
-            "show_location": may_see_locations(request.user),
+            "position": where_read_was_taken(read),
             "results_from_here": Cursor.at(read, sort=sort if sort in SORTS else NEWEST, way=FROM),
             "alerts": read_alerts.of(request.user, read),
         },
@@ -173,7 +189,7 @@ def export(request):
         raise PermissionDenied(str(refused)) from refused
     except OutsideAccessRequest as refused:  # the request's period moved on since the search
         raise PermissionDenied(" ".join(refused.messages)) from refused
-    rows = _export_rows(request, result.reads[: result.audit.result_count], result.audit)
+    rows = _export_rows(result.reads[: result.audit.result_count], result.audit)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_name(result.audit)}"'
     return response
@@ -187,7 +203,7 @@ def export_name(audit: SearchAudit) -> str:
 
 @requires("reads.view_read")
 def vehicle_history(request):
-    """Every permitted read of one exact plate, as a timeline and (for those allowed) on the map."""
+    """Every permitted read of one exact plate, as a timeline and on the map, joined in time order."""
     filters = HistoryFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
@@ -206,8 +222,7 @@ def vehicle_history(request):
         "result": result,
         "searched": _searched(result.audit),
         "reads": reads,
-        "show_location": may_see_locations(request.user),
-        "markers": _markers(request.user, reads),
+        "markers": _markers(reads),
         "tile_url": settings.MAP_TILE_URL,
     }
     return render(request, "reads/history.html", context)
@@ -298,12 +313,11 @@ def _status(request, filters, purpose) -> int:
     return 400 if request.method == "POST" and (filters.errors or purpose.errors) else 200
 
 
-def _results(request, result: SearchResult, page: Page) -> dict:
+def _results(result: SearchResult, page: Page) -> dict:
     return {
         "result": result,
         "page": page,
         "searched": _searched(result.audit),
-        "show_location": may_see_locations(request.user),
     }
 
 
@@ -343,30 +357,13 @@ def _refused_plain(refused: Exception) -> HttpResponse:
     return response
 
 
-def _export_rows(request, reads, audit: SearchAudit):
-    """The rows, each read with links to its page and images in the portal (opened under this
-    export, and audited as any opened read), never where anything is stored."""
-    show_location = may_see_locations(request.user)
+def _export_rows(reads, audit: SearchAudit):
+    """The rows: each read, where it was taken, and links to its page and images in the portal
+    (opened under this export, and audited as any opened read), never to where anything is stored."""
     portal = settings.PORTAL_URL  # never the Host the request named
-    header = [
-        "Seen at",
-        "Plate",
-        "Plate as read",
-        "Confidence",
-        "Camera",
-        "Area",
-        "Direction",
-        "Lane",
-        "Source",
-        "Read page",
-        "Plate patch",
-        "Overview image",
-    ]
-    if show_location:
-        header += ["Latitude", "Longitude"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(EXPORT_HEADER)
     for read in reads.iterator(chunk_size=2000):
         row = [
             iso_local(read.seen_at),
@@ -385,9 +382,8 @@ def _export_rows(request, reads, audit: SearchAudit):
                 else ""
                 for kind, field in IMAGES.items()
             ),
+            *(where_read_was_taken(read) or (None, None)),
         ]
-        if show_location:
-            row += list(read.position or (None, None))
         writer.writerow(safe_row(row))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -396,12 +392,11 @@ def _export_rows(request, reads, audit: SearchAudit):
     yield buffer.getvalue()
 
 
-def _markers(user, reads) -> list[dict]:
-    if not may_see_locations(user):
-        return []
+def _markers(reads) -> list[dict]:
+    """Where each read was taken, oldest first: the order the map's route joins them in."""
     markers = []
-    for read in reads:
-        position = read.position
+    for read in reversed(reads):
+        position = where_read_was_taken(read)
         if position is not None:
             latitude, longitude = position
             label = f"{shown(read.seen_at)} · {read.camera.code}"

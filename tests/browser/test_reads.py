@@ -208,3 +208,15 @@ def test_vehicle_history_asks_for_one_exact_plate(make_user, sign_in_page, passi
     expect(page.locator("#id_vrm_error")).to_contain_text("this search takes no patterns")
     assert serious_violations(page) == []
     assert not SearchAudit.objects.exists()
+    # One plate: its reads on the timeline and on the map, each where it was taken, joined in
+    # time order; with no tile server configured, on a plain grid.
+    page.get_by_label("Plate").fill("BP12AA1")
+    page.get_by_role("button", name="Show history").click()
+    expect(page.get_by_test_id("timeline")).to_be_visible()
+    page.wait_for_function("document.getElementById('map').dataset.markerCount !== undefined")
+    assert page.locator("#map").get_attribute("data-marker-count") == "10"
+    assert page.locator("#map").get_attribute("data-route-points") == "10"
+    expect(page.locator("#map path.map-route")).to_have_count(1)
+    assert "plain grid" in page.locator("#map-status").inner_text()
+    assert serious_violations(page) == []
+    assert list(SearchAudit.objects.values_list("kind", flat=True)) == ["history"]

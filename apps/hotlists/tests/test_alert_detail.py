@@ -1,6 +1,7 @@
-"""One alert's page: its read's plate patch and overview image, where it was seen (its exact
-position only for those who may see camera locations), and the way to the read itself, each
-opening of the read audited under the alert's reference before anything leaves."""
+"""One alert's page: its read's plate patch and overview image, where it was taken (to whoever
+opens the alert; the camera's name and road only for those who may see camera locations), and
+the way to the read itself, each opening of the read audited under the alert's reference before
+anything leaves."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -50,7 +51,9 @@ def test_the_page_shows_both_images_and_the_place_as_the_officer_may_see_it(aler
     page = sign_in_client(officer, Client()).get(f"/alerts/{alert.pk}/").content.decode()
     assert f'src="/alerts/{alert.pk}/plate/"' in page and f'src="/alerts/{alert.pk}/overview/"' in page
     assert "CAM-A" in page and "Alert town" in page and "northbound" in page
-    for restricted in ("Hidden mast", "Secret Lane", "53.12345"):
+    position = f"53.12345, {alert.camera.longitude:.5f}"  # where the read was taken: its camera's
+    assert f'<dd data-testid="alert-position">{position}</dd>' in page
+    for restricted in ("Hidden mast", "Secret Lane"):  # the registry's, not the read's
         assert restricted not in page
     opened = SearchAudit.objects.get(kind="view")
     read = Read.objects.get()
@@ -66,7 +69,8 @@ def test_those_who_may_see_camera_locations_see_where_it_was(alert, make_user, s
     officer = make_user("officer")
     officer.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
     page = sign_in_client(officer, Client()).get(f"/alerts/{alert.pk}/").content.decode()
-    assert "Hidden mast" in page and "Secret Lane" in page and "53.12345" in page
+    assert "Hidden mast" in page and "53.12345" in page
+    assert f"{alert.camera.longitude:.5f} on Secret Lane</dd>" in page
 
 
 def test_the_overview_is_audited_as_an_image_of_the_read_before_it_leaves(alert, make_user, sign_in_client):
@@ -101,6 +105,7 @@ def test_an_alert_whose_read_is_gone_still_shows_what_to_do(alert, make_user, si
     page = client.get(f"/alerts/{alert.pk}/")
     assert page.status_code == 200 and "The read is no longer held." in page.content.decode()
     assert "Open the read" not in page.content.decode()
+    assert '<dd data-testid="alert-position">—</dd>' in page.content.decode()  # no read reached, no place
     assert client.get(f"/alerts/{alert.pk}/overview/").status_code == 404
     response = client.post(f"/alerts/{alert.pk}/read/", follow=True)
     assert "The read is no longer held." in response.content.decode()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE, b64, image_bytes
 
 pytestmark = pytest.mark.django_db
+# What the registry alone holds of a camera: never shown to an officer, whatever read they reach.
+REGISTRY = {"name": "Hidden mast", "road": "Secret Lane"}
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def officer_client(make_user, sign_in_client):
 @pytest.fixture
 def read_with_images(make_user, api_client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    CameraFactory(code="CAM-P", area="Portal town")
+    CameraFactory(code="CAM-P", area="Portal town", **REGISTRY)
     from django.utils import timezone
 
     api_client_for(make_user("camera", cameras=["CAM-P"])).post(
@@ -107,6 +110,10 @@ def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_wi
     detail = officer_client.get(detail_url).content.decode()
     assert "P012RTL" in detail  # the runner-up reading
     assert "Portal town" in detail
+    camera = read_with_images.camera
+    where = f"{camera.latitude:.5f}, {camera.longitude:.5f}"  # a fixed camera: where it stands
+    assert f'<dd data-testid="read-position">{where}</dd>' in detail
+    assert not [value for value in REGISTRY.values() if value in detail]
     assert SearchAudit.objects.filter(kind="view", reference=PURPOSE["reference"]).count() == 1
 
 
@@ -165,14 +172,35 @@ def test_a_range_wholly_outside_the_window_is_explained(officer_client):
     assert "need an approved access request" in response.content.decode()
 
 
-def test_export_is_audited_and_hides_locations_without_the_permission(officer_client, read_with_images):
+def test_export_is_audited_and_says_where_each_read_was_taken_but_not_the_cameras_name_or_road(
+    officer_client, read_with_images
+):
     response = export(officer_client, vrm="PO12RTL")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
     assert [row["Plate"] for row in rows] == ["PO12RTL"]
-    assert "Latitude" not in rows[0]
+    camera = read_with_images.camera  # a fixed camera: its reads were taken where it stands
+    assert (float(rows[0]["Latitude"]), float(rows[0]["Longitude"])) == (camera.latitude, camera.longitude)
+    assert not [value for value in REGISTRY.values() if value in content]
     exported = SearchAudit.objects.get(kind="export")
     assert (exported.result_count, exported.reference) == (1, PURPOSE["reference"])
+
+
+def test_a_vehicle_mounted_cameras_read_is_exported_where_the_vehicle_was(officer_client):
+    CameraFactory(code="VAN-P", kind="mobile", latitude=52.0, longitude=-1.0, **REGISTRY)
+    moment = timezone.now() - timedelta(minutes=5)
+    reads_ingest(
+        items=[
+            ReadInput(
+                camera="VAN-P", vrm="MO12BIL", seen_at=moment, confidence=0.9, latitude=52.6, longitude=-1.1
+            )
+        ],
+        source="camera",
+    )
+    response = export(officer_client, vrm="MO12BIL")
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert (row["Latitude"], row["Longitude"]) == ("52.6", "-1.1")  # the read's own, not the van's base
 
 
 def test_export_links_to_the_portal_never_to_storage_and_is_named_for_what_and_when(
@@ -198,24 +226,42 @@ def test_export_links_to_the_portal_never_to_storage_and_is_named_for_what_and_w
     assert {f["search"] for f in opened} == {exported.pk}  # opened under the export, and audited
 
 
-def test_export_includes_locations_for_those_allowed(make_user, sign_in_client, read_with_images):
-    from django.contrib.auth.models import Permission
-
-    user = make_user("officer")
-    user.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
-    client = sign_in_client(user, Client())
-    response = export(client, vrm="PO12RTL")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert float(rows[0]["Latitude"]) == read_with_images.camera.latitude
-
-
 def test_vehicle_history_is_audited_and_needs_an_exact_plate(officer_client, read_with_images):
     page = officer_client.post("/reads/history/", {"vrm": "PO12RTL", **PURPOSE}).content.decode()
     assert 'data-testid="timeline"' in page and "CAM-P" in page
-    assert 'id="map"' not in page  # officers may not see locations
     assert SearchAudit.objects.get().kind == "history"
     refused = officer_client.post("/reads/history/", {"vrm": "PO1*", **PURPOSE}).content.decode()
     assert "one exact plate" in refused
+
+
+def test_vehicle_history_maps_where_the_vehicle_was_read_joined_oldest_first(officer_client):
+    """Markers for the officer who searched, each where its read was taken, in the order the
+    route joins them; nothing of the registry but the cameras' codes."""
+    home = CameraFactory(code="CAM-H1", latitude=51.1, longitude=-0.1, **REGISTRY)
+    van = CameraFactory(code="VAN-H2", kind="mobile", latitude=None, longitude=None, **REGISTRY)
+    now = timezone.now()
+    reads_ingest(
+        items=[
+            ReadInput(
+                camera="VAN-H2",
+                vrm="HI12STY",
+                seen_at=now - timedelta(hours=1),
+                confidence=0.9,
+                latitude=51.2,
+                longitude=-0.2,
+            ),
+            ReadInput(camera=home.code, vrm="HI12STY", seen_at=now - timedelta(hours=3), confidence=0.9),
+        ],
+        source="camera",
+    )
+    page = officer_client.post("/reads/history/", {"vrm": "HI12STY", **PURPOSE}).content.decode()
+    assert 'id="map"' in page and "data-route" in page
+    markers = json.loads(re.search(r'<script id="map-markers"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert [(m["code"], m["latitude"], m["longitude"]) for m in markers] == [
+        (home.code, 51.1, -0.1),  # the older read, at the fixed camera
+        (van.code, 51.2, -0.2),  # the newer, where the van was
+    ]
+    assert not [value for value in REGISTRY.values() if value in page]
 
 
 def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_in_client):

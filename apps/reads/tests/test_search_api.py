@@ -135,18 +135,26 @@ def test_posted_pages_name_the_search_and_a_cursor(officer, cameras):
 
 
 def test_camera_locations_only_for_holders_of_the_permission(make_user, api_client_for, cameras):
+    """Every read carries where it was taken; its camera's name, road and position are the
+    registry's, for holders of the permission only."""
+    north = cameras[0]
     officer = api_client_for(make_user("officer"))
     read = officer.get(URL, {"vrm": "XY34ZZZ", **PURPOSE}).json()["results"][0]
+    # Nothing of the registry: no name, road or position of the camera.
     assert read["camera"] == {"code": "CAM-N", "kind": "fixed", "status": "live", "area": "North"}
-    assert "latitude" not in read
+    assert (read["latitude"], read["longitude"]) == (north.latitude, north.longitude)
 
     allowed = make_user("officer")
     from django.contrib.auth.models import Permission
 
     allowed.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
     read = api_client_for(allowed).get(URL, {"vrm": "XY34ZZZ", **PURPOSE}).json()["results"][0]
-    assert read["camera"]["latitude"] == cameras[0].latitude
-    assert read["latitude"] == cameras[0].latitude
+    assert (read["camera"]["latitude"], read["camera"]["name"], read["camera"]["road"]) == (
+        north.latitude,
+        north.name,
+        north.road,
+    )
+    assert read["latitude"] == north.latitude
 
 
 @pytest.mark.parametrize("role", ["planner", "auditor", "administrator"])
