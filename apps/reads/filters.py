@@ -38,15 +38,19 @@ from apps.core.plates import (
 from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
+from .places import NotAPlace, circle_from_text, place_q, polygon_from_text
 
 MIN_KNOWN_CHARACTERS = 3
 NARROW_RANGE = timedelta(hours=24)
 MAX_CAMERAS = 10
 TOO_BROAD = (
     f"Give a plate, or a pattern with at least {MIN_KNOWN_CHARACTERS} known letters or digits. "
-    f"Without one, name cameras or an area and a time range of at most {NARROW_RANGE.days * 24} hours "
-    "(both 'seen after' and 'seen before')."
+    f"Without one, name cameras, an area or a place on the map, and a time range of at most "
+    f"{NARROW_RANGE.days * 24} hours (both 'seen after' and 'seen before')."
 )
+# Where a search may look, besides anywhere: the camera codes, an area, or a place on the map.
+PLACES = ("camera", "area", "near", "within")
+ONE_PLACE = "Look in one place: cameras or an area, or a circle, or a polygon on the map."
 
 
 class CriteriaForm(forms.Form):
@@ -63,6 +67,9 @@ class CriteriaForm(forms.Form):
             self.add_error("seen_after", "'Seen after' is in the future: no read could match yet.")
         if data.get("camera") and data.get("area"):
             self._check_cameras_in_area(data["camera"].split(","), data["area"])
+        drawn = [name for name in ("near", "within") if data.get(name)]
+        if drawn and len([name for name in PLACES if data.get(name)]) > 1:
+            self.add_error(drawn[-1], ONE_PLACE)
         if self.errors or not _too_broad(data):
             return data
         raise forms.ValidationError(TOO_BROAD, code="too_broad")
@@ -85,7 +92,7 @@ def _too_broad(data: dict) -> bool:
     if vrm and (not is_pattern(vrm) or known_characters(vrm) >= MIN_KNOWN_CHARACTERS):
         return False
     after, before = data.get("seen_after"), data.get("seen_before")
-    place = data.get("camera") or data.get("area")
+    place = any(data.get(name) for name in PLACES)
     return not (place and after and before and before - after <= NARROW_RANGE)
 
 
@@ -130,6 +137,28 @@ class AreaField(forms.CharField):
 
 class AreaFilter(django_filters.CharFilter):
     field_class = AreaField
+
+
+class PlaceField(forms.CharField):
+    """A circle or polygon as text (`parse`: places.circle_from_text or polygon_from_text),
+    cleaned to its own normal form, which the audit trail records."""
+
+    def __init__(self, *, parse, **kwargs) -> None:
+        self.parse = parse
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        text = super().clean(value)
+        if not text:
+            return text
+        try:
+            return str(self.parse(text))
+        except NotAPlace as fault:
+            raise forms.ValidationError(str(fault)) from None
+
+
+class PlaceFilter(django_filters.CharFilter):
+    field_class = PlaceField
 
 
 class CameraCodesField(forms.CharField):
@@ -206,6 +235,18 @@ class ReadFilter(Criteria):
         help_text=f"Camera codes, separated by commas (at most {MAX_CAMERAS}).",
     )
     area = AreaFilter(field_name="camera__area", lookup_expr="iexact", label="Area")
+    near = PlaceFilter(
+        method="filter_place",
+        parse=circle_from_text,
+        label="Within a circle",
+        help_text="Centre and radius: latitude,longitude,metres (51.5074,-0.1278,1000), or draw it.",
+    )
+    within = PlaceFilter(
+        method="filter_place",
+        parse=polygon_from_text,
+        label="Within a polygon",
+        help_text="Corners latitude,longitude separated by ';', in order around it, or draw it on the map.",
+    )
     min_confidence = django_filters.NumberFilter(
         field_name="confidence",
         lookup_expr="gte",
@@ -217,6 +258,11 @@ class ReadFilter(Criteria):
 
     def filter_cameras(self, queryset, name, value):
         return queryset.filter(camera__code__in=value.split(","))  # cleaned: never empty here
+
+    def filter_place(self, queryset, name, value):
+        place = circle_from_text(value) if name == "near" else polygon_from_text(value)
+        inside = list(Camera.objects.filter(place.q("latitude", "longitude")).values_list("pk", flat=True))
+        return queryset.filter(place_q(place, inside))
 
 
 class HistoryFilter(Criteria):

@@ -84,7 +84,7 @@ def search(request):
         return _prefilled(request)
     filters = ReadFilter(request.POST or None)
     purpose = _purpose_form(request)
-    context = {"filters": filters, "purpose": purpose}
+    context = {"filters": filters, "purpose": purpose, "tile_url": settings.MAP_TILE_URL}
     if request.method == "POST" and filters.is_valid() & purpose.is_valid():
         try:
             result = _search(request, filters, purpose, kind=SearchAudit.Kind.SEARCH)
@@ -103,7 +103,8 @@ def _prefilled(request):
     filters = ReadFilter()
     filters.form.initial = given
     purpose = _purpose_form(request, initial={"reference": request.POST.get("reference", "")})
-    return render(request, "reads/search.html", {"filters": filters, "purpose": purpose})
+    context = {"filters": filters, "purpose": purpose, "tile_url": settings.MAP_TILE_URL}
+    return render(request, "reads/search.html", context)
 
 
 def _search_page(request):
@@ -128,7 +129,11 @@ def _search_page(request):
         "reference": audit.reference,
         "access_request": audit.access_request_id,
     }
-    context = {"filters": ReadFilter(audit.filters), "purpose": _purpose_form(request, initial=shown)}
+    context = {
+        "filters": ReadFilter(audit.filters),
+        "purpose": _purpose_form(request, initial=shown),
+        "tile_url": settings.MAP_TILE_URL,
+    }
     return render(request, "reads/search.html", context | _results(result, page))
 
 
