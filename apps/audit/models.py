@@ -52,7 +52,6 @@ class SearchAudit(models.Model):
         EXPORT = "export", "Export"
         HISTORY = "history", "Vehicle history"
         CONVOY = "convoy", "Convoy search"
-        PLACE = "place", "Where and when search"
         SCENES = "scenes", "Multi-place search"
         CASE = "case", "Case folder opened"
         EVIDENCE = "evidence", "Evidential export"

@@ -47,7 +47,6 @@ ALLOWANCES = {
     SearchAudit.Kind.SEARCH: SEARCHES,
     SearchAudit.Kind.HISTORY: SEARCHES,
     SearchAudit.Kind.CONVOY: SEARCHES,
-    SearchAudit.Kind.PLACE: SEARCHES,
     SearchAudit.Kind.SCENES: SEARCHES,
     SearchAudit.Kind.CASE: VIEWS,
     SearchAudit.Kind.EVIDENCE: EXPORTS,

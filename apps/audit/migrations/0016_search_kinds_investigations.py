@@ -18,7 +18,6 @@ class Migration(migrations.Migration):
                     ("export", "Export"),
                     ("history", "Vehicle history"),
                     ("convoy", "Convoy search"),
-                    ("place", "Where and when search"),
                     ("scenes", "Multi-place search"),
                     ("case", "Case folder opened"),
                     ("evidence", "Evidential export"),
