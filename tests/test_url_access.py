@@ -60,6 +60,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "reads:search": ("portal", frozenset({"officer", "supervisor"})),
     "reads:history": ("portal", frozenset({"officer", "supervisor"})),
     "reads:convoy": ("portal", frozenset({"officer", "supervisor"})),
+    "reads:scenes": ("portal", frozenset({"officer", "supervisor"})),
     "reads:export": ("portal", frozenset({"officer", "supervisor"})),
     "reads:detail": ("portal", frozenset({"officer", "supervisor"})),
     "reads:image": ("portal", frozenset({"officer", "supervisor"})),
@@ -70,6 +71,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "api:reads-search": ("api", frozenset()),  # POST only (officers, supervisors): tests/security
     # As api:reads: GET with a token or POST (officers, supervisors: apps/reads/tests/test_convoy.py)
     "api:reads-convoy": ("api", frozenset()),
+    "api:reads-scenes": ("api", frozenset()),  # POST only (officers, supervisors): apps/reads/tests
     "api:search-purposes": ("api", STAFF),
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (

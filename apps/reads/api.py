@@ -1,5 +1,6 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
 /api/v1/reads/convoy/: the vehicles travelling with one (apps/reads/convoy.py), searched as reads are.
+/api/v1/reads/scenes/: the vehicles seen at several places and times (apps/reads/scenes.py).
 /api/v1/search-purposes/: the purposes a search may name.
 
 A search answers with its first page, in the order asked, and the number of its audit record
@@ -8,6 +9,7 @@ that one search (its criteria, window and purpose; its results frozen at the mom
 each recorded as a page of it before it leaves (apps/reads/selectors.py).
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,16 +30,19 @@ from apps.core.purposes import purpose_choices
 from .access_window import AccessRequestNotUsable
 from .batches import parse_batch
 from .convoy import described
-from .filters import ConvoyFilter, ReadFilter, SearchPurposeForm
+from .filters import ConvoyFilter, ReadFilter, SearchPurposeForm, criteria_faults, scene_filters
 from .hooks import on_reads_stored
 from .models import Read
 from .paging import NEWEST, SORTS, Cursor, Page, keyset_page
+from .scenes import at_least_from
+from .scenes import described as described_at_scenes
 from .selectors import (
     SearchNotRecorded,
     SearchResult,
     SearchThrottled,
     convoy_search,
     reads_search,
+    scenes_search,
     search_page,
 )
 from .serializers import (
@@ -49,6 +54,8 @@ from .serializers import (
     ReadOutputSerializer,
     ReadPageOutputSerializer,
     ReadSearchInputSerializer,
+    ScenesInputSerializer,
+    ScenesOutputSerializer,
     SearchPurposeOutputSerializer,
 )
 from .services import BatchRejected, reads_ingest
@@ -108,12 +115,8 @@ SEARCH_PARAMETERS = [
 
 
 def criteria_invalid(errors: dict) -> ValidationError:
-    """A 400 naming each criterion's faults; faults of the criteria together, not of one field,
-    under `criteria`, a name a client can show (for searches of reads and lists of alerts alike)."""
-    errors = dict(errors)
-    if "__all__" in errors:
-        errors["criteria"] = errors.pop("__all__")
-    return ValidationError(errors)
+    """A 400 naming each criterion's faults (filters.criteria_faults)."""
+    return ValidationError(criteria_faults(errors))
 
 
 class AuditUnavailable(APIException):
@@ -369,6 +372,52 @@ def _convoy(request, criteria):
         "results": described(result.companions),
     }
     return Response(ConvoyOutputSerializer(reply).data)
+
+
+class ScenesApi(APIView):
+    """Vehicles seen at several scenes (a place and a time each); the criteria in a JSON body."""
+
+    required_permissions = {"POST": ("reads.view_read",)}
+
+    @extend_schema(
+        summary="Vehicles seen at all (or at least some) of 2 to 5 places and times (audited)",
+        request=ScenesInputSerializer,
+        responses=ScenesOutputSerializer,
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ValidationError({"criteria": ["Send the criteria as a JSON object."]})
+        given = request.data.get("scenes")
+        if not isinstance(given, list) or not all(isinstance(scene, dict) for scene in given):
+            raise ValidationError(
+                {"scenes": ["Give the scenes as a list of objects, each a place and a time."]}
+            )
+        scenes, faults = scene_filters([_posted_criteria(scene) for scene in given])
+        stated = {key: value for key, value in request.data.items() if key not in {"scenes", "at_least"}}
+        purpose = SearchPurposeForm(_posted_criteria(stated))
+        errors: dict[str, Any] = {**faults}
+        if not purpose.is_valid():
+            errors |= criteria_faults(purpose.errors)
+        try:
+            at_least = at_least_from(request.data.get("at_least"), len(scenes))
+        except ValueError as wrong:
+            errors["at_least"] = [str(wrong)]
+        if errors:
+            raise ValidationError(errors)
+        try:
+            result = scenes_search(
+                request.user, scenes=scenes, at_least=at_least, **purpose.stated(), via="api"
+            )
+        except SearchNotRecorded as failure:
+            raise AuditUnavailable(str(failure)) from failure
+        except SearchThrottled as refused:
+            raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
+        reply = {
+            "search": result.audit.pk,
+            "at_least": at_least,
+            "results": described_at_scenes(result.vehicles),
+        }
+        return Response(ScenesOutputSerializer(reply).data)
 
 
 class SearchPurposesApi(APIView):

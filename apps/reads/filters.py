@@ -15,8 +15,10 @@ the criteria fall inside a named access request is the access window's to say
 (apps/reads/access_window.py `check_within_request`), once the user is known.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import django_filters
 from django import forms
@@ -39,6 +41,7 @@ from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
 from .places import NotAPlace, circle_from_text, place_q, polygon_from_text
+from .scenes import MAX_SCENES, MIN_SCENES
 
 MIN_KNOWN_CHARACTERS = 3
 NARROW_RANGE = timedelta(hours=24)
@@ -342,6 +345,39 @@ class ConvoyFilter(Criteria):
     def terms(self) -> tuple[int, int]:
         """(window_s, min_cameras) of a valid search."""
         return self.form.cleaned_data["window_s"], self.form.cleaned_data["min_cameras"]
+
+
+# What a scene of a multi-place search names: a place and a time, never a plate.
+SCENE_CRITERIA = (*PLACES, "seen_after", "seen_before")
+
+
+def scene_filters(given: list[Mapping[str, str]]) -> tuple[list[ReadFilter], dict[str, Any]]:
+    """The scenes of a multi-place search as filters, and the faults of each by its number
+    (from 1): each is a place and at most a day (ReadFilter's rule for a search without a plate)."""
+    errors: dict[str, Any] = {}
+    if not MIN_SCENES <= len(given) <= MAX_SCENES:
+        return [], {"scenes": [f"Give {MIN_SCENES} to {MAX_SCENES} scenes, each a place and a time."]}
+    filters = []
+    for number, scene in enumerate(given, start=1):
+        if other := sorted(set(scene) - set(SCENE_CRITERIA)):
+            errors[str(number)] = {
+                name: ["A scene is a place and a time: no other criteria."] for name in other
+            }
+            continue
+        scene_filter = ReadFilter(scene)
+        if not scene_filter.is_valid():
+            errors[str(number)] = criteria_faults(scene_filter.errors)
+        filters.append(scene_filter)
+    return filters, ({"scenes": errors} if errors else {})
+
+
+def criteria_faults(errors: Mapping) -> dict:
+    """Each criterion's faults by name; faults of the criteria together, not of one field, under
+    `criteria`, a name a client can show (for searches of reads and lists of alerts alike)."""
+    faults = dict(errors)
+    if "__all__" in faults:
+        faults["criteria"] = faults.pop("__all__")
+    return faults
 
 
 # In the words the access-request workflow refuses such a request with (its grant_for).

@@ -22,6 +22,12 @@ SECTIONS = (
         "Vehicles travelling with one: seen at the same cameras, close in time.",
     ),
     Section(
+        "At the scenes",
+        "reads:scenes",
+        ("reads.view_read",),
+        "Vehicles seen at several places, each at its own time: two to five scenes.",
+    ),
+    Section(
         "Back-load reads",
         "reads:back_load",
         ("reads.add_read",),

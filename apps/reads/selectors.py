@@ -36,6 +36,7 @@ from .filters import ConvoyFilter, Criteria, ReadFilter
 from .models import Read
 from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, shown_page
 from .partitions import existing_partition_days
+from .scenes import Vehicle, seen_at_scenes
 from .signals import search_answered
 
 COUNT_CAP = 10_000
@@ -242,6 +243,60 @@ def convoy_search(
         sightings_capped=found.sightings_capped,
         periods=_periods(grants, filters, now),
     )
+
+
+@dataclass(frozen=True)
+class ScenesResult:
+    """The vehicles seen at enough of the scenes (at most SCENES_LIMIT), and the audit record."""
+
+    vehicles: list[Vehicle]
+    audit: SearchAudit
+
+
+def scenes_search(
+    user: User,
+    *,
+    scenes: list[ReadFilter],
+    at_least: int,
+    purpose: str,
+    reference: str,
+    purpose_detail: str | None = None,
+    access_request: int | None = None,
+    via: str = "portal",
+) -> ScenesResult:
+    """The vehicles seen at `at_least` of `scenes` (valid filters, each a place and a time of at
+    most a day: apps/reads/scenes.py) among the reads the user may see; each scene is refused
+    as a search of it would be, the whole audited once and counted as one search."""
+    asked_at = perf_counter()
+    stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
+    now = timezone.now()
+    kind = SearchAudit.Kind.SCENES
+    for scene in scenes:
+        grants = _searchable(user, scene, access_request=access_request, kind=kind, via=via, now=now)
+    try:
+        with transaction.atomic():
+            vehicles, found = seen_at_scenes(
+                [scene.filter_queryset(_visible(grants)) for scene in scenes], at_least=at_least
+            )
+            audit = search_record(
+                user=user,
+                kind=kind,
+                purpose=stated.code,
+                purpose_detail=stated.detail,
+                reference=stated.reference,
+                vrm="",
+                filters={"scenes": [scene.criteria for scene in scenes], "at_least": at_least},
+                result_count=len(vehicles),
+                result_count_capped=found > len(vehicles),
+                access_request_id=access_request,
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The search could not be recorded in the audit trail, so it was not run."
+        ) from failure
+    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
+    return ScenesResult(vehicles=vehicles, audit=audit)
 
 
 def reads_of_search(user: User, *, search_id: int) -> SearchResult:

@@ -343,6 +343,53 @@ class ConvoyOutputSerializer(serializers.Serializer):
     results = ConvoyCompanionOutputSerializer(many=True)
 
 
+class SceneInputSerializer(serializers.Serializer):
+    """One scene: a place (cameras, an area, a circle or a polygon) and at most a day."""
+
+    camera = serializers.CharField(required=False, help_text="Camera codes, comma-separated.")
+    area = serializers.CharField(required=False)
+    near = serializers.CharField(required=False, help_text="latitude,longitude,radius in metres.")
+    within = serializers.CharField(required=False, help_text="Corners latitude,longitude separated by ';'.")
+    seen_after = serializers.DateTimeField()
+    seen_before = serializers.DateTimeField(help_text="At most 24 hours after seen_after.")
+
+
+class ScenesInputSerializer(serializers.Serializer):
+    """A multi-place search (checked by filters.scene_filters, as the portal's page)."""
+
+    purpose = serializers.CharField(help_text="A code from GET /api/v1/search-purposes/.")
+    purpose_detail = serializers.CharField(required=False, help_text="Required with purpose `other`.")
+    reference = serializers.CharField(help_text="Incident, crime or case number.")
+    access_request = serializers.IntegerField(required=False)
+    scenes = SceneInputSerializer(many=True, help_text="2 to 5 scenes.")
+    at_least = serializers.IntegerField(
+        required=False, help_text="Scenes a vehicle must be seen at: all unless given."
+    )
+
+
+class SceneSightingOutputSerializer(serializers.Serializer):
+    scene = serializers.IntegerField(help_text="The scene's number, from 1, in the order given.")
+    camera = serializers.CharField()
+    area = serializers.CharField()
+    seen_at = serializers.DateTimeField()
+    read_id = serializers.IntegerField()
+
+
+class SceneVehicleOutputSerializer(serializers.Serializer):
+    vrm = serializers.CharField()
+    scene_count = serializers.IntegerField()
+    scenes = serializers.ListField(child=serializers.IntegerField())
+    sightings = SceneSightingOutputSerializer(many=True)
+
+
+class ScenesOutputSerializer(serializers.Serializer):
+    """The vehicles seen at enough of the scenes, those at most scenes first, then by plate."""
+
+    search = serializers.IntegerField(help_text="The search's audit record.")
+    at_least = serializers.IntegerField()
+    results = SceneVehicleOutputSerializer(many=True)
+
+
 class SearchPurposeOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("history/", views.vehicle_history, name="history"),
     path("convoy/", views.convoy, name="convoy"),
+    path("scenes/", views.scenes, name="scenes"),
     path("export.csv", views.export, name="export"),
     path("back-load/", views.back_load, name="back_load"),
     path("<day:day>/<int:read_id>/", views.read_detail, name="detail"),

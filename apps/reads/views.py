@@ -33,11 +33,13 @@ from .access_window import (
 from .back_load import BackLoadRejected, read_csv_upload
 from .convoy import described
 from .evidence import content_type, open_image
-from .filters import ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm
+from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
 from .forms import BackLoadForm
 from .hooks import read_alerts
 from .models import Read
 from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
+from .scenes import MAX_SCENES, at_least_from
+from .scenes import described as described_at_scenes
 from .selectors import (
     SearchNotRecorded,
     SearchResult,
@@ -45,6 +47,7 @@ from .selectors import (
     convoy_search,
     read_from_search,
     reads_search,
+    scenes_search,
     search_page,
     search_rerun,
 )
@@ -252,6 +255,43 @@ def convoy(request):
         return _refused(request, "reads/convoy.html", context, refused)
     context |= {"result": result, "companions": described(result.companions)}
     return render(request, "reads/convoy.html", context)
+
+
+@requires("reads.view_read")
+def scenes(request):
+    """Vehicles seen at several scenes, each a place and a time (blank scenes are left out); the
+    criteria posted, the answer audited before it is shown."""
+    slots = [ReadFilter(request.POST or None, prefix=f"scene{number}") for number in range(1, MAX_SCENES + 1)]
+    purpose = _purpose_form(request)
+    context = {"slots": slots, "purpose": purpose, "scene_fields": SCENE_CRITERIA}
+    if request.method != "POST":
+        return render(request, "reads/scenes.html", context)
+    given = [{key: slot.form[key].data for key in SCENE_CRITERIA if slot.form[key].data} for slot in slots]
+    used = [slot for slot, scene in zip(slots, given, strict=True) if scene]
+    filters, faults = scene_filters([scene for scene in given if scene])
+    problems = faults.get("scenes", {})
+    if isinstance(problems, list):  # too few or too many scenes
+        context["scenes_error"] = " ".join(problems)
+    else:
+        for number, scene_faults in problems.items():
+            form = used[int(number) - 1].form
+            for field, messages_ in scene_faults.items():
+                form.add_error(field if field in form.fields else None, messages_)
+    try:
+        at_least = at_least_from(request.POST.get("at_least"), len(used))
+    except ValueError as wrong:
+        context["at_least_error"] = str(wrong)
+    if not purpose.is_valid() or faults or "at_least_error" in context:
+        return render(request, "reads/scenes.html", context, status=400)
+    try:
+        result = scenes_search(request.user, scenes=filters, at_least=at_least, **purpose.stated())
+    except OutsideAccessRequest as outside:  # a scene outside the access request named
+        context["scenes_error"] = " ".join(outside.messages)
+        return render(request, "reads/scenes.html", context, status=400)
+    except REFUSALS as refused:
+        return _refused(request, "reads/scenes.html", context, refused)
+    context |= {"result": result, "vehicles": described_at_scenes(result.vehicles), "at_least": at_least}
+    return render(request, "reads/scenes.html", context)
 
 
 @requires("reads.add_read")
