@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models models-check run test test-unit test-citus lint check totp lock clean bench-reads bench-convoy bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
+.PHONY: install models models-check run test test-unit test-citus lint check totp lock clean bench-reads bench-investigations bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@started=$$(date +%s); \
@@ -63,9 +63,9 @@ lint: install
 bench-reads: install
 	$(PY) -m dev.launcher python -m benchmarks.reads $(ARGS)
 
-## bench-convoy: convoy searches over 90 days of the bench-reads database, typical and busiest vehicle
-bench-convoy: install
-	$(PY) -m dev.launcher python -m benchmarks.convoy $(ARGS)
+## bench-investigations: convoy, where-and-when and at-the-scenes searches over the bench-reads database
+bench-investigations: install
+	$(PY) -m dev.launcher python -m benchmarks.investigations $(ARGS)
 
 ## bench-alerts: read-to-alert latency on an open event stream, with 500,000 hotlist entries
 bench-alerts: install

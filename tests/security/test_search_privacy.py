@@ -3,6 +3,7 @@ and browser history; exports could be started cross-site under SameSite=Lax; pag
 lacked Cache-Control: no-store."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -14,6 +15,8 @@ from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
 
 pytestmark = pytest.mark.django_db
+# A convoy's period, for requests that must run no search at all.
+PERIOD = {"seen_after": "2026-01-01T00:00:00Z", "seen_before": "2026-03-01T00:00:00Z"}
 
 
 @pytest.fixture
@@ -36,6 +39,9 @@ def test_the_portal_posts_its_searches_and_a_search_in_the_address_runs_nothing(
     assert 'method="post" action="/reads/"' in form
     browser.get("/reads/", {"vrm": "PR12VCY", **PURPOSE})
     browser.get("/reads/history/", {"vrm": "PR12VCY", **PURPOSE})
+    browser.get("/reads/convoy/", {"vrm": "PR12VCY", **PURPOSE, **PERIOD})
+    browser.get("/api/v1/reads/convoy/", {"vrm": "PR12VCY", **PURPOSE, **PERIOD})  # 403: token clients only
+    browser.get("/reads/scenes/", {**PURPOSE, "scene1-area": "North"})
     assert not SearchAudit.objects.exists()
     assert "PR12VCY" in browser.post("/reads/", {"vrm": "PR12VCY", **PURPOSE}).content.decode()
 
@@ -51,6 +57,13 @@ def test_exports_need_a_post_from_the_portal_itself(make_user, sign_in_client, r
 
 
 def test_nothing_with_reads_in_it_is_cached(make_user, sign_in_client, api_client_for, read):
+    now = timezone.now()
+    period = {"seen_after": (now - timedelta(days=1)).isoformat(), "seen_before": now.isoformat()}
+    hour = {
+        "camera": "CAM-Q",
+        "seen_after": (now - timedelta(hours=1)).isoformat(),
+        "seen_before": now.isoformat(),
+    }
     officer = make_user("officer")
     browser = sign_in_client(officer, Client())
     answers = [browser.post("/reads/", {"vrm": "PR12VCY", **PURPOSE})]
@@ -61,8 +74,16 @@ def test_nothing_with_reads_in_it_is_cached(make_user, sign_in_client, api_clien
         browser.get("/alerts/"),
         api_client_for(officer).get("/api/v1/reads/", {"vrm": "PR12VCY", **PURPOSE}),
         api_client_for(officer).post("/api/v1/reads/search/", {"vrm": "PR12VCY", **PURPOSE}, format="json"),
+        browser.post("/reads/convoy/", {"vrm": "PR12VCY", **PURPOSE, **period}),
+        api_client_for(officer).get("/api/v1/reads/convoy/", {"vrm": "PR12VCY", **PURPOSE, **period}),
+        api_client_for(officer).post(
+            "/api/v1/reads/scenes/", {"scenes": [hour, hour], **PURPOSE}, format="json"
+        ),
+        browser.post(
+            "/reads/scenes/", {**PURPOSE, **{f"scene{n}-{k}": v for n in (1, 2) for k, v in hour.items()}}
+        ),
     ]
-    assert [answer.status_code for answer in answers] == [200] * 6
+    assert [answer.status_code for answer in answers] == [200] * 10
     assert {answer["Cache-Control"] for answer in answers} == {"no-store"}
 
 
