@@ -122,10 +122,6 @@ def convoys(connection: http.client.HTTPConnection, token: str, plates: list[str
         )
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def asked(
     connection: http.client.HTTPConnection, token: str, method: str, path: str, body=None
 ) -> tuple[float, dict]:
@@ -199,3 +195,7 @@ def scenes(connection: http.client.HTTPConnection, token: str, count: int) -> No
             f"p95 {ms(latencies, 95)} ms ({count} searches, at most {max(found)} vehicles)",
             flush=True,
         )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
