@@ -10,6 +10,7 @@ from apps.access_requests.api import AccessRequestViewSet
 from apps.accounts.api import MeApi
 from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraAccountViewSet, CameraViewSet
+from apps.cases.api import CaseViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.observability.views import metrics
 from apps.reads.api import ConvoyApi, ReadsApi, ReadSearchApi, ScenesApi, SearchPurposesApi
@@ -37,6 +38,7 @@ router.register("hotlists", HotlistViewSet, basename="hotlists")
 router.register(r"hotlists/(?P<hotlist_pk>\d+)/entries", EntryViewSet, basename="hotlist-entries")
 router.register("alerts", AlertViewSet, basename="alerts")
 router.register("access-requests", AccessRequestViewSet, basename="access-requests")
+router.register("cases", CaseViewSet, basename="cases")
 router.register("videos", VideoJobViewSet, basename="videos")
 router.register("assessments", AssessmentViewSet, basename="assessments")
 
@@ -60,6 +62,7 @@ urlpatterns = [
     path("reads/", include("apps.reads.urls")),
     path("", include("apps.hotlists.urls")),
     path("access-requests/", include("apps.access_requests.urls")),
+    path("cases/", include("apps.cases.urls")),
     path("videos/", include("apps.recognition.urls")),
     path("assessments/", include("apps.assessments.urls")),
     path("transparency/", include("apps.transparency.urls")),

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from rest_framework.test import APIClient
 
 from apps.access_requests import services as access_requests
@@ -33,6 +34,8 @@ from apps.assessments.tests.factories import complete_case, submitted_assessment
 from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
+from apps.cases import services as cases
+from apps.cases.models import CaseItem
 from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
@@ -54,6 +57,8 @@ CAMERA_VIEWERS = frozenset({"officer", "supervisor", "planner", "auditor", "admi
 SEES_POSITIONS = frozenset({"planner", "administrator"})  # cameras.view_camera_location
 ON_PATROL = frozenset({"officer", "supervisor"})  # hotlists.view_alert
 MISSING_ID, MISSING_CODE = 999_999_999, "NO-SUCH-CAMERA"
+# A read to file, named as a read's page names it: the folder is refused before the read is looked at.
+ANY_READ = {"search": 1, "day": "2026-01-01", "read": 1}
 
 # What only the objects' owners (and those allowed) may see: none of it in a refusal.
 SECRETS = {
@@ -68,6 +73,8 @@ SECRETS = {
     "old_vrm": "OL91DAY",  # an alert raised live, its read now past the standard window
     "historic_vrm": "HS12TRC",  # a historic hit on the owner's open list: the owner's alone
     "flag": "A misuse flag only auditors see",
+    "case": "Operation Kestrel folder",
+    "case_note": "Seen leaving the owner's scene",
 }
 # The camera as the registry holds it: shown only to SEES_POSITIONS, wherever it appears.
 REGISTRY = {"road": "Secret Lane", "name": "Hidden mast"}
@@ -216,6 +223,18 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
     "assessments:review_create": (
         Case({"code": "camera"}, ok=frozenset({"planner"})),
     ),  # shows only the code
+    # Another officer's case folder, shared with none of the callers: no one opens it, its images
+    # or its export, files a read in it, or names who may open it.
+    "cases:detail": (Case({"pk": "case"}),),
+    "cases:share": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone", "share": "1"}),),
+    "cases:export": (Case({"pk": "case"}, method="post"),),
+    "cases:image": (Case({"pk": "case", "item_id": "case_item"}, fixed={"kind": "plate"}),),
+    "cases:file_read": (Case({"@case": "case"}, method="post", data=lambda: dict(ANY_READ)),),
+    "api:cases-detail": (Case({"pk": "case"}),),
+    "api:cases-items": (Case({"pk": "case"}, method="post", data=lambda: dict(ANY_READ)),),
+    "api:cases-share": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone"}),),
+    "api:cases-unshare": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone"}),),
+    "api:cases-export": (Case({"pk": "case"}, method="post"),),
     "api:cameras-detail": (Case({"code": "camera"}, ok=CAMERA_VIEWERS, shows_camera=True),),
     "api:hotlists-detail": (
         Case({"pk": "covert"}, ok=ADMIN),
@@ -388,6 +407,12 @@ class World:
             list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by", "need")),
             list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
+            list(CaseItem.objects.order_by("pk").values_list("case_id", "read_id", "note")),
+            sorted(
+                UserObjectPermission.objects.filter(content_type__app_label="cases").values_list(
+                    "user_id", "object_pk"
+                )
+            ),
             list(Camera.objects.order_by("pk").values_list("status", "review_due")),
             self.callers["officer"].__class__.objects.get(pk=self.ids["owner"]).is_active,
             # The callers' own clients get tokens as they go; the owners' tokens must stay as they were.
@@ -466,6 +491,12 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "/reads/", {"vrm": SECRETS["read_vrm"], "purpose": "intelligence", "reference": SECRETS["search"]}
     )
     search = SearchAudit.objects.get(reference=SECRETS["search"], kind="search")
+    case = cases.case_create(
+        owner=owner, title=SECRETS["case"], purpose="intelligence", reference="OP-KESTREL"
+    )
+    case_item = cases.case_read_file(
+        case=case, actor=owner, search_id=search.pk, day=read.day, read_id=read.id, note=SECRETS["case_note"]
+    )
     period = {"period_start": now - timedelta(days=120), "period_end": now - timedelta(days=80)}
     filed = {
         "investigation_reference": "OP-OWN",
@@ -525,6 +556,8 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "read": read.id,
         "read_day": read.day,
         "search": search.pk,
+        "case": case.pk,
+        "case_item": case_item.pk,
         "pending": pending.pk,
         "approved": approved.pk,
         "video": video.pk,

@@ -119,6 +119,20 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     ),  # POST: supervisors
     "api:access-requests-refuse": ("api", frozenset({"officer", "supervisor", "auditor"})),
     "api:access-requests-revoke": ("api", frozenset({"officer", "supervisor", "auditor"})),
+    # Case folders: those who may search reads; each folder only to its owner and those named.
+    "cases:list": ("portal", frozenset({"officer", "supervisor"})),
+    "cases:create": ("portal", frozenset({"officer", "supervisor"})),
+    "cases:file_read": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
+    "cases:detail": ("portal", frozenset({"officer", "supervisor"})),
+    "cases:share": ("portal", frozenset({"officer", "supervisor"})),  # POST only; the owner only
+    "cases:export": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
+    "cases:image": ("portal", frozenset({"officer", "supervisor"})),
+    "api:cases-list": ("api", frozenset({"officer", "supervisor"})),
+    "api:cases-detail": ("api", frozenset({"officer", "supervisor"})),
+    "api:cases-items": ("api", frozenset({"officer", "supervisor"})),  # POST only
+    "api:cases-share": ("api", frozenset({"officer", "supervisor"})),  # POST only; the owner only
+    "api:cases-unshare": ("api", frozenset({"officer", "supervisor"})),  # POST only; the owner only
+    "api:cases-export": ("api", frozenset({"officer", "supervisor"})),  # POST only
     "assessments:list": ("portal", ASSESSMENT_READERS),
     "assessments:create": ("portal", frozenset({"planner"})),
     "assessments:detail": ("portal", ASSESSMENT_READERS),

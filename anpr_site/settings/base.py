@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.reads",
     "apps.hotlists",
     "apps.access_requests",
+    "apps.cases",
     "apps.recognition",
     "apps.transparency",
     "apps.misuse",
@@ -442,6 +443,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     # on the alert itself (a change log entry would keep the plate and time for seven years).
     "hotlists.alert",
     "cameras.camerastatuschange",  # the database writes it from the camera's own changes
+    # A filed read is its own record of who filed it and when, never changed; an entry here would
+    # keep its read's moment and note for as long as the change log, past the folder.
+    "cases.caseitem",
     "observability",  # no rows: it only carries the permission to read the metrics
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
@@ -472,6 +476,11 @@ READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)
+
+# --- Case folders ------------------------------------------------------------------------
+
+# The most an evidential export may hold, its images included (built whole before it is sent).
+CASE_EXPORT_MAX_BYTES = env.int("CASE_EXPORT_MAX_BYTES", default=512 * 1024 * 1024)
 
 # --- Mail (review reminders, password reset links) ----------------------------------------
 

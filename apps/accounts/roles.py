@@ -19,14 +19,16 @@ PORTAL_ROLES = (OFFICER, SUPERVISOR, PLANNER, AUDITOR, ADMINISTRATOR)
 SEARCH_READS = frozenset({"reads.view_read", "reads.export_read", "cameras.view_camera"})
 ON_PATROL = frozenset({"hotlists.view_hotlist", "hotlists.view_alert", "hotlists.change_alert"})
 REQUEST_ACCESS = frozenset({"access_requests.add_accessrequest", "access_requests.view_accessrequest"})
+CASE_FOLDERS = frozenset({"cases.view_case", "cases.add_case"})
 RECOGNISE_VIDEO = frozenset({"recognition.add_videojob", "recognition.view_videojob"})
 ASSESS_CAMERAS = frozenset(
     {"assessments.view_assessment", "assessments.add_assessment", "assessments.add_review"}
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | RECOGNISE_VIDEO,
+    OFFICER: SEARCH_READS | ON_PATROL | REQUEST_ACCESS | RECOGNISE_VIDEO | CASE_FOLDERS,
     SUPERVISOR: SEARCH_READS
+    | CASE_FOLDERS
     | ON_PATROL
     | REQUEST_ACCESS
     | RECOGNISE_VIDEO

@@ -19,6 +19,7 @@ MENU_ORDER = (
     "hotlists:alerts",
     "reads:search",
     "reads:history",
+    "cases:list",
     "recognition:list",
     "access_requests:mine",
     "access_requests:queue",

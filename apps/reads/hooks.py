@@ -9,10 +9,13 @@ imports them.
   that must not pass unseen.
 - `read_alerts`: the alerts a read raised that a person may see, for the read's page. The hotlists
   app registers them; with nothing registered a read has none to show.
+- `read_page_panels`: what other apps offer on a read's page, below its facts, each drawn by the
+  app's own template (the cases app: file the read in a case folder). With nothing registered
+  the page shows the read alone.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +69,33 @@ class ReadAlerts:
 
 
 read_alerts = ReadAlerts()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of a read's page drawn by another app: its template, given `panel` as its context."""
+
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass
+class ReadPagePanels:
+    """`of(user, read, search)`: the panels the registered apps offer this user on this read's page,
+    opened under `search` (its audit record), in the order they registered. Each registers a
+    callable of the same three that answers a Panel, or None to show nothing."""
+
+    makers: list[Callable[[Any, Any, Any], Panel | None]] = field(default_factory=list)
+
+    def register(self, maker: Callable[[Any, Any, Any], Panel | None]) -> None:
+        if maker not in self.makers:  # ready() may run again in one process (tests)
+            self.makers.append(maker)
+
+    def of(self, user: Any, read: Any, search: Any) -> list[Panel]:
+        return [panel for maker in self.makers if (panel := maker(user, read, search)) is not None]
+
+
+read_page_panels = ReadPagePanels()
 
 
 def _unregistered() -> Any:

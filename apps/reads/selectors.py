@@ -3,7 +3,7 @@
 No view, serializer, export, admin page or task queries Read directly.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
@@ -11,7 +11,7 @@ from time import perf_counter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.models import SearchAudit, SecurityEvent
@@ -22,6 +22,7 @@ from apps.core.purposes import state_purpose
 from apps.core.users import User
 
 from .access_window import (
+    AccessRequestNotUsable,
     Grant,
     OutsideAccessRequest,
     Period,
@@ -478,6 +479,116 @@ def read_opened(
     except DatabaseError as failure:
         raise SearchNotRecorded("Opening the read could not be recorded in the audit trail.") from failure
     return read
+
+
+@dataclass(frozen=True)
+class ReadKey:
+    """A read named by its key, as a record kept outside the read store names it (a case folder's
+    item), with the access request it was first reached under (None: the standard window)."""
+
+    id: int
+    seen_at: datetime
+    access_request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NamedReads:
+    """The reads of those named that the user may see, by (id, seen_at), and the audit record of
+    their opening."""
+
+    reads: dict[tuple[int, datetime], Read]
+    audit: SearchAudit
+
+
+def reads_named(
+    user: User,
+    *,
+    keys: Sequence[ReadKey],
+    kind: SearchAudit.Kind,
+    purpose: str,
+    reference: str,
+    purpose_detail: str | None = None,
+    filters: Mapping[str, object],
+    via: str = "portal",
+) -> NamedReads:
+    """Those of the reads named by `keys` that the user may see now, by (id, seen_at): each inside
+    the user's standard window, or inside the access request it was reached under while the user
+    may still search under it (only its requester, approved and unexpired). A read outside both,
+    or no longer held, is simply absent: whoever filed it, it opens to no one past their window.
+
+    Audited first as `kind` (a case folder opened, an evidential export, an image) under the
+    caller's purpose and reference, naming `filters` and every read that leaves; counted against
+    that kind's allowance. Raises SearchThrottled and SearchNotRecorded as a search does."""
+    now = timezone.now()
+    _check_allowance(user, kind, now, via=via)
+    found: dict[tuple[int, datetime], Read] = {}
+    for access_request, named in _by_request(keys).items():
+        visible = _visible(_grants_still_held(user, access_request, now))
+        for read in visible.filter(_keys_q(named)).select_related("camera"):
+            found[(read.id, read.seen_at)] = read
+    try:
+        with transaction.atomic():
+            audit = search_record(
+                user=user,
+                kind=kind,
+                purpose=purpose,
+                purpose_detail=purpose_detail,
+                reference=reference,
+                vrm=_one_plate(found.values()),
+                filters={**filters, "reads": sorted(read.id for read in found.values())},
+                result_count=len(found),
+                via=via,
+            )
+    except DatabaseError as failure:
+        raise SearchNotRecorded("Opening the reads could not be recorded in the audit trail.") from failure
+    return NamedReads(reads=found, audit=audit)
+
+
+def read_trail(*, read_id: int, search_id: int) -> list[SearchAudit]:
+    """The audit rows through which a read was reached, oldest first: the search that found it,
+    and each opening of it (the read, its images) under that search, as read_from_search records
+    them. Only the search's maker opens its reads, so only their rows since it are looked at."""
+    search = SearchAudit.objects.filter(pk=search_id).first()
+    if search is None:  # past audit retention
+        return []
+    opened = SearchAudit.objects.filter(
+        user_id=search.user_id,
+        at__gte=search.at,
+        kind__in=(SearchAudit.Kind.VIEW, SearchAudit.Kind.IMAGE),
+        filters__search=search_id,
+        filters__read=read_id,
+    )
+    return [search, *opened.order_by("at", "id")]
+
+
+def _by_request(keys: Sequence[ReadKey]) -> dict[int | None, list[ReadKey]]:
+    grouped: dict[int | None, list[ReadKey]] = {}
+    for key in keys:
+        grouped.setdefault(key.access_request_id, []).append(key)
+    return grouped
+
+
+def _grants_still_held(user: User, access_request: int | None, now: datetime) -> list[Grant]:
+    # The request a read was reached under widens the window only while this user may use it.
+    try:
+        return access_grants(user, access_request=access_request, now=now)
+    except AccessRequestNotUsable:
+        return access_grants(user, access_request=None, now=now)
+
+
+def _keys_q(keys: Sequence[ReadKey]) -> Q:
+    # The outer range lets PostgreSQL prune the day partitions before matching each key.
+    moments = [key.seen_at for key in keys]
+    exact = Q()
+    for key in keys:
+        exact |= Q(id=key.id, seen_at=key.seen_at)
+    return Q(seen_at__gte=min(moments), seen_at__lte=max(moments)) & exact
+
+
+def _one_plate(reads: Iterable[Read]) -> str:
+    # The audit's plate column names one plate; reads of several are named in `filters` by id.
+    plates = {read.vrm for read in reads}
+    return plates.pop() if len(plates) == 1 else ""
 
 
 def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:

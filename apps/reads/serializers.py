@@ -253,9 +253,6 @@ class ReadOutputSerializer(serializers.Serializer):
 
     def to_representation(self, read):
         user = self.context["request"].user
-        search_id = self.context["search_id"]
-        day = read.day
-        links = {"search": search_id}
         data = {
             "id": read.id,
             "seen_at": read.seen_at.isoformat(),
@@ -267,12 +264,20 @@ class ReadOutputSerializer(serializers.Serializer):
             "direction": read.direction,
             "lane": read.lane,
             "source": read.source,
+            **self.links(read),
+        }
+        latitude, longitude = where_read_was_taken(read) or (None, None)
+        return data | {"latitude": latitude, "longitude": longitude}
+
+    def links(self, read) -> dict[str, str | None]:
+        """Where the read's page (`url`) and images are opened: under the search that found it
+        (`search_id` in the context). A read reached another way says where it is opened there."""
+        day, links = read.day, {"search": self.context["search_id"]}
+        return {
             "url": _with_query(reverse("reads:detail", args=[day, read.id]), links),
             "plate_image": _image_url(read, "plate", day, links) if read.plate_image else None,
             "overview_image": _image_url(read, "overview", day, links) if read.overview_image else None,
         }
-        latitude, longitude = where_read_was_taken(read) or (None, None)
-        return data | {"latitude": latitude, "longitude": longitude}
 
 
 def _image_url(read, kind: str, day: str, links: dict) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -35,9 +35,10 @@ from .convoy import described
 from .evidence import content_type, open_image
 from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
 from .forms import BackLoadForm
-from .hooks import read_alerts
+from .hooks import read_alerts, read_page_panels
 from .models import Read
 from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
+from .refusals import refused_plainly as _refused_plain
 from .scenes import MAX_SCENES, at_least_from
 from .scenes import described as described_at_scenes
 from .selectors import (
@@ -143,7 +144,8 @@ def _search_page(request):
 @requires("reads.view_read")
 def read_detail(request, day: date, read_id: int):
     """One read of the user's search (audited), with the way back to that search's results (from
-    this read on, in the order they were sorted), to the vehicle's history and to its alerts."""
+    this read on, in the order they were sorted), to the vehicle's history and to its alerts, and
+    what other apps offer on it (read_page_panels: filing it in a case folder)."""
     try:
         read, search_audit = _read_or_404(request, day, read_id, kind=SearchAudit.Kind.VIEW)
     except (SearchThrottled, SearchNotRecorded) as refused:
@@ -159,6 +161,7 @@ def read_detail(request, day: date, read_id: int):
             "position": where_read_was_taken(read),
             "results_from_here": Cursor.at(read, sort=sort if sort in SORTS else NEWEST, way=FROM),
             "alerts": read_alerts.of(request.user, read),
+            "panels": read_page_panels.of(request.user, read, search_audit),
         },
     )
 
@@ -389,17 +392,6 @@ def _read_or_404(request, day: date, read_id: int, *, kind):
         return read_from_search(request.user, search_id=search_id, day=day, read_id=read_id, kind=kind)
     except (ValueError, Read.DoesNotExist, SearchAudit.DoesNotExist, PermissionDenied) as missing:
         raise Http404("No such read in your searches.") from missing
-
-
-def _refused_plain(refused: Exception) -> HttpResponse:
-    """A refused image, read or export: what _refused says, as text."""
-    throttled = isinstance(refused, SearchThrottled)
-    response = HttpResponse(
-        str(refused), status=429 if throttled else 503, content_type="text/plain; charset=utf-8"
-    )
-    if isinstance(refused, SearchThrottled):
-        response["Retry-After"] = str(refused.retry_after)
-    return response
 
 
 def _export_rows(reads, audit: SearchAudit):

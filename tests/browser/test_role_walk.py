@@ -23,11 +23,15 @@ from apps.access_requests.models import AccessRequest
 from apps.assessments import services as assessments
 from apps.assessments.models import Assessment
 from apps.assessments.tests.factories import complete_case
+from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera
 from apps.cameras.tests.factories import CameraFactory
+from apps.cases import services as cases
+from apps.cases.models import Case, CaseItem
 from apps.core.tests.summer import last_july
 from apps.hotlists.models import Alert, Hotlist, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
+from apps.reads.models import Read
 from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE
 from tests.browser.test_accessibility import serious_violations
@@ -101,7 +105,20 @@ def working_day(make_user, sign_in_client, settings):
             **PURPOSE,
         },
     )
+    # The officer's case folder, holding the summer read as opened from that search.
+    summer_read = Read.objects.get(vrm="BS12TJL")
+    folder = cases.case_create(owner=people["officer"], title="Summer theft", **PURPOSE)
+    cases.case_read_file(
+        case=folder,
+        actor=people["officer"],
+        search_id=SearchAudit.objects.get(kind="search").pk,
+        day=summer_read.day,
+        read_id=summer_read.id,
+        note="Seen near the scene.",
+    )
     # Moments of work done last summer (these tables are not the append-only audit trail).
+    Case.objects.update(created_at=july)
+    CaseItem.objects.update(added_at=july)
     Assessment.objects.update(created_at=july, submitted_at=july)
     AccessRequest.objects.update(filed_at=july)
     Hotlist.objects.update(created_at=july)
@@ -232,7 +249,7 @@ def test_every_page_and_form_of_a_roles_day(working_day, sign_in_page, role):
     assert len(walked) >= 6, walked  # the walk went somewhere
     assert summer > 0  # and met last July's moments, so the zone was put to the test
     if role == "officer":
-        assert {"/alerts/", "/reads/", "/reads/history/", "/access-requests/"} <= set(walked)
+        assert {"/alerts/", "/reads/", "/reads/history/", "/access-requests/", "/cases/"} <= set(walked)
         assert "/reads/" in with_forms
     if role == "auditor":
         assert "/audit/searches/" in walked
