@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.audit.models import SearchAudit
-from apps.cameras.disclosure import camera_as_disclosed, may_see_locations
+from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
 from apps.core.purposes import purpose_label
 from apps.core.spreadsheets import safe_row
 from apps.core.times import iso_local
@@ -111,10 +111,9 @@ def _add_images(writer: PackageWriter, read: Read) -> dict[str, str]:
 
 
 def _reads_csv(user: User, shown: list[FiledRead], files: dict[Any, dict[str, str]]) -> bytes:
-    located = may_see_locations(user)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER + (["Latitude", "Longitude"] if located else []))
+    writer.writerow([*CSV_HEADER, "Latitude", "Longitude"])
     for filed in shown:
         read, item = filed.read, filed.item
         assert read is not None  # shown: the exporter may see it
@@ -134,9 +133,8 @@ def _reads_csv(user: User, shown: list[FiledRead], files: dict[Any, dict[str, st
             item.added_by.get_username(),
             iso_local(item.added_at),
             item.note,
+            *(where_read_was_taken(read) or (None, None)),
         ]
-        if located:
-            row += list(read.position or (None, None))
         writer.writerow(safe_row(row))
     return buffer.getvalue().encode()
 
@@ -171,8 +169,7 @@ def _read_record(user: User, filed: FiledRead, files: dict[Any, dict[str, str]])
             "access_request": item.access_request_id,
         },
     }
-    if may_see_locations(user):
-        record["latitude"], record["longitude"] = read.position or (None, None)
+    record["latitude"], record["longitude"] = where_read_was_taken(read) or (None, None)
     return record
 
 

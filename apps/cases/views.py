@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
-from apps.cameras.disclosure import may_see_locations
 from apps.reads.evidence import content_type, open_image
 from apps.reads.models import Read
 from apps.reads.refusals import refused_plainly
@@ -162,7 +161,6 @@ def _folder_page(request, case: Case, *, share_form: ShareForm | None = None, st
         "is_owner": owner,
         "share_form": (share_form or ShareForm()) if owner else None,
         "may_export": request.user.has_perm("reads.export_read"),
-        "show_location": may_see_locations(request.user),
     }
     return render(request, "cases/detail.html", context, status=status)
 

@@ -104,7 +104,8 @@ def test_the_package_holds_the_reads_their_images_and_trail_and_a_manifest_of_ev
     assert listed[plate["file"]] == plate["sha256_as_received"]
     assert [read["vrm"] for read in reads] == ["CF12AAA", "CF12BBB"]
     assert reads[0]["filed"]["by"] == "pc-owner" and reads[0]["filed"]["note"] == "Left the scene"
-    assert "latitude" not in reads[0]  # an officer does not see positions
+    # where each read was taken goes with it (its camera's position); the registry entry does not
+    assert reads[0]["latitude"] is not None and "latitude" not in reads[0]["camera"]
     # The trail of each read: the owner's search that found it and the opening that filed it.
     first = trail["reads"][0]["trail"]
     assert [row["kind"] for row in first] == ["search", "view"]
