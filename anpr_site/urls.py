@@ -12,7 +12,7 @@ from apps.assessments.api import AssessmentViewSet
 from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.observability.views import metrics
-from apps.reads.api import ConvoyApi, ReadsApi, ReadSearchApi, SearchPurposesApi
+from apps.reads.api import ConvoyApi, JourneyApi, ReadsApi, ReadSearchApi, SearchPurposesApi
 from apps.recognition.api import VideoJobViewSet
 from apps.transparency.api import TransparencyApi
 
@@ -45,6 +45,7 @@ api_v1_patterns = [
     path("reads/", ReadsApi.as_view(), name="reads"),
     path("reads/search/", ReadSearchApi.as_view(), name="reads-search"),
     path("reads/convoy/", ConvoyApi.as_view(), name="reads-convoy"),
+    path("reads/journey/", JourneyApi.as_view(), name="reads-journey"),
     path("transparency/", TransparencyApi.as_view(), name="transparency"),
     path("search-purposes/", SearchPurposesApi.as_view(), name="search-purposes"),
     *router.urls,

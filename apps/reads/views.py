@@ -43,6 +43,7 @@ from .selectors import (
     SearchResult,
     SearchThrottled,
     convoy_search,
+    history_search,
     read_from_search,
     reads_search,
     search_page,
@@ -51,7 +52,6 @@ from .selectors import (
 from .services import BatchRejected, reads_ingest
 
 PAGE_SIZE = 50
-HISTORY_LIMIT = 500
 IMAGES = {"plate": "plate_image", "overview": "overview_image"}
 # A search refused: outside the window, an unusable access request, too many, or not recorded.
 REFUSALS = (OutsideAccessWindow, AccessRequestNotUsable, SearchThrottled, SearchNotRecorded)
@@ -187,7 +187,9 @@ def export_name(audit: SearchAudit) -> str:
 
 @requires("reads.view_read")
 def vehicle_history(request):
-    """Every permitted read of one exact plate, as a timeline and (for those allowed) on the map."""
+    """Every permitted read of one exact plate, as a timeline and (for those allowed) on the map,
+    and its journey: the distance, time and speed from each read to the next, implausible jumps
+    (a possible cloned plate) marked."""
     filters = HistoryFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
@@ -196,18 +198,22 @@ def vehicle_history(request):
     if not filters.is_valid() & purpose.is_valid():
         return render(request, "reads/history.html", context, status=400)
     try:
-        result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
+        history = history_search(request.user, filters=filters, **purpose.stated())
     except OutsideAccessRequest as outside:
         return _outside_request(request, "reads/history.html", context, outside)
     except REFUSALS as refused:
         return _refused(request, "reads/history.html", context, refused)
-    reads = list(result.reads[:HISTORY_LIMIT])
+    result, newest_first = history.search, history.reads[::-1]
     context |= {
         "result": result,
         "searched": _searched(result.audit),
-        "reads": reads,
+        "reads": newest_first,  # the timeline
+        "legs": history.legs,  # the journey, oldest first
+        "implausible": [leg for leg in history.legs if leg.implausible],
+        "implausible_kmh": settings.JOURNEY_IMPLAUSIBLE_KMH,
+        "min_km": settings.JOURNEY_MIN_KM,
         "show_location": may_see_locations(request.user),
-        "markers": _markers(request.user, reads),
+        "markers": _markers(request.user, newest_first),
         "tile_url": settings.MAP_TILE_URL,
     }
     return render(request, "reads/history.html", context)
