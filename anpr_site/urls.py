@@ -13,7 +13,7 @@ from apps.cameras.api import CameraAccountViewSet, CameraViewSet
 from apps.cases.api import CaseViewSet
 from apps.hotlists.api import AlertViewSet, EntryViewSet, HotlistViewSet
 from apps.observability.views import metrics
-from apps.reads.api import ConvoyApi, ReadsApi, ReadSearchApi, ScenesApi, SearchPurposesApi
+from apps.reads.api import ConvoyApi, JourneyApi, ReadsApi, ReadSearchApi, ScenesApi, SearchPurposesApi
 from apps.recognition.api import VideoJobViewSet
 from apps.transparency.api import TransparencyApi
 
@@ -48,6 +48,7 @@ api_v1_patterns = [
     path("reads/search/", ReadSearchApi.as_view(), name="reads-search"),
     path("reads/convoy/", ConvoyApi.as_view(), name="reads-convoy"),
     path("reads/scenes/", ScenesApi.as_view(), name="reads-scenes"),
+    path("reads/journey/", JourneyApi.as_view(), name="reads-journey"),
     path("transparency/", TransparencyApi.as_view(), name="transparency"),
     path("search-purposes/", SearchPurposesApi.as_view(), name="search-purposes"),
     *router.urls,

@@ -8,13 +8,13 @@ from celery import current_app
 from django.core.exceptions import ImproperlyConfigured
 
 from apps.cameras.hooks import GoLiveCheck, go_live
+from apps.hotlists.ingest import raised_by
 from apps.hotlists.live import publish
-from apps.hotlists.matching import raise_alerts
 from apps.reads.hooks import OnReadsStored, on_reads_stored
 
 
 def test_the_apps_fill_the_hooks_when_they_start():
-    assert on_reads_stored.raise_for is raise_alerts
+    assert on_reads_stored.raise_for is raised_by  # alerts, and their cloned-plate suspicions
     assert on_reads_stored.after_commit is publish
     assert go_live.approved_assessment_for is not GoLiveCheck.approved_assessment_for
 

@@ -36,7 +36,7 @@ from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
 from apps.cases import services as cases
 from apps.cases.models import CaseItem
-from apps.hotlists.models import Alert, HotlistEntry
+from apps.hotlists.models import Alert, ClonedPlateSuspicion, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
 from apps.reads.models import Read
@@ -196,6 +196,17 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
         Case({"pk": "covert_alert"}, method="post"),
         Case({"pk": "old_alert"}, method="post"),
         Case({"pk": "historic_alert"}, method="post"),
+    ),
+    # A possible cloned plate is reviewed by its list's owners: a covert list's as if there were
+    # none; an open list's is seen by every officer, reviewed by none but the owners.
+    "hotlists:cloned_plate_review": (
+        Case({"pk": "covert_alert"}, method="post", data=lambda: {"review-outcome": "cloned"}),
+        Case(
+            {"pk": "open_cloned_alert"},
+            forbidden=frozenset({"officer", "supervisor"}),
+            method="post",
+            data=lambda: {"review-outcome": "cloned"},
+        ),
     ),
     "access_requests:detail": (Case({"pk": "pending"}, ok=frozenset({"supervisor", "auditor"})),),
     # Another supervisor's approval: revoked from its own page (any supervisor but the requester),
@@ -360,6 +371,16 @@ def test_historic_hits_are_listed_to_their_lists_owners_only(world, name):
             assert response.status_code == 200, where
 
 
+def test_a_covert_lists_possible_cloned_plate_is_listed_to_its_owners_only(world):
+    assert ClonedPlateSuspicion.objects.filter(alert_id=world.ids["covert_alert"]).exists()
+    for role in CALLERS:
+        response = world.send(role, "hotlists:cloned_plates", Case({}))
+        where = (role, response.status_code)
+        assert not _secrets_in(response), where
+        if role in {"officer", "supervisor"}:
+            assert response.status_code == 200 and "OC12LNE" in _body(response), where
+
+
 def test_the_approvals_granted_list_shows_no_one_anothers_approval(world):
     """The owner's request, approved by a supervisor who is none of the callers, is in no caller's list."""
     for role in CALLERS:
@@ -404,6 +425,7 @@ class World:
             list(AccessRequest.objects.order_by("pk").values_list("status", "expires_at")),
             list(HotlistEntry.objects.order_by("pk").values_list("pk", "vrm", "reason", "hotlist__name")),
             list(Alert.objects.order_by("pk").values_list("acknowledged_at", "outcome")),
+            list(ClonedPlateSuspicion.objects.order_by("pk").values_list("reviewed_at", "outcome")),
             list(VideoJob.objects.order_by("pk").values_list("status", "attempts")),
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by", "need")),
             list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
@@ -443,7 +465,20 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
     add_entry(open_list, SECRETS["old_vrm"], owner)
     add_entry(open_list, SECRETS["historic_vrm"], owner)
     add_entry(open_list, "OP34HIT", owner)
+    add_entry(open_list, "OC12LNE", owner)
     now = timezone.now()
+    # Each plate read 30 minutes before, some 400 km away: the hits below are possible cloned plates.
+    CameraFactory(code="CAM-FAR", latitude=50.1, longitude=-5.3, status="live")
+    reads_ingest(
+        items=[
+            ReadInput(camera="CAM-FAR", vrm=vrm, seen_at=now - timedelta(minutes=30), confidence=0.9)
+            for vrm in (SECRETS["covert_vrm"], "OC12LNE")
+        ],
+        source="camera",
+    )
+    [open_cloned_alert] = reads_ingest(
+        items=[ReadInput(camera=camera.code, vrm="OC12LNE", seen_at=now, confidence=0.9)], source="camera"
+    ).alerts
     [covert_alert] = reads_ingest(
         items=[ReadInput(camera=camera.code, vrm=SECRETS["covert_vrm"], seen_at=now, confidence=0.9)],
         source="camera",
@@ -550,6 +585,7 @@ def world(make_user, sign_in_client, api_client_for, settings, tmp_path):
         "open": open_list.pk,
         "open_entry": open_entry.pk,
         "covert_alert": covert_alert.pk,
+        "open_cloned_alert": open_cloned_alert.pk,
         "old_alert": old_alert.pk,
         "historic_alert": historic_alert.pk,
         "open_alert": open_alert.pk,

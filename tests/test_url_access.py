@@ -72,6 +72,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     # As api:reads: GET with a token or POST (officers, supervisors: apps/reads/tests/test_convoy.py)
     "api:reads-convoy": ("api", frozenset()),
     "api:reads-scenes": ("api", frozenset()),  # POST only (officers, supervisors): apps/reads/tests
+    # As api:reads-convoy (apps/reads/tests/test_vehicle_journey.py)
+    "api:reads-journey": ("api", frozenset()),
     "api:search-purposes": ("api", STAFF),
     "api:cameras-list": ("api", frozenset({"officer", "supervisor", "planner", "auditor", "administrator"})),
     "api:cameras-detail": (
@@ -94,6 +96,8 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "hotlists:alert_read": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
     "hotlists:alert_stream": ("portal", frozenset({"officer", "supervisor"})),
     "hotlists:historic_alerts": ("portal", frozenset({"officer", "supervisor"})),  # own lists' hits only
+    "hotlists:cloned_plates": ("portal", frozenset({"officer", "supervisor"})),
+    "hotlists:cloned_plate_review": ("portal", frozenset({"officer", "supervisor"})),  # POST only; owners
     "api:hotlists-list": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlists-detail": ("api", frozenset({"officer", "supervisor", "administrator"})),
     "api:hotlist-entries-list": ("api", frozenset({"officer", "supervisor", "administrator"})),

@@ -448,6 +448,14 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "cases.caseitem",
     "observability",  # no rows: it only carries the permission to read the metrics
 )
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    # A cloned-plate suspicion's review (who, when, the outcome and why) is logged; the pair of
+    # reads it names is read data, kept only with its alert, so none of it is logged.
+    {
+        "model": "hotlists.clonedplatesuspicion",
+        "include_fields": ["reviewed_by", "reviewed_at", "outcome", "notes"],
+    },
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = (
     "last_login",
     "last_t",
@@ -474,6 +482,20 @@ READ_EXPORTS_PER_HOUR = env.int("READ_EXPORTS_PER_HOUR", default=10)
 READ_VIEWS_PER_HOUR = env.int("READ_VIEWS_PER_HOUR", default=3000)
 READ_BACK_LOAD_MAX_BYTES = env.int("READ_BACK_LOAD_MAX_BYTES", default=20 * 1024 * 1024)
 READ_BACK_LOAD_MAX_ROWS = env.int("READ_BACK_LOAD_MAX_ROWS", default=50_000)
+# A vehicle's journey (apps/reads/journey.py): a leg between two reads of one plate needing more
+# than this speed is flagged as a possible cloned plate. No car keeps up 250 km/h from camera to
+# camera on public roads (the motorway limit is 113 km/h, and pursuits rarely average even 160),
+# and the straight-line distance is shorter than the road, so a real journey however fast is not
+# flagged, while one plate in two towns at once needs thousands.
+JOURNEY_IMPLAUSIBLE_KMH = env.int("JOURNEY_IMPLAUSIBLE_KMH", default=250)
+# Legs shorter than this are never flagged: two cameras on one site, or a vehicle-mounted
+# camera's GPS wandering, put reads moments apart a few hundred metres apart. Where camera clocks
+# drift by more than seconds, raise it: a minute's error puts 5 km at 300 km/h.
+JOURNEY_MIN_KM = env.float("JOURNEY_MIN_KM", default=1.0)
+# On ingest a hotlisted plate's read is compared with the plate's previous read no older than
+# this (apps/hotlists/cloned_plates.py): a day is the longest gap a clone's speed can show over
+# the length of the country, and it keeps the look-up to the day partitions next to the read.
+CLONED_PLATE_LOOKBACK_HOURS = env.int("CLONED_PLATE_LOOKBACK_HOURS", default=24)
 # A batch with images is larger than Django's 2.5 MB default; beyond this it is refused whole.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BYTES", default=32 * 1024 * 1024)
 

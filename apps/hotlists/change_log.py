@@ -11,8 +11,14 @@ from apps.audit.changes import COVERT, Withheld, model_label, register_masking, 
 from .models import Hotlist
 from .selectors import hit_audience, may_be_told
 
-# Models belonging to a hotlist, and the field naming it (the list's own id for the list).
-OF_A_HOTLIST = {"hotlists.hotlist": None, "hotlists.hotlistentry": "hotlist", "hotlists.alert": "hotlist"}
+# Models belonging to a hotlist, and the field naming it (the list's own id for the list). A
+# cloned-plate suspicion's entries (its review only) are the list's through its alert.
+OF_A_HOTLIST = {
+    "hotlists.hotlist": None,
+    "hotlists.hotlistentry": "hotlist",
+    "hotlists.alert": "hotlist",
+    "hotlists.clonedplatesuspicion": "alert__hotlist",
+}
 
 
 def register() -> None:

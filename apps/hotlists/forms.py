@@ -1,10 +1,10 @@
-"""Portal forms for hotlists, entries, imports and alert outcomes. Validation only."""
+"""Portal forms for hotlists, entries, imports, alert outcomes and cloned-plate reviews. Validation only."""
 
 from django import forms
 
 from apps.core.plate_formats import NotAPlate, checked_plate
 
-from .models import Alert, Hotlist, HotlistEntry
+from .models import Alert, ClonedPlateSuspicion, Hotlist, HotlistEntry
 
 
 class HotlistForm(forms.ModelForm):
@@ -59,3 +59,17 @@ class ImportForm(forms.Form):
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=Alert.Outcome.choices, widget=forms.RadioSelect)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ClonedPlateReviewForm(forms.Form):
+    # On the alert's page beside the alert's own outcome form, whose fields have the same names.
+    prefix = "review"
+
+    outcome = forms.ChoiceField(choices=ClonedPlateSuspicion.Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("outcome") == ClonedPlateSuspicion.Outcome.NOT_CLONED and not data.get("notes"):
+            self.add_error("notes", "Say why it is not a clone: the reads were too far apart for the time.")
+        return data

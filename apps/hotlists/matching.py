@@ -3,8 +3,8 @@
 A read matches an entry exactly (same normalised plate) or as a look-alike (same plate once
 confusable characters are folded: 0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G). Look-alike alerts
 rank one priority lower. Called by reads.services.reads_ingest inside its transaction (through
-reads.hooks.on_reads_stored, registered in HotlistsConfig.ready), only for reads just stored,
-so each read raises each alert once.
+reads.hooks.on_reads_stored and ingest.py, registered in HotlistsConfig.ready), only for reads
+just stored, so each read raises each alert once.
 
 A read that arrives already older than ALERT_LIVE_MAX_AGE_MINUTES (a back-load, last month's
 video) raises historic alerts: the vehicle is long gone, so nobody on the street can act and the

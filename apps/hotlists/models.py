@@ -1,8 +1,11 @@
-"""Hotlists of vehicles of interest, their entries, and the alerts reads raise against them."""
+"""Hotlists of vehicles of interest, their entries, the alerts reads raise against them, and the
+cloned-plate suspicions some of those alerts raise in turn."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from apps.reads.journey import implausible_in_words
 
 
 class Hotlist(models.Model):
@@ -162,3 +165,42 @@ class Alert(models.Model):
         if self.outcome:
             return self.get_outcome_display()
         return "Acknowledged" if self.acknowledged_at else "New"
+
+
+class ClonedPlateSuspicion(models.Model):
+    """A hit whose plate was read, shortly before, too far away to have got there in the time
+    (apps/reads/journey.py): perhaps two vehicles carry the plate. Raised on ingest for the list's
+    owners to review (apps/hotlists/cloned_plates.py)."""
+
+    class Outcome(models.TextChoices):
+        CLONED = "cloned", "Cloned plate: two vehicles carry it"
+        MISREAD = "misread", "One of the reads is a misread"
+        CLOCK_OR_PLACE = "clock_or_place", "A camera's clock or position is wrong"
+        NOT_CLONED = "not_cloned", "Not a clone (say why in the notes)"
+
+    # The later read is the alert's; the earlier one by its key (reads are dropped by day).
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="cloned_plate")
+    earlier_read_id = models.BigIntegerField()
+    earlier_read_seen_at = models.DateTimeField(db_index=True)
+    earlier_camera = models.ForeignKey("cameras.Camera", on_delete=models.PROTECT, related_name="+")
+    distance_km = models.FloatField(help_text="Straight-line distance between the two reads.")
+    elapsed_s = models.FloatField(help_text="Seconds from the earlier read to the alert's.")
+    speed_kmh = models.FloatField(null=True, help_text="The speed needed; none when no time passed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        # No plate, place or time: this is what the change log keeps of it (read data is not kept there).
+        return f"Cloned-plate suspicion {self.pk}"
+
+    @property
+    def warning(self) -> str:
+        return implausible_in_words(self.distance_km, self.elapsed_s, self.speed_kmh)

@@ -5,6 +5,9 @@ covert hides its earlier hits too). `alerts_visible_to` (for queries) and `hit_a
 `may_be_told` (for one list and one person) are that one rule, used by the pages, the API, the
 live stream and its catch-up, the ingest reply and the change log.
 
+A cloned-plate suspicion is seen by whoever may see its alert (and its earlier read), and
+reviewed by the list's owners.
+
 Alerts are read data. An alert is seen only while its read (`read_seen_at`) is inside the
 user's standard access window (apps/reads/access_window.py); an older one only through an
 audited search of reads. Historic hits (the read arrived long after it was seen) are shown to
@@ -18,7 +21,7 @@ from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,13 +36,14 @@ from apps.reads.filters import ReadFilter
 from apps.reads.models import Read
 from apps.reads.selectors import SearchNotRecorded, SearchResult, read_opened, reads_search
 
-from .models import Alert, Hotlist, HotlistEntry
+from .models import Alert, ClonedPlateSuspicion, Hotlist, HotlistEntry
 
 # What an audit row of an alert says it was for, in the search purposes' and references' terms
 # (SEARCH_PURPOSES, SEARCH_REFERENCE_PATTERN): the alert's own number, or the list it was on.
 ALERT_PURPOSE = "hotlist-alert"
 DESK = "ALERT-DESK"
 HISTORIC = "HISTORIC-HITS"
+CLONED = "CLONED-PLATES"
 
 MANAGE_ALL = "hotlists.change_hotlist"
 LATEST_SEEN_FIRST = ("-read_seen_at", "-id")
@@ -86,12 +90,49 @@ def desk_alerts(user: User) -> QuerySet[Alert]:
     """The live alert desk: alerts raised as their read arrived, the most recently seen first
     (by when the vehicle passed, not when the alert was made: a read that arrived a few minutes
     late takes its place among the others)."""
-    return alerts_visible_to(user).filter(historic=False).order_by(*LATEST_SEEN_FIRST)
+    return (
+        alerts_visible_to(user)
+        .filter(historic=False)
+        .select_related("cloned_plate")
+        .order_by(*LATEST_SEEN_FIRST)
+    )
 
 
 def historic_hits(user: User) -> QuerySet[Alert]:
     """Hits on the user's own lists by reads that arrived late, most recently seen first."""
-    return alerts_visible_to(user).filter(historic=True).order_by(*LATEST_SEEN_FIRST)
+    return (
+        alerts_visible_to(user)
+        .filter(historic=True)
+        .select_related("cloned_plate")
+        .order_by(*LATEST_SEEN_FIRST)
+    )
+
+
+def cloned_plates_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[ClonedPlateSuspicion]:
+    """The cloned-plate suspicions this user may see: those of alerts they may see (the covert
+    rule, historic hits and the window, as alerts_visible_to says), with the earlier read inside
+    their standard window too. Those not yet reviewed first, most recently seen first; then the
+    most recently reviewed."""
+    now = now or timezone.now()
+    window = visible_q(access_grants(user, access_request=None, now=now), seen_at="earlier_read_seen_at")
+    return (
+        ClonedPlateSuspicion.objects.filter(alert__in=alerts_visible_to(user, now=now))
+        .filter(window)
+        .select_related("alert__hotlist", "alert__camera", "earlier_camera", "reviewed_by")
+        .order_by(F("reviewed_at").desc(nulls_first=True), "-alert__read_seen_at", "-id")
+    )
+
+
+def cloned_plate_of(user: User, alert: Alert) -> ClonedPlateSuspicion | None:
+    """The suspicion an alert the user may see raised, if they may see it too."""
+    return cloned_plates_visible_to(user).filter(alert=alert).first()
+
+
+def may_review(user: User, suspicion: ClonedPlateSuspicion) -> bool:
+    """A suspicion is reviewed by its list's owners: those who know the vehicle (who may also
+    record alerts' outcomes)."""
+    owners = suspicion.alert.hotlist.owners
+    return user.has_perm("hotlists.change_alert") and owners.filter(pk=user.pk).exists()
 
 
 def alerts_open(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -174,7 +215,8 @@ def alert_reference(alert: Alert) -> str:
 def alerts_listed(
     user: User, *, alerts: list[Alert], listing: str, further: Mapping[str, object], via: str
 ) -> None:
-    """Audit a list of alerts (DESK or HISTORIC) about to be shown; `further` says which page
+    """Audit a list of alerts (DESK, HISTORIC, or CLONED: those with cloned-plate suspicions)
+    about to be shown; `further` says which page
     (a page number, a cursor, the last alert a reconnecting stream saw) and the filters it was
     narrowed by, empty for the desk's unfiltered first page.
 

@@ -1,4 +1,5 @@
-"""Every change to hotlists, entries and alerts. Field changes are recorded by django-auditlog."""
+"""Every change to hotlists, entries, alerts and cloned-plate suspicions. Field changes are
+recorded by django-auditlog (of a suspicion, only its review: settings AUDITLOG_INCLUDE_TRACKING_MODELS)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from apps.core.plates import lookalike_key, normalise_vrm
 from apps.core.users import User
 from apps.reads.evidence import delete_unused_images
 
-from .models import Alert, Hotlist, HotlistEntry
+from .models import Alert, ClonedPlateSuspicion, Hotlist, HotlistEntry
 
 ENTRY_FIELDS = ("foreign", "reason", "action", "markers", "information", "expires_at")
 HOTLIST_FIELDS = ("name", "source", "priority", "active", "covert")
@@ -181,6 +182,18 @@ def alert_record_outcome(*, alert: Alert, outcome: Alert.Outcome, notes: str, ac
     return alert
 
 
+@transaction.atomic
+def cloned_plate_review(
+    *, suspicion: ClonedPlateSuspicion, outcome: ClonedPlateSuspicion.Outcome, notes: str, actor: User
+) -> ClonedPlateSuspicion:
+    """A list owner's finding on a cloned-plate suspicion; a later one replaces it (the change log
+    keeps each)."""
+    suspicion.outcome, suspicion.notes = outcome, notes
+    suspicion.reviewed_by, suspicion.reviewed_at = actor, timezone.now()
+    suspicion.save(update_fields=["outcome", "notes", "reviewed_by", "reviewed_at"])
+    return suspicion
+
+
 class Plate(TypedDict):
     vrm: str
     lookalike: str
@@ -211,5 +224,8 @@ def alerts_remove_expired(*, now: datetime | None = None) -> dict[str, int]:
     expired = Alert.objects.filter(read_seen_at__lt=cut_off)
     images = set(expired.exclude(plate_image="").values_list("plate_image", flat=True))
     with transaction.atomic():
-        removed = expired.delete()[0]
+        # A suspicion also names a read up to CLONED_PLATE_LOOKBACK_HOURS older than its alert's:
+        # it goes when that read goes (the rest go with their alerts).
+        ClonedPlateSuspicion.objects.filter(earlier_read_seen_at__lt=cut_off).delete()
+        removed = expired.delete()[1].get(Alert._meta.label, 0)  # not the suspicions with them
     return {"alerts": removed, "images": delete_unused_images(images)}

@@ -13,8 +13,10 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/stream/", stream.alert_stream, name="alert_stream"),
     path("alerts/historic/", views.historic_alerts, name="historic_alerts"),
+    path("alerts/cloned-plates/", views.cloned_plates, name="cloned_plates"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
     path("alerts/<int:pk>/plate/", views.alert_plate, name="alert_plate"),
     path("alerts/<int:pk>/overview/", views.alert_overview, name="alert_overview"),
     path("alerts/<int:pk>/read/", views.alert_read_open, name="alert_read"),
+    path("alerts/<int:pk>/cloned-plate/", views.cloned_plate_review, name="cloned_plate_review"),
 ]

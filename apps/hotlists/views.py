@@ -1,5 +1,5 @@
-"""Portal pages: hotlists and their entries, CSV import, the live alert desk and historic hits,
-one alert with its read's images and place."""
+"""Portal pages: hotlists and their entries, CSV import, the live alert desk, historic hits and
+cloned-plate suspicions, one alert with its read's images and place (and its suspicion's review)."""
 
 from urllib.parse import urlencode
 
@@ -23,10 +23,11 @@ from apps.reads.selectors import SearchNotRecorded, SearchThrottled
 
 from . import services
 from .filters import AlertFilter
-from .forms import EntryForm, HotlistForm, ImportForm, OutcomeForm
+from .forms import ClonedPlateReviewForm, EntryForm, HotlistForm, ImportForm, OutcomeForm
 from .imports import ImportRejected, checked_rows
 from .models import Alert, Hotlist
 from .selectors import (
+    CLONED,
     DESK,
     HISTORIC,
     alert_open,
@@ -34,11 +35,14 @@ from .selectors import (
     alert_read_search,
     alerts_listed,
     alerts_visible_to,
+    cloned_plate_of,
+    cloned_plates_visible_to,
     desk_alerts,
     entries_of,
     historic_hits,
     hotlists_visible_to,
     may_manage_entries,
+    may_review,
 )
 
 DESK_PAGE = 50  # alerts a page: the desk's first page is what every officer on duty watches
@@ -186,10 +190,13 @@ def alert_detail(request, pk: int):
         raise Http404("No such alert.") from missing
     except SearchNotRecorded as failure:
         return _not_recorded(failure)
+    cloned = cloned_plate_of(request.user, alert)
     context = {
         "alert": alert,
         "form": form,
         "camera": camera_as_disclosed(alert.camera, request.user),
+        "cloned": cloned,
+        "review_form": ClonedPlateReviewForm() if cloned and may_review(request.user, cloned) else None,
     }
     try:  # the page stands without its read: the alert itself holds what an officer acts on
         read = alert_read(request.user, alert=alert, kind=SearchAudit.Kind.VIEW, via="portal")
@@ -200,6 +207,51 @@ def alert_detail(request, pk: int):
     else:
         context |= {"read": read, "position": where_read_was_taken(read)}
     return render(request, "hotlists/alert_detail.html", context)
+
+
+@requires("hotlists.view_alert")
+def cloned_plates(request):
+    """Hits whose plate was read shortly before too far away for the time (possible cloned
+    plates), those not yet reviewed first; each look is audited, as historic hits are."""
+    suspicions = cloned_plates_visible_to(request.user)
+    page = Paginator(suspicions, DESK_PAGE).get_page(request.GET.get("page"))
+    try:
+        alerts_listed(
+            request.user,
+            alerts=[suspicion.alert for suspicion in page.object_list],
+            listing=CLONED,
+            further={"page": page.number},
+            via="portal",
+        )
+    except SearchNotRecorded as failure:
+        return _not_recorded(failure)
+    return render(
+        request,
+        "hotlists/cloned_plates.html",
+        {"page": page, "window_days": settings.READ_ACCESS_STANDARD_DAYS, "query": ""},
+    )
+
+
+@requires("hotlists.view_alert", "hotlists.change_alert")
+@require_POST
+def cloned_plate_review(request, pk: int):
+    """A list owner records what they found of the suspicion alert `pk` raised."""
+    suspicion = get_object_or_404(cloned_plates_visible_to(request.user), alert_id=pk)
+    if not may_review(request.user, suspicion):
+        raise PermissionDenied("Only the list's owners review its possible cloned plates.")
+    form = ClonedPlateReviewForm(request.POST)
+    if form.is_valid():
+        services.cloned_plate_review(
+            suspicion=suspicion,
+            outcome=form.cleaned_data["outcome"],
+            notes=form.cleaned_data["notes"],
+            actor=request.user,
+        )
+        messages.success(request, "Review recorded.")
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    # Nothing of the suspicion leaves on this redirect: the alert's page it leads to is audited.
+    return redirect("hotlists:alert_detail", pk=pk)
 
 
 @requires("hotlists.view_alert")

@@ -1,6 +1,8 @@
 """/api/v1/reads/: cameras post batches of reads; staff search them (purpose and reference required).
 /api/v1/reads/convoy/: the vehicles travelling with one (apps/reads/convoy.py), searched as reads are.
 /api/v1/reads/scenes/: the vehicles seen at several places and times (apps/reads/scenes.py).
+/api/v1/reads/journey/: one vehicle's history with its journey (apps/reads/journey.py), searched as
+reads are.
 /api/v1/search-purposes/: the purposes a search may name.
 
 A search answers with its first page, in the order asked, and the number of its audit record
@@ -30,7 +32,14 @@ from apps.core.purposes import purpose_choices
 from .access_window import AccessRequestNotUsable
 from .batches import parse_batch
 from .convoy import described
-from .filters import ConvoyFilter, ReadFilter, SearchPurposeForm, criteria_faults, scene_filters
+from .filters import (
+    ConvoyFilter,
+    HistoryFilter,
+    ReadFilter,
+    SearchPurposeForm,
+    criteria_faults,
+    scene_filters,
+)
 from .hooks import on_reads_stored
 from .models import Read
 from .paging import NEWEST, SORTS, Cursor, Page, keyset_page
@@ -41,6 +50,7 @@ from .selectors import (
     SearchResult,
     SearchThrottled,
     convoy_search,
+    history_search,
     reads_search,
     scenes_search,
     search_page,
@@ -49,6 +59,9 @@ from .serializers import (
     MAX_PAGE_SIZE,
     ConvoyInputSerializer,
     ConvoyOutputSerializer,
+    JourneyInputSerializer,
+    JourneyLegOutputSerializer,
+    JourneyOutputSerializer,
     ReadIngestOutputSerializer,
     ReadInputSerializer,
     ReadOutputSerializer,
@@ -418,6 +431,57 @@ class ScenesApi(APIView):
             "results": described_at_scenes(result.vehicles),
         }
         return Response(ScenesOutputSerializer(reply).data)
+
+
+class JourneyApi(APIView):
+    """A vehicle's history as a journey: criteria in the address (token clients) or in a JSON body."""
+
+    required_permissions = {"GET": ("reads.view_read",), "POST": ("reads.view_read",)}
+
+    @extend_schema(
+        summary="A vehicle's reads, oldest first, with the distance, time and speed between (audited)",
+        parameters=[JourneyInputSerializer],
+        responses=JourneyOutputSerializer,
+    )
+    def get(self, request):
+        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
+            raise PermissionDenied(
+                "From a browser, post the criteria to this address as JSON: a search in an address "
+                "can be started by another site, and stays in history and logs."
+            )
+        return _journey(request, request.query_params)
+
+    @extend_schema(
+        summary="A vehicle's reads with its journey (audited); criteria in the body",
+        request=JourneyInputSerializer,
+        responses=JourneyOutputSerializer,
+    )
+    def post(self, request):
+        return _journey(request, _posted_criteria(request.data))
+
+
+def _journey(request, criteria):
+    filters = HistoryFilter(criteria)
+    purpose = SearchPurposeForm(criteria)
+    if not (filters.is_valid() & purpose.is_valid()):
+        raise criteria_invalid({**filters.errors, **purpose.errors})
+    try:
+        history = history_search(request.user, filters=filters, **purpose.stated(), via="api")
+    except SearchNotRecorded as failure:
+        raise AuditUnavailable(str(failure)) from failure
+    except SearchThrottled as refused:
+        raise Throttled(wait=refused.retry_after, detail=str(refused)) from refused
+    audit = history.search.audit
+    context = {"request": request, "search_id": audit.pk}
+    reply = {
+        "search": audit.pk,
+        "vrm": audit.vrm,
+        "count": audit.result_count,
+        "count_capped": audit.result_count_capped,
+        "results": ReadOutputSerializer(history.reads, many=True, context=context).data,
+        "legs": JourneyLegOutputSerializer(history.legs, many=True).data,
+    }
+    return Response(reply)
 
 
 class SearchPurposesApi(APIView):

@@ -2,11 +2,11 @@
 imports them.
 
 - `on_reads_stored`: what is raised from reads as ingest stores them. The hotlists app registers
-  its matching (alerts, created inside ingest's own transaction, so a read is stored with its
-  alerts or not at all), its live desk (told after commit) and what an in-vehicle unit's ingest
-  reply may name. With nothing registered ingest refuses to store reads (ImproperlyConfigured),
-  rather than store them and raise no alert: a wanted vehicle that never alerts is the failure
-  that must not pass unseen.
+  its matching (alerts, and cloned-plate suspicions of its hits, created inside ingest's own
+  transaction, so a read is stored with its alerts or not at all), its live desk (told after
+  commit) and what an in-vehicle unit's ingest reply may name. With nothing registered ingest
+  refuses to store reads (ImproperlyConfigured), rather than store them and raise no alert: a
+  wanted vehicle that never alerts is the failure that must not pass unseen.
 - `read_alerts`: the alerts a read raised that a person may see, for the read's page. The hotlists
   app registers them; with nothing registered a read has none to show.
 - `read_page_panels`: what other apps offer on a read's page, below its facts, each drawn by the
@@ -24,13 +24,16 @@ from django.core.exceptions import ImproperlyConfigured
 
 @dataclass(frozen=True)
 class StoredRead:
-    """A read as ingest has just stored it: what matching needs of it."""
+    """A read as ingest has just stored it: what matching needs of it, and where it was made (its
+    own position, sent by a vehicle-mounted camera; None for a fixed camera's)."""
 
     id: int
     seen_at: datetime
     camera_id: int
     vrm: str
     plate_image: str
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass

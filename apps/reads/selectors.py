@@ -10,12 +10,13 @@ from time import perf_counter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.models import SearchAudit, SecurityEvent
 from apps.audit.services import search_record, security_event_record
+from apps.cameras.models import Camera
 from apps.core.months import count_per_month
 from apps.core.plates import normalise_search, normalise_vrm
 from apps.core.purposes import state_purpose
@@ -33,7 +34,9 @@ from .access_window import (
     visible_q,
 )
 from .convoy import CONVOY_LIMIT, Companion, travelling_with
-from .filters import ConvoyFilter, Criteria, ReadFilter
+from .filters import ConvoyFilter, Criteria, HistoryFilter, ReadFilter
+from .hooks import StoredRead
+from .journey import Leg, journey
 from .models import Read
 from .paging import NEWEST, NEWEST_FIRST, Cursor, Page, keyset_page, shown_page
 from .partitions import existing_partition_days
@@ -41,6 +44,27 @@ from .scenes import Vehicle, seen_at_scenes
 from .signals import search_answered
 
 COUNT_CAP = 10_000
+# A vehicle history shows the vehicle's newest reads, up to this many, and the legs between them.
+HISTORY_LIMIT = 500
+# Each read's previous read of its plate, for previous_reads: a backward step on the (vrm, seen_at)
+# index from the read's moment. A lateral join, so each is an index probe of the one or two day
+# partitions that moment and `within` fall in (the constant bounds let the planner drop the others
+# up front), never a scan of a day. Of two reads at one moment the first stored comes first: one
+# plate at two places at once is the plainest clone of all.
+PREVIOUS_FIELDS = ("id", "seen_at", "latitude", "longitude")
+PREVIOUS = f"""
+SELECT batch.id, batch.seen_at, previous.*
+FROM unnest(%s::bigint[], %s::timestamptz[], %s::varchar[]) AS batch(id, seen_at, vrm)
+CROSS JOIN LATERAL (
+    SELECT camera_id, {", ".join(PREVIOUS_FIELDS)} FROM reads_read
+    WHERE vrm = batch.vrm
+      AND seen_at <= batch.seen_at AND seen_at >= batch.seen_at - make_interval(secs => %s)
+      AND (seen_at, id) < (batch.seen_at, batch.id)
+      AND seen_at >= %s AND seen_at <= %s
+    ORDER BY seen_at DESC, id DESC
+    LIMIT 1
+) AS previous
+"""  # noqa: S608 (names from code)
 # Each kind of access counts against an allowance per hour: (its setting, what it counts).
 SEARCHES = ("READ_SEARCHES_PER_HOUR", "searches")
 EXPORTS = ("READ_EXPORTS_PER_HOUR", "exports")
@@ -298,6 +322,43 @@ def scenes_search(
         ) from failure
     search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
     return ScenesResult(vehicles=vehicles, audit=audit)
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    """A vehicle history: its search (audited), the newest HISTORY_LIMIT of the reads it found,
+    oldest first, and the journey's legs between them (apps/reads/journey.py)."""
+
+    search: SearchResult
+    reads: list[Read]
+    legs: list[Leg[Read]]
+
+
+def history_search(
+    user: User,
+    *,
+    filters: HistoryFilter,
+    purpose: str,
+    reference: str,
+    purpose_detail: str | None = None,
+    access_request: int | None = None,
+    via: str = "portal",
+) -> HistoryResult:
+    """One vehicle's reads that the user may see, searched (kind HISTORY) exactly as reads_search
+    does: refused, audited and counted the same. The journey is worked out from the reads that
+    search returned, and from nothing else, so its figures never reach past the access window."""
+    result = reads_search(
+        user,
+        filters=filters,
+        purpose=purpose,
+        reference=reference,
+        purpose_detail=purpose_detail,
+        access_request=access_request,
+        kind=SearchAudit.Kind.HISTORY,
+        via=via,
+    )
+    reads = list(result.reads[:HISTORY_LIMIT])[::-1]
+    return HistoryResult(search=result, reads=reads, legs=journey(reads))
 
 
 def reads_of_search(user: User, *, search_id: int) -> SearchResult:
@@ -636,6 +697,52 @@ def reads_held_from(camera_codes: list[str], *, within: timedelta = timedelta(da
     """
     since = timezone.now() - within
     return Read.objects.filter(camera__code__in=camera_codes, seen_at__gte=since).exists()
+
+
+def previous_reads(reads: list[StoredRead], *, within: timedelta) -> list[tuple[Read, Read]]:
+    """For reads just stored, each one's previous read of the same plate (the latest seen before
+    it, no more than `within` before), as (previous, read) with their cameras; a read with none is
+    left out. A system check on ingest, not a person's search: nothing of it is shown but what the
+    caller records (apps/hotlists/cloned_plates.py).
+
+    One statement for the whole batch (PREVIOUS), and one for the cameras named."""
+    if not reads:
+        return []
+    first, latest = min(read.seen_at for read in reads), max(read.seen_at for read in reads)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PREVIOUS,
+            [
+                [read.id for read in reads],
+                [read.seen_at for read in reads],
+                [read.vrm for read in reads],
+                within.total_seconds(),
+                first - within,
+                latest,
+            ],
+        )
+        rows = cursor.fetchall()
+    stored = {(read.id, read.seen_at): read for read in reads}
+    found = [(stored[(read_id, seen_at)], camera_id, fields) for read_id, seen_at, camera_id, *fields in rows]
+    cameras = Camera.objects.in_bulk(
+        {id_ for read, camera_id, _ in found for id_ in (read.camera_id, camera_id)}
+    )
+    # Reads built from what is known of them, not fetched again: where each was made is then
+    # Read.position's to say, as for any read.
+    return [
+        (
+            Read(**dict(zip(PREVIOUS_FIELDS, fields, strict=True)), camera=cameras[camera_id], vrm=read.vrm),
+            Read(
+                id=read.id,
+                seen_at=read.seen_at,
+                camera=cameras[read.camera_id],
+                vrm=read.vrm,
+                latitude=read.latitude,
+                longitude=read.longitude,
+            ),
+        )
+        for read, camera_id, fields in found
+    ]
 
 
 def reads_for_national_export(

@@ -395,6 +395,45 @@ class ScenesOutputSerializer(serializers.Serializer):
     results = SceneVehicleOutputSerializer(many=True)
 
 
+class JourneyInputSerializer(serializers.Serializer):
+    """A vehicle history's criteria (checked by filters.HistoryFilter, as the portal's page)."""
+
+    purpose = serializers.CharField(help_text="A code from GET /api/v1/search-purposes/.")
+    purpose_detail = serializers.CharField(required=False, help_text="Required with purpose `other`.")
+    reference = serializers.CharField(help_text="Incident, crime or case number.")
+    vrm = serializers.CharField(help_text="The vehicle: one exact plate (no patterns).")
+    seen_after = serializers.DateTimeField(required=False)
+    seen_before = serializers.DateTimeField(required=False)
+    access_request = serializers.IntegerField(required=False)
+
+
+class JourneyLegOutputSerializer(serializers.Serializer):
+    """From one read to the next (apps/reads/journey.py): distances, never positions."""
+
+    from_read = serializers.IntegerField(source="start.id")
+    to_read = serializers.IntegerField(source="end.id")
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="Straight line between the reads; null when a position is unknown."
+    )
+    elapsed_s = serializers.FloatField()
+    speed_kmh = serializers.FloatField(
+        allow_null=True, help_text="The speed needed; null when the distance is unknown or no time passed."
+    )
+    implausible = serializers.BooleanField(help_text="Too fast for one vehicle: a possible cloned plate.")
+    warning = serializers.CharField(help_text="What an implausible leg means, in its figures; else empty.")
+
+
+class JourneyOutputSerializer(serializers.Serializer):
+    """A vehicle's reads, oldest first (its newest 500 at most), and the legs between them."""
+
+    search = serializers.IntegerField(help_text="The search's audit record.")
+    vrm = serializers.CharField()
+    count = serializers.IntegerField(help_text="Reads found (counted up to 10,000).")
+    count_capped = serializers.BooleanField()
+    results = ReadOutputSerializer(many=True)
+    legs = JourneyLegOutputSerializer(many=True)
+
+
 class SearchPurposeOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named label, not Field.label

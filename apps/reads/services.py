@@ -262,7 +262,7 @@ INSERT = f"""
 WITH batch AS (DELETE FROM pg_temp.reads_incoming RETURNING *)
 INSERT INTO reads_read ({COLUMNS}) SELECT {COLUMNS} FROM batch ORDER BY seen_at, position
 ON CONFLICT DO NOTHING
-RETURNING id, seen_at, camera_id, vrm, plate_image
+RETURNING id, seen_at, camera_id, vrm, plate_image, latitude, longitude
 """  # noqa: S608 (names from code)
 CANDIDATES = ReadRow._fields.index("candidates")
 

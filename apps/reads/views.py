@@ -46,6 +46,7 @@ from .selectors import (
     SearchResult,
     SearchThrottled,
     convoy_search,
+    history_search,
     read_from_search,
     reads_search,
     scenes_search,
@@ -55,7 +56,6 @@ from .selectors import (
 from .services import BatchRejected, reads_ingest
 
 PAGE_SIZE = 50
-HISTORY_LIMIT = 500
 IMAGES = {"plate": "plate_image", "overview": "overview_image"}
 EXPORT_HEADER = [
     "Seen at",
@@ -214,7 +214,9 @@ def export_name(audit: SearchAudit) -> str:
 
 @requires("reads.view_read")
 def vehicle_history(request):
-    """Every permitted read of one exact plate, as a timeline and on the map, joined in time order."""
+    """Every permitted read of one exact plate, as a timeline and on the map joined in time order,
+    and its journey: the distance, time and speed from each read to the next, implausible jumps
+    (a possible cloned plate) marked."""
     filters = HistoryFilter(request.POST or None)
     purpose = _purpose_form(request)
     context = {"filters": filters, "purpose": purpose}
@@ -223,17 +225,21 @@ def vehicle_history(request):
     if not filters.is_valid() & purpose.is_valid():
         return render(request, "reads/history.html", context, status=400)
     try:
-        result = _search(request, filters, purpose, kind=SearchAudit.Kind.HISTORY)
+        history = history_search(request.user, filters=filters, **purpose.stated())
     except OutsideAccessRequest as outside:
         return _outside_request(request, "reads/history.html", context, outside)
     except REFUSALS as refused:
         return _refused(request, "reads/history.html", context, refused)
-    reads = list(result.reads[:HISTORY_LIMIT])
+    result, newest_first = history.search, history.reads[::-1]
     context |= {
         "result": result,
         "searched": _searched(result.audit),
-        "reads": reads,
-        "markers": _markers(reads),
+        "reads": newest_first,  # the timeline
+        "legs": history.legs,  # the journey, oldest first
+        "implausible": [leg for leg in history.legs if leg.implausible],
+        "implausible_kmh": settings.JOURNEY_IMPLAUSIBLE_KMH,
+        "min_km": settings.JOURNEY_MIN_KM,
+        "markers": _markers(newest_first),
         "tile_url": settings.MAP_TILE_URL,
     }
     return render(request, "reads/history.html", context)
