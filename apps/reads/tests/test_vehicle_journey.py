@@ -11,7 +11,6 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from apps.audit.models import SearchAudit, SecurityEvent
@@ -119,12 +118,11 @@ def test_figures_come_only_from_the_reads_the_search_returned(officer, world):
     assert SecurityEvent.objects.filter(username="pc-journey", kind="search_refused").exists()
 
 
-def test_distances_and_speeds_but_no_positions_for_those_not_allowed_them(make_user, api_client_for, world):
-    body = str(api_client_for(make_user("officer")).get(URL, criteria()).json())
-    assert "latitude" not in body and "51.5074" not in body and "262" in body
-    allowed = make_user("officer", username="pc-with-locations")
-    allowed.user_permissions.add(Permission.objects.get(codename="view_camera_location"))
-    assert api_client_for(allowed).get(URL, criteria()).json()["results"][0]["latitude"] == 51.5074
+def test_each_read_says_where_it_was_taken_and_the_registry_stays_withheld(make_user, api_client_for, world):
+    body = api_client_for(make_user("officer")).get(URL, criteria()).json()
+    first = body["results"][0]
+    assert first["latitude"] == 51.5074 and "latitude" not in first["camera"] and "262" in str(body)
+    assert body["results"][-1]["latitude"] == 52.4862  # the van's read: its own position
 
 
 @pytest.mark.parametrize(
@@ -189,7 +187,7 @@ def test_the_vehicle_history_page_shows_the_journey_and_marks_the_jump(officer_u
     assert "1,572 km/h" in text and WARNING in text and text.count('data-testid="implausible-leg"') == 1
     assert "1 jump too fast for one vehicle" in text
     assert "162.5 km" in text and "195 km/h" in text
-    assert "51.5074" not in text  # an officer sees distances, not positions
+    assert '"latitude": 51.5074' in text  # where each read was taken, on the map
     assert SearchAudit.objects.get(kind="history", via="portal").result_count == 4
 
 
