@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 MANAGE  := $(PY) manage.py
 
-.PHONY: install models models-check run test test-unit test-citus lint check totp lock clean bench-reads bench-investigations bench-alerts bench-recognition bench-retention bench-load bench-audit reliability
+.PHONY: install models models-check run test test-unit test-citus lint check totp lock clean bench-reads bench-investigations bench-alerts bench-recognition bench-colour bench-retention bench-load bench-audit reliability
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@started=$$(date +%s); \
@@ -75,6 +75,12 @@ bench-alerts: install
 ## e.g. make bench-recognition PLATES_DIR=/path/to/openalpr-benchmarks/endtoend (see README)
 bench-recognition: install
 	$(PY) -m dev.launcher python -m benchmarks.recognition $(ARGS)
+
+## bench-colour: how often the vehicle colour estimate is right on hand-labelled photographs (not
+## part of the repository), e.g. make bench-colour PLATES_DIR=/path/to/endtoend LABELS=/path/to/colours.csv
+bench-colour: install
+	@test -n "$(LABELS)" || { echo "Name the colour labels: LABELS=/path/to/colours.csv (README, Vehicle colour)." >&2; exit 2; }
+	$(PY) -m benchmarks.colour --plates-dir "$(PLATES_DIR)" --labels "$(LABELS)" $(ARGS)
 
 ## bench-retention: dropping a day partition of 1M reads against deleting the same rows
 bench-retention: install

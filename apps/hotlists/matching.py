@@ -6,6 +6,10 @@ rank one priority lower. Called by reads.services.reads_ingest inside its transa
 reads.hooks.on_reads_stored and ingest.py, registered in HotlistsConfig.ready), only for reads
 just stored, so each read raises each alert once.
 
+Only the plate is matched. A read's vehicle colour (apps/core/colours.py) never raises or holds
+back a hit: the estimate is often unknown or wrong, and a wanted vehicle may have been
+resprayed. StoredRead, all that matching is given of a read, does not carry it.
+
 A read that arrives already older than ALERT_LIVE_MAX_AGE_MINUTES (a back-load, last month's
 video) raises historic alerts: the vehicle is long gone, so nobody on the street can act and the
 live desk is not rung; the list's owners find them on Historic hits.

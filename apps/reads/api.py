@@ -27,12 +27,14 @@ from apps.accounts.tokens import ApiTokenAuthentication
 from apps.audit.models import SearchAudit
 from apps.cameras.bindings import cameras_bound_to, is_in_vehicle_unit
 from apps.cameras.models import clean_code
+from apps.core.colours import VehicleColour
 from apps.core.purposes import purpose_choices
 
 from .access_window import AccessRequestNotUsable
 from .batches import parse_batch
 from .convoy import described
 from .filters import (
+    COLOUR_NARROWS,
     ConvoyFilter,
     HistoryFilter,
     ReadFilter,
@@ -105,6 +107,7 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("camera", str, description="Camera codes, comma-separated."),
     OpenApiParameter("area", str),
     OpenApiParameter("min_confidence", float),
+    OpenApiParameter("colour", str, enum=VehicleColour.values, description=COLOUR_NARROWS),
     OpenApiParameter("access_request", int, description="An approved access request you hold."),
     OpenApiParameter(
         "page_size", int, description=f"Reads per page, {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE}."

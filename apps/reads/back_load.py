@@ -1,7 +1,7 @@
 """Back-loading reads from a CSV file (a camera's or another system's own store).
 
 Columns: camera, vrm, seen_at (ISO 8601), confidence, and optionally read_id, direction, lane,
-latitude, longitude. Rows follow the same rules as the camera API.
+latitude, longitude, colour. Rows follow the same rules as the camera API.
 
 - An upload in the portal (at most READ_BACK_LOAD_MAX_ROWS rows) is stored all or nothing.
 - A file given to `manage.py load_reads` may hold millions of rows. It is checked whole first and
@@ -26,7 +26,7 @@ from .models import Read
 from .services import BatchErrors, BatchRejected, ReadInput, reads_ingest
 
 REQUIRED = ("camera", "vrm", "seen_at", "confidence")
-OPTIONAL = ("read_id", "direction", "lane", "latitude", "longitude")
+OPTIONAL = ("read_id", "direction", "lane", "latitude", "longitude", "colour")
 CHUNK_ROWS = 20_000  # rows per transaction in a file load: large enough that each costs little
 
 

@@ -1,4 +1,5 @@
-"""Demo reads: about 20,000 reads over the last two years, denser lately, some with plate images.
+"""Demo reads: about 20,000 reads over the last two years, denser lately, some with plate images,
+most with a vehicle colour (as a camera that sends one would), so the colour filter can be tried.
 
 A handful of 'vehicles of interest' recur across cameras so searches and vehicle histories
 have something to show. Loaded once; re-running leaves them as they are.
@@ -13,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from apps.cameras.demo import CAMERAS
+from apps.core.colours import VehicleColour
 
 from .evidence import check_image
 from .selectors import reads_held_from
@@ -22,6 +24,19 @@ RECURRING = ["AB12CDE", "KX19ZTP", "LR68WNN", "YD21OKM", "FN70HHT", "PK15RRS", "
 TOTAL = 20_000
 BATCH = 1000
 WITH_IMAGES = 300  # the most recent reads carry a rendered plate patch
+# Roughly how often each colour is seen on the road; a third of reads have none (unknown).
+UNKNOWN_COLOUR = 1 / 3
+COLOURS = {
+    VehicleColour.SILVER: 18,
+    VehicleColour.WHITE: 13,
+    VehicleColour.BLACK: 13,
+    VehicleColour.BLUE: 9,
+    VehicleColour.RED: 7,
+    VehicleColour.GREEN: 2,
+    VehicleColour.BROWN: 2,
+    VehicleColour.YELLOW: 1,
+    VehicleColour.ORANGE: 1,
+}
 
 
 def seed(*, out) -> None:
@@ -56,6 +71,13 @@ def seed(*, out) -> None:
                 **position,
             )
         )
+    # Generators of their own, so the reads themselves stay as they were before colours were
+    # added; each plate keeps its colour wherever it is read.
+    unknown = random.Random(21)
+    for read in reads:
+        if unknown.random() >= UNKNOWN_COLOUR:
+            (colour,) = random.Random(read.vrm).choices(list(COLOURS), weights=list(COLOURS.values()))
+            read.colour = colour.value
     reads.sort(key=lambda read: read.seen_at, reverse=True)
     for read in reads[:WITH_IMAGES]:
         read.plate_image = check_image(_plate_patch(read.vrm))

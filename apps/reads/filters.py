@@ -7,7 +7,8 @@ under.
 
 A search is narrow or it is refused: a plate (or a pattern with at least MIN_KNOWN_CHARACTERS
 letters and digits), or else named cameras or an area within at most NARROW_RANGE of time
-(the "who passed here then" question). Nothing returns a whole window of reads.
+(the "who passed here then" question). Nothing returns a whole window of reads. A vehicle
+colour or a minimum confidence only narrows such a search; neither makes one narrow enough.
 
 Criteria that no read could meet are refused with the reason, field by field, rather than
 answered with no reads: an officer must never take "nothing found" for "never seen". Whether
@@ -28,6 +29,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.cameras.models import Camera, clean_code
+from apps.core.colours import VehicleColour
 from apps.core.plate_patterns import matches_pattern
 from apps.core.plates import (
     VRM_MAX_LENGTH,
@@ -54,6 +56,11 @@ TOO_BROAD = (
 # Where a search may look, besides anywhere: the camera codes, an area, or a place on the map.
 PLACES = ("camera", "area", "near", "within")
 ONE_PLACE = "Look in one place: cameras or an area, or a circle, or a polygon on the map."
+COLOUR_NARROWS = (
+    "The vehicle's colour as estimated from the picture (or sent by the camera): often unknown and "
+    "often wrong (about half of the colours it names are right), so a search by colour misses the "
+    "reads it got wrong or could not tell. It narrows a search, never makes one narrow enough."
+)
 
 
 class CriteriaForm(forms.Form):
@@ -225,7 +232,7 @@ class Criteria(django_filters.FilterSet):
 
 
 class ReadFilter(Criteria):
-    """A search of reads: a plate or pattern, a period, cameras or an area, a confidence."""
+    """A search of reads: a plate or pattern, a period, cameras or an area, a confidence, a colour."""
 
     vrm = PlateFilter(
         method="filter_vrm",
@@ -257,6 +264,12 @@ class ReadFilter(Criteria):
         min_value=0,
         max_value=1,
         widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
+    )
+    colour = django_filters.ChoiceFilter(
+        choices=VehicleColour.choices,
+        label="Vehicle colour",
+        empty_label="Any colour",
+        help_text=COLOUR_NARROWS,
     )
 
     def filter_cameras(self, queryset, name, value):

@@ -9,6 +9,7 @@ from datetime import UTC, date
 
 from django.db import models
 
+from apps.core.colours import COLOUR_MAX_LENGTH, VehicleColour
 from apps.core.times import shown
 
 
@@ -37,6 +38,16 @@ class Read(models.Model):
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     read_uuid = models.UUIDField(null=True)
+    # Null, not blank, for unknown: the API says null, and the column was added to the partitioned
+    # table without a default, so no partition was rewritten (migration 0006).
+    colour = models.CharField(  # noqa: DJ001
+        max_length=COLOUR_MAX_LENGTH,
+        choices=VehicleColour.choices,
+        null=True,
+        blank=True,
+        help_text="The vehicle's colour, estimated or sent by the camera; null when unknown. "
+        "It describes the vehicle; hotlists never match on it.",
+    )
 
     class Meta:
         # Reads are searched, never changed: no default add/change/delete through Django.

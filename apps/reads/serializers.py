@@ -17,8 +17,10 @@ from rest_framework import serializers
 from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
 from apps.cameras.models import clean_code
 from apps.cameras.serializers import CameraOutputSerializer
+from apps.core.colours import COLOURS, VehicleColour
 
 from .evidence import ImageRejected, check_image
+from .filters import COLOUR_NARROWS
 from .paging import SORTS
 from .services import ReadInput
 
@@ -26,6 +28,11 @@ MAX_PAGE_SIZE = 200  # the most reads one page of a search holds
 TAKEN_AT = (
     "Where the read was taken: its own position from a vehicle-mounted camera, else its camera's; "
     "null when neither is known."
+)
+COLOUR = (
+    "The vehicle's body colour, estimated from the picture by video recognition or given with the "
+    "read (by the camera, or in a back-loaded file); null when unknown. It describes the vehicle: "
+    "hotlists never match on it."
 )
 
 
@@ -77,6 +84,13 @@ class ReadInputSerializer(serializers.Serializer):
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
     candidates = CandidateInputSerializer(many=True, required=False, default=list)
+    colour = serializers.ChoiceField(
+        choices=VehicleColour.choices,
+        required=False,
+        allow_null=True,
+        # Not worked out here from a posted image: ingest decodes no picture (README, Vehicle colour).
+        help_text="The vehicle's body colour, if the camera tells it; none is worked out from an image.",
+    )
 
     def validate(self, attrs):
         if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
@@ -88,7 +102,18 @@ class ReadInputSerializer(serializers.Serializer):
 
 # The item shapes plain_read_input() takes; anything else goes through the serializer.
 _PLAIN_FIELDS = frozenset(
-    {"camera", "vrm", "seen_at", "confidence", "read_id", "direction", "lane", "latitude", "longitude"}
+    {
+        "camera",
+        "vrm",
+        "seen_at",
+        "confidence",
+        "read_id",
+        "direction",
+        "lane",
+        "latitude",
+        "longitude",
+        "colour",
+    }
 )
 _DIRECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$")
 
@@ -109,6 +134,7 @@ def plain_read_input(item: dict, zone: tzinfo | None = None) -> ReadInput | None
         read_id = item.get("read_id")
         latitude, longitude = item.get("latitude"), item.get("longitude")
         direction, lane = item.get("direction", ""), item.get("lane")
+        colour = item.get("colour")
         plain = ReadInput(
             camera=clean_code(camera),
             vrm=vrm,
@@ -119,6 +145,7 @@ def plain_read_input(item: dict, zone: tzinfo | None = None) -> ReadInput | None
             lane=None if lane is None else _whole(lane, 0, 32),
             latitude=None if latitude is None else _number(latitude, -90, 90),
             longitude=None if longitude is None else _number(longitude, -180, 180),
+            colour=None if colour is None else _colour(colour),
         )
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return None
@@ -129,6 +156,13 @@ def plain_read_input(item: dict, zone: tzinfo | None = None) -> ReadInput | None
     if plain.direction and not _DIRECTION.match(plain.direction):
         return None
     return plain
+
+
+def _colour(value: object) -> str:
+    # As the ChoiceField: exactly a colour of the list (no trimming, no other case).
+    if type(value) is not str or value not in COLOURS:
+        raise ValueError
+    return value
 
 
 def _text(value: object) -> str:
@@ -208,6 +242,7 @@ class ReadSearchInputSerializer(serializers.Serializer):
     camera = serializers.CharField(required=False, help_text="Camera codes, comma-separated.")
     area = serializers.CharField(required=False)
     min_confidence = serializers.FloatField(required=False)
+    colour = serializers.ChoiceField(choices=VehicleColour.choices, required=False, help_text=COLOUR_NARROWS)
     access_request = serializers.IntegerField(required=False)
     search = serializers.IntegerField(
         required=False,
@@ -250,6 +285,7 @@ class ReadOutputSerializer(serializers.Serializer):
     overview_image = serializers.CharField(allow_null=True)
     latitude = serializers.FloatField(allow_null=True, help_text=TAKEN_AT)
     longitude = serializers.FloatField(allow_null=True, help_text=TAKEN_AT)
+    colour = serializers.ChoiceField(choices=VehicleColour.choices, allow_null=True, help_text=COLOUR)
 
     def to_representation(self, read):
         user = self.context["request"].user
@@ -277,6 +313,7 @@ class ReadOutputSerializer(serializers.Serializer):
             "url": _with_query(reverse("reads:detail", args=[day, read.id]), links),
             "plate_image": _image_url(read, "plate", day, links) if read.plate_image else None,
             "overview_image": _image_url(read, "overview", day, links) if read.overview_image else None,
+            "colour": read.colour,
         }
 
 

@@ -46,6 +46,8 @@ class ReadInput:
     latitude: float | None = None
     longitude: float | None = None
     candidates: list[Candidate] = field(default_factory=list)
+    # One of apps/core/colours.py, or None: sent by the camera, or estimated by video recognition.
+    colour: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ class ReadRow(NamedTuple):
     latitude: float | None
     longitude: float | None
     read_uuid: UUID | None
+    colour: str | None
 
 
 def _row(item: ReadInput, camera_id: int, source: str) -> ReadRow:
@@ -225,6 +228,7 @@ def _row(item: ReadInput, camera_id: int, source: str) -> ReadRow:
         latitude=item.latitude,
         longitude=item.longitude,
         read_uuid=item.read_id,
+        colour=item.colour,
     )
 
 
@@ -254,7 +258,7 @@ SELECT 0 AS position, {COLUMNS} FROM reads_read WITH NO DATA
 COPY = f"COPY pg_temp.reads_incoming (position, {COLUMNS}) FROM STDIN (FORMAT BINARY)"
 # The position in the batch, then ReadRow's fields in order.
 COPY_TYPES = ["int4", "timestamptz", "int8", "varchar", "varchar", "float4", "jsonb", "varchar"]
-COPY_TYPES += ["varchar", "varchar", "int2", "varchar", "float8", "float8", "uuid"]
+COPY_TYPES += ["varchar", "varchar", "int2", "varchar", "float8", "float8", "uuid", "varchar"]
 # Moved, not copied: a second batch in the same transaction finds the table empty. In time order,
 # so that a large batch (a back-load) updates each day partition's index pages together; of two
 # items with the same camera, plate and moment the batch's first is the one stored.

@@ -20,6 +20,7 @@ from anpr_site.body_limits import body_limit
 from apps.accounts.access import requires
 from apps.audit.models import SearchAudit
 from apps.cameras.disclosure import camera_as_disclosed, where_read_was_taken
+from apps.core.colours import colour_label
 from apps.core.plates import is_pattern
 from apps.core.spreadsheets import safe_row
 from apps.core.times import iso_local, shown
@@ -72,6 +73,7 @@ EXPORT_HEADER = [
     "Overview image",
     "Latitude",
     "Longitude",
+    "Colour",
 ]
 # A search refused: outside the window, an unusable access request, too many, or not recorded.
 REFUSALS = (OutsideAccessWindow, AccessRequestNotUsable, SearchThrottled, SearchNotRecorded)
@@ -382,6 +384,11 @@ def _searched(audit: SearchAudit) -> dict:
     codes = [code for code in str(criteria.get("camera") or "").split(",") if code]
     if codes:
         places = f"at camera{'s' if len(codes) > 1 else ''} {', '.join(codes)}"
+    elif criteria.get("near"):
+        latitude, longitude, radius = str(criteria["near"]).split(",")
+        places = f"within {float(radius):,.0f} m of {latitude}, {longitude}"
+    elif criteria.get("within"):
+        places = f"inside the polygon drawn ({len(str(criteria['within']).split(';'))} corners)"
     else:
         places = f"in {criteria['area']}" if criteria.get("area") else "at any camera"
     return {
@@ -389,6 +396,7 @@ def _searched(audit: SearchAudit) -> dict:
         "pattern": is_pattern(audit.vrm),
         "places": places,
         "min_confidence": criteria.get("min_confidence"),
+        "colour": colour_label(criteria["colour"]).lower() if criteria.get("colour") else "",
     }
 
 
@@ -426,6 +434,7 @@ def _export_rows(reads, audit: SearchAudit):
                 for kind, field in IMAGES.items()
             ),
             *(where_read_was_taken(read) or (None, None)),
+            read.colour or "",
         ]
         writer.writerow(safe_row(row))
         if buffer.tell() > 64_000:

@@ -32,7 +32,8 @@ CUT_DIFFERENCE = 40
 
 @dataclass
 class TrackRead:
-    """One plate passage: what it said, how sure, when and where it was best seen."""
+    """One plate passage: what it said, how sure, when and where it was best seen, and the
+    vehicle's colour there (None when it cannot be told)."""
 
     number: int
     vrm: str
@@ -45,6 +46,7 @@ class TrackRead:
     box: Box
     plate_jpeg: bytes = field(repr=False)
     overview_jpeg: bytes = field(repr=False)
+    colour: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -56,6 +58,7 @@ class TrackRead:
             "last_frame": self.last_frame,
             "frame": self.frame,
             "seconds": round(self.seconds, 3),
+            "colour": self.colour,
         }
 
 
@@ -147,4 +150,5 @@ def _track_read(track: Track) -> TrackRead:
         box=best.box,
         plate_jpeg=best.plate_jpeg,
         overview_jpeg=best.overview_jpeg,
+        colour=best.colour,
     )

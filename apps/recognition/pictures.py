@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
+from .colour import frame_colour
 from .detector import Box, detect_plates
 from .formats import fit
 from .ocr import View, read_lines
@@ -22,10 +23,12 @@ VIEWS = (View(), View(margin=TIGHT), View(text_min_side=256), View(margin=TIGHT,
 
 @dataclass
 class PlateRead:
-    """A plate found in a picture: where, and its readings, best first, with confidence."""
+    """A plate found in a picture: where, its readings, best first, with confidence, and the
+    vehicle's colour (None when it cannot be told)."""
 
     box: Box
     readings: list[tuple[str, float]]
+    colour: str | None = None
 
     @property
     def vrm(self) -> str:
@@ -42,6 +45,7 @@ class PlateRead:
             "confidence": round(self.confidence, 3),
             "box": self.box.as_list(),
             "candidates": [{"vrm": vrm, "confidence": c} for vrm, c in others[:CANDIDATES]],
+            "colour": self.colour,
         }
 
 
@@ -50,5 +54,5 @@ def recognise_picture(frame: np.ndarray, *, countries: tuple[str, ...]) -> list[
     plates = []
     for box in detect_plates(frame, sizes=tuple(settings.RECOGNITION_PICTURE_SIZES)):
         readings = [fitted[0] for view in VIEWS if (fitted := fit(read_lines(frame, box, view), countries))]
-        plates.append(PlateRead(box=box, readings=vote(readings)))
+        plates.append(PlateRead(box=box, readings=vote(readings), colour=frame_colour(frame, box)))
     return plates

@@ -204,6 +204,7 @@ def _store_reads(job: VideoJob, tracks: list[TrackRead]) -> int:
             latitude=job.latitude,
             longitude=job.longitude,
             candidates=track.candidates,
+            colour=track.colour,
         )
         for track in tracks
     ]

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 import cv2
 import numpy as np
 
+from .colour import frame_colour
 from .detector import Box
 from .formats import Fitted
 from .voting import vote
@@ -31,7 +32,8 @@ CONTRADICTION_CONFIDENCE, CONTRADICTION_SIMILARITY = 0.8, 0.5
 
 @dataclass
 class Best:
-    """The sighting that best shows the plate: its evidence images and time."""
+    """The sighting that best shows the plate: its evidence images and time, and the vehicle's
+    colour in that frame (None when it cannot be told)."""
 
     score: float
     frame: int
@@ -39,6 +41,7 @@ class Best:
     box: Box
     plate_jpeg: bytes
     overview_jpeg: bytes
+    colour: str | None
 
 
 @dataclass
@@ -64,7 +67,15 @@ class Track:
         self.readings.append(top)
         score = top.confidence * box.score
         if self.best is None or score > self.best.score:
-            self.best = Best(score, index, seconds, box, _jpeg(_cut(frame, box)), _jpeg(_overview(frame)))
+            self.best = Best(
+                score,
+                index,
+                seconds,
+                box,
+                _jpeg(_cut(frame, box)),
+                _jpeg(_overview(frame)),
+                frame_colour(frame, box),
+            )
 
     def contradicted_by(self, reading: Fitted) -> bool:
         if len(self.readings) < 2 or reading.confidence < CONTRADICTION_CONFIDENCE:

@@ -1,12 +1,15 @@
 """Every read is checked against active, unexpired entries: exact and look-alike, each once."""
 
+import dataclasses
+import inspect
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from apps.cameras.tests.factories import CameraFactory
-from apps.hotlists.models import Alert
+from apps.hotlists import matching
+from apps.hotlists.models import Alert, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.reads.services import ReadInput, reads_ingest
 
@@ -55,6 +58,22 @@ def test_look_alike_characters_match_at_lower_priority(admin, camera, listed, re
     add_entry(make_hotlist(admin, priority=1), listed, admin)
     [alert] = ingest(read).alerts
     assert (alert.match, alert.priority, alert.entry_vrm) == ("lookalike", 2, listed)
+
+
+@pytest.mark.parametrize("colour", ["red", "white", None])
+def test_a_hit_is_raised_whatever_colour_the_read_gives_the_vehicle(admin, camera, colour):
+    # The list says nothing of colour, and a resprayed or misjudged car is still the car.
+    add_entry(make_hotlist(admin), "CO12LOR", admin, information="Blue Ford Focus")
+    read = ReadInput(camera="CAM-H", vrm="CO12LOR", seen_at=timezone.now(), confidence=0.9, colour=colour)
+    [alert] = reads_ingest(items=[read], source="camera").alerts
+    assert (alert.vrm, alert.match) == ("CO12LOR", "exact")
+
+
+def test_colour_is_no_input_to_matching():
+    # Matching is given StoredRead, which carries no colour, and an entry has none to compare.
+    assert "colour" not in {f.name for f in dataclasses.fields(matching.StoredRead)}
+    assert "colour" not in {f.name for f in HotlistEntry._meta.get_fields()}
+    assert "colour" not in inspect.getsource(matching).split('"""', 2)[2]  # past its docstring
 
 
 def test_plates_that_differ_otherwise_do_not_match(admin, camera):

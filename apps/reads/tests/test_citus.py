@@ -58,8 +58,10 @@ def test_unique_keys_hold_the_plate():
     }
 
 
-def _ingest(camera, vrm, seen_at, read_id=None):
-    item = ReadInput(camera=camera.code, seen_at=seen_at, vrm=vrm, confidence=0.9, read_id=read_id)
+def _ingest(camera, vrm, seen_at, read_id=None, colour=None):
+    item = ReadInput(
+        camera=camera.code, seen_at=seen_at, vrm=vrm, confidence=0.9, read_id=read_id, colour=colour
+    )
     return reads_ingest(items=[item], source="upload")
 
 
@@ -69,6 +71,13 @@ def test_ingest_skips_a_read_sent_twice():
     assert _ingest(camera, "AB12CDE", seen_at).stored == 1
     assert _ingest(camera, "AB12CDE", seen_at).stored == 0
     assert Read.objects.filter(vrm="AB12CDE").count() == 1
+
+
+def test_the_colour_added_after_distribution_reaches_the_shards():
+    # Migration reads.0006 adds the column to a table 0005 has already distributed.
+    seen_at = timezone.now() - timedelta(minutes=5)
+    assert _ingest(CameraFactory(), "CO12LOR", seen_at, colour="green").stored == 1
+    assert list(Read.objects.filter(colour="green").values_list("vrm", flat=True)) == ["CO12LOR"]
 
 
 def test_an_exact_plate_is_one_shard():

@@ -45,6 +45,28 @@ def test_a_batch_is_stored_with_normalised_plates(gateway, camera):
     assert (read.vrm_as_read, read.camera_id, read.source) == ("ab12 cde", camera.pk, "camera")
 
 
+def test_a_colour_the_camera_sends_is_stored_and_one_not_in_the_list_refused(gateway, camera):
+    body = [item(colour="red"), item(vrm="XY99ZZZ", colour=None), item(vrm="GH12JKL")]
+    assert gateway.post(URL, body, format="json").json()["stored"] == 3
+    assert dict(Read.objects.values_list("vrm", "colour")) == {
+        "AB12CDE": "red",
+        "XY99ZZZ": None,
+        "GH12JKL": None,
+    }
+    for wrong in ("Red", "purple", " red", "", 3):
+        response = gateway.post(URL, [item(vrm="MN34PQR", colour=wrong)], format="json")
+        assert response.status_code == 400, wrong
+        assert "colour" in response.json()["detail"]["items"]["0"]
+    assert stored() == 3
+
+
+def test_an_overview_image_gives_a_posted_read_no_colour(gateway, camera):
+    # Ingest decodes no picture: a colour comes from the camera, or the read has none.
+    red_car = b64(image_bytes(size=(640, 480), colour=(170, 25, 30)))
+    assert gateway.post(URL, [item(overview_image=red_car)], format="json").json()["stored"] == 1
+    assert Read.objects.get().colour is None
+
+
 def test_the_same_read_id_posted_twice_is_stored_once(gateway, camera):
     read_id = str(uuid.uuid4())
     first = item(read_id=read_id)

@@ -164,3 +164,11 @@ def test_the_window_holds_for_a_place(officer, world):
         "seen_before": ago(days=119, hours=1).isoformat(),
     }
     assert officer.get(URL, long_ago).status_code == 403  # before the 90-day window, as every search
+
+
+def test_the_portal_says_which_place_was_searched(make_user, sign_in_client, world):
+    client = sign_in_client(make_user("officer", username="pc-portal-place"))
+    circle = client.post("/reads/", hour(near=f"{CENTRE[0]},{CENTRE[1]},500")).content.decode()
+    assert "within 500 m of 51.500000, -0.120000" in circle and "VN12NRB" in circle
+    polygon = client.post("/reads/", hour(within=SQUARE)).content.decode()
+    assert "inside the polygon drawn (4 corners)" in polygon

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
+from apps.core.colours import VehicleColour
 from apps.reads.serializers import ReadInputSerializer, plain_read_input, read_input
 
 # Values near each rule's edges, and some of the wrong type: both paths see the same item.
@@ -105,6 +106,10 @@ LANE = st.one_of(
     st.integers(min_value=-2, max_value=40),
     st.sampled_from(["3", " 3 ", "3.0", "+3", "3_0", "33", "", "٣", "0" * 1000 + "3", 3.0, True, None]),
 )
+COLOUR = st.one_of(
+    st.sampled_from(["red", "Red", " red", "red ", "", "purple", "grey", 3, True, None, ["red"]]),
+    st.text(max_size=8),
+)
 # Mostly good values, so that many items pass both paths and their results are compared.
 GOOD = {
     "camera": st.sampled_from(["CAM-1", " cam-2 "]),
@@ -116,6 +121,7 @@ GOOD = {
     "lane": st.integers(0, 32),
     "latitude": st.floats(-90, 90),
     "longitude": st.floats(-180, 180),
+    "colour": st.sampled_from([*VehicleColour.values, None]),
 }
 
 
@@ -134,6 +140,7 @@ FIELDS = {
     "lane": mostly_good("lane", LANE),
     "latitude": mostly_good("latitude", NUMBER),
     "longitude": mostly_good("longitude", NUMBER),
+    "colour": mostly_good("colour", COLOUR),
 }
 REQUIRED = ("camera", "vrm", "seen_at", "confidence")
 ITEMS = st.one_of(
@@ -183,7 +190,8 @@ def test_an_ordinary_back_load_row_takes_the_plain_path():
         "lane": "2",
         "latitude": "51.5",
         "longitude": "-0.1",
+        "colour": "silver",
     }
     plain = plain_read_input(row)
     assert plain is not None and asdict(plain) == asdict(by_serializer(row))
-    assert plain.camera == "CAM-1" and plain.latitude == 51.5
+    assert plain.camera == "CAM-1" and plain.latitude == 51.5 and plain.colour == "silver"

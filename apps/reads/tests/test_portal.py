@@ -117,6 +117,31 @@ def test_search_lists_the_read_and_opening_it_is_audited(officer_client, read_wi
     assert SearchAudit.objects.filter(kind="view", reference=PURPOSE["reference"]).count() == 1
 
 
+def test_the_colour_is_shown_in_the_results_on_the_read_page_and_in_the_export(officer_client):
+    CameraFactory(code="CAM-K")
+    moment = timezone.now() - timedelta(minutes=5)
+    reads_ingest(
+        items=[
+            ReadInput(camera="CAM-K", vrm="KL12MNO", seen_at=moment, confidence=0.9, colour="brown"),
+            ReadInput(camera="CAM-K", vrm="KL12MNP", seen_at=moment, confidence=0.9),
+        ],
+        source="camera",
+    )
+    results = search(officer_client, vrm="KL12MN*", colour="brown")
+    assert [read.vrm for read in results.context["page"].reads] == ["KL12MNO"]
+    assert "<td>Brown or beige</td>" in results.content.decode()
+    [read] = results.context["page"].reads
+    audit = SearchAudit.objects.get(kind="search")
+    detail = officer_client.get(f"/reads/{read.day}/{read.id}/?search={audit.pk}").content.decode()
+    assert re.search(r'data-testid="read-colour">Brown or beige <span class="hint">\(estimated', detail)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(export(officer_client, vrm="KL12MN*").streaming_content).decode())
+        )
+    )
+    assert {row["Plate"]: row["Colour"] for row in rows} == {"KL12MNO": "brown", "KL12MNP": ""}
+
+
 def test_images_are_served_only_through_the_users_own_search(
     officer_client, read_with_images, make_user, sign_in_client
 ):
@@ -290,6 +315,21 @@ def test_back_load_stores_a_good_file_and_nothing_of_a_bad_one(make_user, sign_i
     assert "<td>7</td><td>camera</td><td>Unknown camera &#x27;CAM-X&#x27;.</td>" in page
     assert "<td>8</td><td>confidence</td>" in page
     assert Read.objects.count() == 5
+
+
+def test_back_load_takes_a_colour_column_and_an_empty_cell_is_unknown(make_user, sign_in_client):
+    CameraFactory(code="CAM-B")
+    admin = sign_in_client(make_user("administrator"), Client())
+    moment = (timezone.now() - timedelta(hours=1)).isoformat()
+    content = (
+        f"camera,vrm,seen_at,confidence,colour\nCAM-B,CO1AAA,{moment},0.8,red\nCAM-B,CO2AAA,{moment},0.8,\n"
+    )
+    response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", content.encode())})
+    assert response.status_code == 302
+    assert dict(Read.objects.values_list("vrm", "colour")) == {"CO1AAA": "red", "CO2AAA": None}
+    wrong = content.replace("CO1AAA", "CO3AAA").replace(",red", ",pink")
+    response = admin.post("/reads/back-load/", {"file": SimpleUploadedFile("reads.csv", wrong.encode())})
+    assert response.status_code == 400 and "<td>2</td><td>colour</td>" in response.content.decode()
 
 
 def test_back_load_names_a_faulty_row_by_the_line_it_ends_on(make_user, sign_in_client):

@@ -7,6 +7,7 @@ import pytest
 
 from apps.audit.models import SearchAudit
 from apps.cameras.tests.factories import CameraFactory
+from apps.reads.services import ReadInput, reads_ingest
 from apps.reads.tests.helpers import PURPOSE, ago, store_reads
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,27 @@ def test_filters_by_camera_area_time_and_confidence(officer, cameras):
     recent = {"vrm": "AB12*", "seen_after": ago(hours=1, minutes=30).isoformat(), **PURPOSE}
     assert plates(officer.get(URL, recent)) == ["AB12CDE"]
     assert plates(officer.get(URL, {"vrm": "AB12CDE", "min_confidence": "0.95", **PURPOSE})) == []
+
+
+def test_a_colour_narrows_the_search_and_leaves_out_reads_of_unknown_colour(officer, cameras):
+    reads_ingest(
+        items=[
+            ReadInput(camera="CAM-N", vrm=vrm, seen_at=ago(minutes=minutes), confidence=0.9, colour=colour)
+            for vrm, minutes, colour in [("CD34RED", 5, "red"), ("CD34BLU", 6, "blue"), ("CD34UNK", 7, None)]
+        ],
+        source="upload",
+    )
+    everything = officer.get(URL, {"vrm": "CD34*", **PURPOSE}).json()["results"]
+    assert {read["vrm"]: read["colour"] for read in everything} == {
+        "CD34RED": "red",
+        "CD34BLU": "blue",
+        "CD34UNK": None,
+    }
+    assert plates(officer.get(URL, {"vrm": "CD34*", "colour": "red", **PURPOSE})) == ["CD34RED"]
+    assert plates(officer.get(URL, {"vrm": "CD34*", "colour": "green", **PURPOSE})) == []
+    assert SearchAudit.objects.filter(filters__colour="red").count() == 1  # recorded with the search
+    wrong = officer.get(URL, {"vrm": "CD34*", "colour": "Red", **PURPOSE})
+    assert wrong.status_code == 400 and "colour" in wrong.json()["detail"]
 
 
 def test_reads_older_than_the_window_are_never_returned(officer, cameras):

@@ -62,6 +62,15 @@ def moment(**ago_by) -> str:
         ({"vrm": "AB12CDEFGHJKLMNPQ"}, "vrm", "No plate has more than 16 letters and digits"),
         ({"vrm": "AB12CDEFGHJKLMNP?*"}, "vrm", "No plate has more than 16 letters and digits"),
         ({"vrm": "A*"}, "criteria", "at least 3 known letters or digits"),
+        ({"vrm": "AB12CDE", "colour": "purple"}, "colour", "purple is not one of the available choices"),
+        # A colour narrows a search; it never makes one narrow enough.
+        ({"colour": "red"}, "criteria", "at least 3 known letters or digits"),
+        ({"vrm": "A*", "colour": "red", "area": "North"}, "criteria", "at least 3 known letters or digits"),
+        (
+            {"colour": "red", "seen_after": moment(hours=20), "seen_before": moment(minutes=1)},
+            "criteria",
+            "at least 3 known letters or digits",
+        ),
     ],
 )
 def test_criteria_no_read_could_meet_are_refused_by_field(browser, api, cameras, criteria, field, message):
@@ -109,6 +118,12 @@ def test_an_empty_answer_names_the_criteria_and_the_window_searched(browser, api
     )
     found = browser.post("/reads/", {"vrm": "AB12CDE", "area": "north", **PURPOSE})
     assert _text(found, "searched").startswith("Reads of AB12CDE in north between ")
+    # AB12CDE was read, its colour unknown: the answer says such reads were left out.
+    by_colour = browser.post("/reads/", {"vrm": "AB12CDE", "colour": "silver", **PURPOSE})
+    assert _text(by_colour, "searched").startswith(
+        "No reads of AB12CDE at any camera, with the vehicle's colour given as silver or grey "
+        "(reads of unknown colour left out) between "
+    )
 
 
 @pytest.fixture

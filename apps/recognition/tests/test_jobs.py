@@ -110,6 +110,11 @@ def test_a_job_restarted_after_its_worker_died_stores_no_read_twice(officer, cam
     job.refresh_from_db()
     assert (job.status, job.attempts, job.reads_found, job.reads_stored) == ("done", 2, 2, 1)
     assert sorted(Read.objects.filter(camera=camera).values_list("vrm", flat=True)) == ["AB12CDE", "XY65ZKT"]
+    # Each read stores its vehicle's colour, estimated from the frame that best showed the plate.
+    assert dict(Read.objects.filter(camera=camera).values_list("vrm", "colour")) == {
+        "AB12CDE": "red",
+        "XY65ZKT": "green",
+    }
 
     services.video_job_process(job_id=job.pk)  # delivered once more: a done job is left alone
     job.refresh_from_db()

@@ -40,6 +40,8 @@ def test_a_video_gives_one_read_per_passing_car_at_the_right_time(video):
         )
         assert cv2.imdecode(_array(track.overview_jpeg), cv2.IMREAD_COLOR).shape[:2] == (480, 854)
     assert result.frames_examined < result.info.frames  # sampled, not every frame examined
+    # The first car is drawn red, the second green (helpers.PASSAGES, BGR colours).
+    assert [track.colour for track in result.tracks] == ["red", "green"]
 
 
 @pytest.mark.models
@@ -62,6 +64,7 @@ def test_a_picture_is_read(video, tmp_path):
     (plate,) = [p for p in recognise_picture(picture, countries=COUNTRIES) if p.vrm]
     assert plate.vrm == "AB12CDE"
     assert plate.box.w > 40
+    assert plate.colour == "red"
 
 
 @pytest.mark.models
@@ -80,7 +83,8 @@ def test_the_recognise_command_prints_one_json_line_per_file(video, tmp_path, ca
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["file"] for line in lines] == [str(picture), str(video)]
     assert [p["vrm"] for p in lines[0]["plates"]] == ["AB12CDE"]
-    assert set(lines[0]["plates"][0]) == {"vrm", "confidence", "box", "candidates"}
+    assert set(lines[0]["plates"][0]) == {"vrm", "confidence", "box", "candidates", "colour"}
+    assert [p["colour"] for p in lines[1]["plates"]] == ["red", "green"]
     assert [p["vrm"] for p in lines[1]["plates"]] == ["AB12CDE", "XY65ZKT"]
     assert {"first_frame", "last_frame"} <= set(lines[1]["plates"][0])
 
