@@ -19,6 +19,8 @@ MENU_ORDER = (
     "hotlists:alerts",
     "reads:search",
     "reads:history",
+    "reads:convoy",
+    "reads:scenes",
     "cases:list",
     "recognition:list",
     "access_requests:mine",

@@ -35,7 +35,7 @@ from .back_load import BackLoadRejected, read_csv_upload
 from .convoy import described
 from .evidence import content_type, open_image
 from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
-from .forms import BackLoadForm
+from .forms import BackLoadForm, ScenesPageForm
 from .hooks import read_alerts, read_page_panels
 from .models import Read
 from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
@@ -273,8 +273,9 @@ def scenes(request):
     """Vehicles seen at several scenes, each a place and a time (blank scenes are left out); the
     criteria posted, the answer audited before it is shown."""
     slots = [ReadFilter(request.POST or None, prefix=f"scene{number}") for number in range(1, MAX_SCENES + 1)]
+    page = ScenesPageForm(request.POST or None)
     purpose = _purpose_form(request)
-    context = {"slots": slots, "purpose": purpose, "scene_fields": SCENE_CRITERIA}
+    context = {"slots": slots, "page": page, "purpose": purpose, "scene_fields": SCENE_CRITERIA}
     if request.method != "POST":
         return render(request, "reads/scenes.html", context)
     given = [{key: slot.form[key].data for key in SCENE_CRITERIA if slot.form[key].data} for slot in slots]
@@ -282,7 +283,7 @@ def scenes(request):
     filters, faults = scene_filters([scene for scene in given if scene])
     problems = faults.get("scenes", {})
     if isinstance(problems, list):  # too few or too many scenes
-        context["scenes_error"] = " ".join(problems)
+        page.add_error(None, problems)
     else:
         for number, scene_faults in problems.items():
             form = used[int(number) - 1].form
@@ -291,13 +292,13 @@ def scenes(request):
     try:
         at_least = at_least_from(request.POST.get("at_least"), len(used))
     except ValueError as wrong:
-        context["at_least_error"] = str(wrong)
-    if not purpose.is_valid() or faults or "at_least_error" in context:
+        page.add_error("at_least", str(wrong))
+    if not purpose.is_valid() or faults or page.errors:
         return render(request, "reads/scenes.html", context, status=400)
     try:
         result = scenes_search(request.user, scenes=filters, at_least=at_least, **purpose.stated())
     except OutsideAccessRequest as outside:  # a scene outside the access request named
-        context["scenes_error"] = " ".join(outside.messages)
+        page.add_error(None, outside.messages)
         return render(request, "reads/scenes.html", context, status=400)
     except REFUSALS as refused:
         return _refused(request, "reads/scenes.html", context, refused)

@@ -7,7 +7,17 @@ from tests.browser.conftest import at_home
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MINE = ["My account", "API documentation"]
-ON_PATROL = ["Home", "Alerts", "Search reads", "Vehicle history", "Video recognition", "Access requests"]
+ON_PATROL = [
+    "Home",
+    "Alerts",
+    "Search reads",
+    "Vehicle history",
+    "Convoy",
+    "At the scenes",
+    "Case folders",
+    "Video recognition",
+    "Access requests",
+]
 NAVIGATION = {
     "officer": [*ON_PATROL, "Hotlists", "Cameras", *MINE],
     "supervisor": [*ON_PATROL, "Requests to decide", "Hotlists", "Cameras", "Assessments", *MINE],

@@ -121,8 +121,8 @@ def test_an_empty_answer_names_the_criteria_and_the_window_searched(browser, api
     # AB12CDE was read, its colour unknown: the answer says such reads were left out.
     by_colour = browser.post("/reads/", {"vrm": "AB12CDE", "colour": "silver", **PURPOSE})
     assert _text(by_colour, "searched").startswith(
-        "No reads of AB12CDE at any camera, with the vehicle's colour given as silver or grey "
-        "(reads of unknown colour left out) between "
+        "No reads of AB12CDE at any camera, with the vehicle's colour estimated as silver or grey "
+        "(an estimate: reads of unknown or misjudged colour are left out) between "
     )
 
 
