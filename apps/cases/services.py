@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from apps.audit.models import SearchAudit
 from apps.core.purposes import state_purpose
@@ -14,7 +14,7 @@ from apps.core.users import User
 from apps.reads.models import Read
 from apps.reads.selectors import read_from_search
 
-from .access import OPEN_PERMISSION, cases_visible_to, may_hold_folders
+from .access import OPEN, OPEN_PERMISSION, cases_visible_to, may_hold_folders
 from .models import Case, CaseItem
 
 # A folder gathers the reads an investigation relies on, not a search's results: those are
@@ -147,8 +147,15 @@ def _colleague(case: Case, owner: User, username: str, *, leaving: bool = False)
     if case.owner_id != owner.pk:
         raise PermissionDenied("Only the folder's owner names who may open it.")
     found = get_user_model().objects.filter(username=(username or "").strip()).first()
-    # The same words whether the name is unknown or its holder may not search reads: a folder's
-    # form is no way to learn who holds an account.
-    if found is None or found.pk == owner.pk or not (leaving or may_hold_folders(found)):
+    # The same words whether the name is unknown, its holder may not search reads or (leaving) is
+    # not named on this folder: a folder's form is no way to learn who holds an account.
+    allowed = _named_on(case, found) if leaving else found is not None and may_hold_folders(found)
+    if found is None or found.pk == owner.pk or not allowed:
         raise ValidationError({"username": ["No colleague of that name may be named on a case folder."]})
     return found
+
+
+def _named_on(case: Case, user: User | None) -> bool:
+    return (
+        user is not None and get_users_with_perms(case, only_with_perms_in=[OPEN]).filter(pk=user.pk).exists()
+    )

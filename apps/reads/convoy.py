@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from psycopg.errors import QueryCanceled
 
 from apps.cameras.models import Camera
 
@@ -25,6 +27,15 @@ from .models import Read
 MAX_SIGHTINGS = 2_000
 # Companions shown, strongest first.
 CONVOY_LIMIT = 100
+# How long the comparison may take before it is refused as too broad.
+TIME_ALLOWED_MS = 20_000
+
+
+TOO_COSTLY = "Too many reads around this vehicle to compare in time: narrow the period or the seconds."
+
+
+class ConvoyTooCostly(ValidationError):
+    """Too many reads around the vehicle to compare within TIME_ALLOWED_MS; says how to narrow it."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +75,11 @@ class Companion:
 
 @dataclass(frozen=True)
 class Convoy:
-    """Every companion found, strongest first, and how many of the vehicle's sightings were used."""
+    """The strongest companions (at most CONVOY_LIMIT), how many there were in all, and how many
+    of the vehicle's sightings were looked from."""
 
     companions: list[Companion]
+    found: int
     sightings: int
     sightings_capped: bool
 
@@ -80,7 +93,7 @@ def travelling_with(
     taken = list(sightings.values_list("id", "camera_id", "seen_at")[: MAX_SIGHTINGS + 1])
     used = taken[:MAX_SIGHTINGS]
     if not used:
-        return Convoy(companions=[], sightings=0, sightings_capped=False)
+        return Convoy(companions=[], found=0, sightings=0, sightings_capped=False)
     window = timedelta(seconds=window_s)
     # The companions' reads at the sighting's camera and moment: `sighting` is the lateral row.
     # OFFSET 0 keeps the subquery one index lookup per sighting, pruned to its day at run time:
@@ -98,27 +111,50 @@ def travelling_with(
     nearby_sql, nearby_params = nearby.query.sql_with_params()
     ids, cameras, moments = (list(column) for column in zip(*used, strict=True))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH pairs AS MATERIALIZED (
-                SELECT sighting.camera_id, sighting.id AS sighting_id, sighting.seen_at AS sighting_at,
-                       nearby.read_id, nearby.seen_at, nearby.vrm
-                FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS sighting(id, camera_id, seen_at)
-                CROSS JOIN LATERAL ({nearby_sql} OFFSET 0) AS nearby(read_id, seen_at, vrm)
+        # A plate seen often on a busy road, over the widest window, could keep the database busy
+        # for minutes: the search is refused instead, saying how to narrow it.
+        cursor.execute("SET LOCAL statement_timeout = %s", [TIME_ALLOWED_MS])
+        try:
+            cursor.execute(
+                f"""
+                WITH pairs AS MATERIALIZED (
+                    SELECT sighting.camera_id, sighting.id AS sighting_id, sighting.seen_at AS sighting_at,
+                           nearby.read_id, nearby.seen_at, nearby.vrm
+                    FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[])
+                         AS sighting(id, camera_id, seen_at)
+                    CROSS JOIN LATERAL ({nearby_sql} OFFSET 0) AS nearby(read_id, seen_at, vrm)
+                ),
+                closest AS (
+                    SELECT vrm, camera_id, min(abs(extract(epoch FROM seen_at - sighting_at))) AS gap
+                    FROM pairs GROUP BY vrm, camera_id
+                ),
+                ranked AS (
+                    SELECT vrm, count(*) OVER () AS found FROM closest
+                    GROUP BY vrm HAVING count(*) >= %s
+                    ORDER BY count(*) DESC, avg(gap), vrm LIMIT %s
+                )
+                SELECT ranked.found, pairs.vrm, camera_id, sighting_id, sighting_at, read_id, seen_at
+                FROM pairs JOIN ranked USING (vrm)
+                ORDER BY pairs.vrm, seen_at
+                """,  # noqa: S608 (the SQL Django wrote for the scoped queryset, its values as parameters)
+                [ids, cameras, moments, *nearby_params, min_cameras, CONVOY_LIMIT],
             )
-            SELECT vrm, camera_id, sighting_id, sighting_at, read_id, seen_at FROM pairs
-            WHERE vrm IN (SELECT vrm FROM pairs GROUP BY vrm HAVING count(DISTINCT camera_id) >= %s)
-            ORDER BY vrm, seen_at
-            """,  # noqa: S608 (the SQL Django wrote for the scoped queryset, its values as parameters)
-            [ids, cameras, moments, *nearby_params, min_cameras],
-        )
+        except OperationalError as failure:
+            if isinstance(failure.__cause__, QueryCanceled):
+                raise ConvoyTooCostly({"criteria": [TOO_COSTLY]}) from failure
+            raise
         rows = cursor.fetchall()
+        cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+    # Only the strongest CONVOY_LIMIT come back, ranked by the database as below; `found` counts all.
+    found = rows[0][0] if rows else 0
     pairings: dict[str, list[Pairing]] = defaultdict(list)
-    for vrm_seen, *pairing in rows:
+    for _found, vrm_seen, *pairing in rows:
         pairings[vrm_seen].append(Pairing(*pairing))
-    companions = [Companion(vrm=plate, pairings=tuple(found)) for plate, found in pairings.items()]
+    companions = [Companion(vrm=plate, pairings=tuple(seen)) for plate, seen in pairings.items()]
     companions.sort(key=lambda c: (-len(c.camera_ids), c.closeness_s, c.vrm))
-    return Convoy(companions=companions, sightings=len(used), sightings_capped=len(taken) > MAX_SIGHTINGS)
+    return Convoy(
+        companions=companions, found=found, sightings=len(used), sightings_capped=len(taken) > MAX_SIGHTINGS
+    )
 
 
 def described(companions: list[Companion]) -> list[dict]:

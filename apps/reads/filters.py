@@ -162,9 +162,12 @@ class PlaceField(forms.CharField):
         if not text:
             return text
         try:
-            return str(self.parse(text))
+            normal = str(self.parse(text))
+            # Kept and searched in its normal form, which rounding can take across a limit.
+            self.parse(normal)
         except NotAPlace as fault:
             raise forms.ValidationError(str(fault)) from None
+        return normal
 
 
 class PlaceFilter(django_filters.CharFilter):
@@ -305,7 +308,7 @@ class ConvoyForm(CriteriaForm):
     window_s = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=600,
+        max_value=300,
         label="Within (seconds)",
         help_text="How close in time to the vehicle another must pass a camera: 60 unless given.",
     )

@@ -33,7 +33,7 @@ from .access_window import (
     searched_periods,
     visible_q,
 )
-from .convoy import CONVOY_LIMIT, Companion, travelling_with
+from .convoy import Companion, ConvoyTooCostly, travelling_with
 from .filters import ConvoyFilter, Criteria, HistoryFilter, ReadFilter
 from .hooks import StoredRead
 from .journey import Leg, journey
@@ -251,18 +251,26 @@ def convoy_search(
                 reference=stated.reference,
                 vrm=vrm,
                 filters=filters.criteria,
-                result_count=min(len(found.companions), CONVOY_LIMIT),
-                result_count_capped=len(found.companions) > CONVOY_LIMIT,
+                result_count=len(found.companions),
+                result_count_capped=found.found > len(found.companions),
                 access_request_id=access_request,
                 via=via,
             )
+    except ConvoyTooCostly as refused:
+        # Refused like a search outside the window: repeated, a signal auditors review.
+        security_event_record(
+            kind=SecurityEvent.Kind.SEARCH_REFUSED,
+            username=user.get_username(),
+            detail={"refused": kind, "reason": type(refused).__name__, "via": via},
+        )
+        raise
     except DatabaseError as failure:
         raise SearchNotRecorded(
             "The search could not be recorded in the audit trail, so it was not run."
         ) from failure
     search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
     return ConvoyResult(
-        companions=found.companions[:CONVOY_LIMIT],
+        companions=found.companions,
         audit=audit,
         sightings=found.sightings,
         sightings_capped=found.sightings_capped,

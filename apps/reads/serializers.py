@@ -347,7 +347,7 @@ class ConvoyInputSerializer(serializers.Serializer):
     seen_after = serializers.DateTimeField()
     seen_before = serializers.DateTimeField(help_text="At most 92 days after seen_after.")
     window_s = serializers.IntegerField(
-        required=False, min_value=1, max_value=600, help_text="Seconds either side: 60 unless given."
+        required=False, min_value=1, max_value=300, help_text="Seconds either side: 60 unless given."
     )
     min_cameras = serializers.IntegerField(
         required=False, min_value=2, max_value=10, help_text="Different cameras shared: 2 unless given."

@@ -32,7 +32,7 @@ from .access_window import (
     access_request_choices,
 )
 from .back_load import BackLoadRejected, read_csv_upload
-from .convoy import described
+from .convoy import ConvoyTooCostly, described
 from .evidence import content_type, open_image
 from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
 from .forms import BackLoadForm, ScenesPageForm
@@ -260,7 +260,7 @@ def convoy(request):
         return render(request, "reads/convoy.html", context, status=400)
     try:
         result = convoy_search(request.user, filters=filters, **purpose.stated())
-    except OutsideAccessRequest as outside:
+    except (OutsideAccessRequest, ConvoyTooCostly) as outside:
         return _outside_request(request, "reads/convoy.html", context, outside)
     except REFUSALS as refused:
         return _refused(request, "reads/convoy.html", context, refused)

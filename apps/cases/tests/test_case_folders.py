@@ -114,6 +114,13 @@ def test_sharing_is_by_name_with_those_who_may_search_reads_and_only_by_the_owne
         services.case_share(case=case, owner=folders.colleague, username="pc-colleague")
     services.case_unshare(case=case, owner=folders.owner, username="pc-colleague")
     assert list(cases_visible_to(folders.colleague)) == []
+    # Taking a name off a folder it is not on says what an unknown name does: no account leaks.
+    for name in ("pc-colleague", "no-such-person", folders.owner.username):
+        with pytest.raises(ValidationError) as refused:
+            services.case_unshare(case=case, owner=folders.owner, username=name)
+        assert refused.value.message_dict == {
+            "username": ["No colleague of that name may be named on a case folder."]
+        }
 
 
 def test_no_role_and_no_superuser_opens_a_folder_not_shared_with_them(folders, make_user):

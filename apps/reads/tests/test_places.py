@@ -133,6 +133,8 @@ def test_the_place_is_recorded_in_its_normal_form(officer, world):
         ({"within": "51.5,-0.12;51.6,-0.12"}, "3 to 50 corners"),
         ({"within": "51.5,-0.12;51.6;51.6,-0.13"}, "not a corner"),
         ({"within": "51.0,-0.5;51.0,0.5;51.5,0.5"}, "km across"),
+        # inside the limit as typed, across it once rounded to the normal form kept
+        ({"within": "51.5,0;51.8597285,0.0000004;51.5,0.0000004"}, "km across"),
         ({"near": "51.5,-0.12,100", "area": "Centre"}, "one place"),
         ({"near": "51.5,-0.12,100", "within": SQUARE}, "one place"),
     ],
