@@ -8,10 +8,10 @@ reads come from querysets the selector scoped to the user's access window
 (apps/reads/selectors.py `scenes_search`), so a read outside it is neither counted nor shown.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from apps.cameras.models import Camera
@@ -55,12 +55,25 @@ def at_least_from(given: object, scenes: int) -> int:
 def seen_at_scenes(scenes: list[QuerySet[Read]], *, at_least: int) -> tuple[list[Vehicle], int]:
     """The vehicles with reads in `at_least` of `scenes` (each already filtered to its place and
     time), most scenes first, then by plate: at most SCENES_LIMIT, and how many there were."""
-    plates = [set(scene.order_by().values_list("vrm", flat=True).distinct()) for scene in scenes]
-    counted = Counter(vrm for found in plates for vrm in found)
-    wanted = sorted(
-        (vrm for vrm, count in counted.items() if count >= at_least), key=lambda v: (-counted[v], v)
-    )
-    shown = wanted[:SCENES_LIMIT]
+    # Which plates were at enough scenes, counted and cut in the database: a busy scene's plates
+    # never all come back to be compared here.
+    parts, params = [], []
+    for number, scene in enumerate(scenes, start=1):
+        sql, scene_params = scene.order_by().values_list("vrm", flat=True).distinct().query.sql_with_params()
+        parts.append(f"SELECT {number} AS scene, plates.vrm FROM ({sql}) AS plates(vrm)")  # noqa: S608
+        params += scene_params
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT vrm, count(*) OVER () FROM ({" UNION ALL ".join(parts)}) AS seen
+            GROUP BY vrm HAVING count(*) >= %s
+            ORDER BY count(*) DESC, vrm LIMIT %s
+            """,  # noqa: S608 (the SQL Django wrote for each scoped scene, its values as parameters)
+            [*params, at_least, SCENES_LIMIT],
+        )
+        rows = cursor.fetchall()
+    shown = [vrm for vrm, _found in rows]
+    found = rows[0][1] if rows else 0
     sightings: dict[str, list[Sighting]] = {vrm: [] for vrm in shown}
     for number, scene in enumerate(scenes, start=1):
         for vrm, read_id, seen_at, camera_id in scene.filter(vrm__in=shown).values_list(
@@ -68,7 +81,7 @@ def seen_at_scenes(scenes: list[QuerySet[Read]], *, at_least: int) -> tuple[list
         ):
             sightings[vrm].append(Sighting(number, read_id, seen_at, camera_id))
     vehicles = [Vehicle(vrm, tuple(sorted(sightings[vrm], key=lambda s: s.seen_at))) for vrm in shown]
-    return vehicles, len(wanted)
+    return vehicles, found
 
 
 def described(vehicles: list[Vehicle]) -> list[dict]:

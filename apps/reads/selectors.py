@@ -250,7 +250,8 @@ def convoy_search(
                 purpose_detail=stated.detail,
                 reference=stated.reference,
                 vrm=vrm,
-                filters=filters.criteria,
+                # The plates shown, with the criteria: what left, for an auditor to see.
+                filters=filters.criteria | {"shown": [companion.vrm for companion in found.companions]},
                 result_count=len(found.companions),
                 result_count_capped=found.found > len(found.companions),
                 access_request_id=access_request,
@@ -304,6 +305,7 @@ def scenes_search(
     stated = state_purpose(purpose=purpose, reference=reference, detail=purpose_detail)
     now = timezone.now()
     kind = SearchAudit.Kind.SCENES
+    # Each scene is checked against the window and the access request; all share the same grants.
     for scene in scenes:
         grants = _searchable(user, scene, access_request=access_request, kind=kind, via=via, now=now)
     try:
@@ -318,7 +320,12 @@ def scenes_search(
                 purpose_detail=stated.detail,
                 reference=stated.reference,
                 vrm="",
-                filters={"scenes": [scene.criteria for scene in scenes], "at_least": at_least},
+                # The plates shown, with the criteria: what left, for an auditor to see.
+                filters={
+                    "scenes": [scene.criteria for scene in scenes],
+                    "at_least": at_least,
+                    "shown": [vehicle.vrm for vehicle in vehicles],
+                },
                 result_count=len(vehicles),
                 result_count_capped=found > len(vehicles),
                 access_request_id=access_request,

@@ -127,6 +127,7 @@ def test_the_search_is_audited_under_its_purpose_before_it_answers(officer, worl
     assert (audit.purpose, audit.reference) == (PURPOSE["purpose"], PURPOSE["reference"])
     assert audit.result_count == 1  # CLOSE1 only, within 30 s
     assert audit.filters["window_s"] == 30 and audit.filters["min_cameras"] == 2
+    assert audit.filters["shown"] == ["CLOSE1"]  # the plates that left, for an auditor
 
 
 def test_a_period_wholly_before_the_window_is_refused_and_recorded(officer, world):

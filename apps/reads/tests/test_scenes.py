@@ -92,6 +92,7 @@ def test_audited_once_with_every_scene(officer, world):
     assert (audit.kind, audit.vrm, audit.result_count, audit.via) == ("scenes", "", 2, "api")
     assert [s.get("area") or s.get("camera") for s in audit.filters["scenes"]] == ["North", "SOUTH-1"]
     assert audit.filters["at_least"] == 2
+    assert audit.filters["shown"] == ["ALL3", "BOTH1"]  # the plates that left, for an auditor
 
 
 def test_the_window_holds_for_every_scene(officer, world):
