@@ -32,6 +32,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 FORMAT = "anpr-evidential-export/1"
 MANIFEST = "manifest.json"
+# A manifest lists a folder's files (at most 500 reads, three files each): far under this.
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
 SEAL = "manifest.hmac"
 SEAL_SALT = "apps.cases.package_seal"
 CHUNK = 1024 * 1024
@@ -124,7 +126,11 @@ def _checked(archive: zipfile.ZipFile) -> Verdict:
     faults = [f"{name}: more than one file of this name" for name, n in Counter(names).items() if n > 1]
     if MANIFEST not in names:
         return Verdict(faults=[*faults, f"{MANIFEST}: missing, so nothing can be checked"])
-    raw = archive.read(MANIFEST)
+    if archive.getinfo(MANIFEST).file_size > MANIFEST_MAX_BYTES:  # what the header says: checked again
+        return Verdict(faults=[*faults, f"{MANIFEST}: larger than any manifest this system writes"])
+    raw = _read_at_most(archive, MANIFEST, MANIFEST_MAX_BYTES)
+    if raw is None:
+        return Verdict(faults=[*faults, f"{MANIFEST}: larger than any manifest this system writes"])
     faults += _seal_faults(archive, names, raw)
     manifest = _manifest(raw)
     if manifest is None:
@@ -144,7 +150,10 @@ def _checked(archive: zipfile.ZipFile) -> Verdict:
 def _seal_faults(archive: zipfile.ZipFile, names: list[str], manifest: bytes) -> list[str]:
     if SEAL not in names:
         return [f"{SEAL}: missing, so the package cannot be shown to come from this system"]
-    given = archive.read(SEAL).decode(errors="replace").strip()
+    sealed = _read_at_most(archive, SEAL, 1024)
+    if sealed is None:
+        return [f"{SEAL}: larger than any seal this system writes"]
+    given = sealed.decode(errors="replace").strip()
     keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     if any(constant_time_compare(seal_of(manifest, secret=key), given) for key in keys):
         return []
@@ -152,6 +161,14 @@ def _seal_faults(archive: zipfile.ZipFile, names: list[str], manifest: bytes) ->
         f"{SEAL}: the seal does not match {MANIFEST}: the manifest was altered, "
         "or the package was not made by this system"
     ]
+
+
+def _read_at_most(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
+    """The member's bytes, or None past `limit`: a package from outside is read as it is
+    inflated, never trusted for its size (a small ZIP can inflate to gigabytes)."""
+    with archive.open(name) as member:
+        content = member.read(limit + 1)
+    return None if len(content) > limit else content
 
 
 def _manifest(raw: bytes) -> dict[str, Any] | None:

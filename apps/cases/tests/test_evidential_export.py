@@ -176,3 +176,13 @@ def test_a_package_too_large_is_refused_whole(folders, settings):
     settings.CASE_EXPORT_MAX_BYTES = 100
     with pytest.raises(PackageTooLarge):
         case_export(folders.owner, case)
+
+
+def test_a_package_that_inflates_beyond_any_manifest_is_refused_unread():
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, b" " * (17 * 1024 * 1024))  # 17 MiB of spaces, a few KB packed
+        archive.writestr(SEAL, b"0" * 5000)
+    assert len(bomb.getvalue()) < 100_000
+    faults = package_checked(io.BytesIO(bomb.getvalue())).faults
+    assert faults == [f"{MANIFEST}: larger than any manifest this system writes"]

@@ -15,21 +15,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options) -> None:
         verdict = package_checked(file)
-        manifest = verdict.manifest
-        if manifest:
-            case = manifest.get("case") or {}
-            self.stdout.write(
-                f"Case folder {case.get('reference')} ({case.get('title')}), exported by "
-                f"{manifest.get('exported_by')} at {manifest.get('exported_at')} under purpose "
-                f"{manifest.get('purpose_label')}; {manifest.get('reads')} reads, "
-                f"{verdict.checked} files listed."
-            )
         if verdict.faults:
+            # What the package says of itself is not repeated until it verifies.
             for fault in verdict.faults:
-                self.stderr.write(f"  {fault}")
+                self.stderr.write(f"  {_printable(fault)}")
             raise CommandError(f"{file} does not verify: {len(verdict.faults)} fault(s), listed above.")
+        manifest = verdict.manifest or {}
+        case = manifest.get("case") or {}
+        said = (
+            f"Case folder {case.get('reference')} ({case.get('title')}), exported by "
+            f"{manifest.get('exported_by')} at {manifest.get('exported_at')} under purpose "
+            f"{manifest.get('purpose_label')}; {manifest.get('reads')} reads, {verdict.checked} files listed."
+        )
+        self.stdout.write(_printable(said))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{file} verifies: every file matches its manifest, and the seal shows this system made it."
             )
         )
+
+
+def _printable(text: str) -> str:
+    # Names and titles come from the package: no control characters reach the terminal.
+    return "".join(character if character.isprintable() else "?" for character in text)
