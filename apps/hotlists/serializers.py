@@ -109,6 +109,10 @@ class AlertOutputSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="camera.area")
     acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None)
     outcome_by = serializers.CharField(source="outcome_by.username", default=None)
+    possible_cloned_plate = serializers.SerializerMethodField(
+        help_text="The plate was read shortly before too far away for the time: the list's owners "
+        "review it in the portal (Possible cloned plates)."
+    )
 
     class Meta:
         model = Alert
@@ -134,7 +138,11 @@ class AlertOutputSerializer(serializers.ModelSerializer):
             "outcome_by",
             "outcome_at",
             "outcome_notes",
+            "possible_cloned_plate",
         ]
+
+    def get_possible_cloned_plate(self, alert: Alert) -> bool:
+        return hasattr(alert, "cloned_plate")  # the desk's lists fetch it with the alert
 
 
 class AlertOutcomeInputSerializer(serializers.Serializer):

@@ -250,3 +250,16 @@ def test_the_change_log_withholds_a_covert_lists_review_from_all_but_its_owners(
     assert for_auditor.object_name == COVERT
     shown_to_owner = str([change for entry in as_shown(entries, owner) for change in entry.changes])
     assert "Seen at the docks" in shown_to_owner
+
+
+def test_the_alerts_api_marks_the_alert_and_only_that_one(raised, owner, api_client_for):
+    add_entry(raised.alert.hotlist, "CL12TWO", owner)
+    ingest(seen("CL12TWO", "CAM-LON", 1))  # a hit with no earlier read: nothing to suspect
+    listed = api_client_for(owner).get("/api/v1/alerts/").json()["results"]
+    marks = sorted((alert["vrm"], alert["camera"], alert["possible_cloned_plate"]) for alert in listed)
+    # the hit in London, 262 km from Manchester ten minutes before, and no other
+    assert marks == [
+        ("CL12ONE", "CAM-LON", True),
+        ("CL12ONE", "CAM-MAN", False),
+        ("CL12TWO", "CAM-LON", False),
+    ]
