@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from apps.audit.models import SearchAudit
@@ -156,6 +157,8 @@ def _colleague(case: Case, owner: User, username: str, *, leaving: bool = False)
 
 
 def _named_on(case: Case, user: User | None) -> bool:
-    return (
-        user is not None and get_users_with_perms(case, only_with_perms_in=[OPEN]).filter(pk=user.pk).exists()
-    )
+    if user is None:
+        return False
+    holders = get_users_with_perms(case, only_with_perms_in=[OPEN])
+    assert isinstance(holders, QuerySet)  # a queryset, unless asked for each one's permissions
+    return holders.filter(pk=user.pk).exists()

@@ -24,12 +24,14 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.cameras.models import Camera
 from apps.core.plates import normalise_search, pattern_matches
 from apps.core.times import shown
 from apps.core.users import User
+
+from .places import Place
 
 
 class AccessRequestNotUsable(PermissionDenied):
@@ -107,10 +109,12 @@ def check_within_request(
     seen_before: datetime | None,
     camera_codes: list[str],
     area: str,
+    drawn: tuple[str, Place] | None = None,
 ) -> None:
     """Refuse (OutsideAccessRequest, by criterion) a search naming an access request for what the
     request cannot give: a plate that is none of its plates (a pattern matching none of them), a
-    time range wholly outside its period, or only cameras or an area outside its places.
+    time range wholly outside its period, or only cameras, an area or a place drawn (`drawn`: the
+    criterion's name and the place) outside its places.
 
     A search partly inside is answered; `searched_periods` then says what it covered. The same
     limits are what the misuse job looks for afterwards (apps/misuse/detection.py)."""
@@ -132,7 +136,7 @@ def check_within_request(
             f"{named} covers reads until {shown(grant.end)}: this search starts after that. "
             "For later reads, search without the request."
         )
-    errors |= _places_outside(grant, named, camera_codes=camera_codes, area=area)
+    errors |= _places_outside(grant, named, camera_codes=camera_codes, area=area, drawn=drawn)
     if errors:
         raise OutsideAccessRequest(errors)
 
@@ -167,7 +171,9 @@ def searched_periods(
     return sorted(periods, key=lambda period: period.start)
 
 
-def _places_outside(grant: Grant, named: str, *, camera_codes: list[str], area: str) -> dict[str, str]:
+def _places_outside(
+    grant: Grant, named: str, *, camera_codes: list[str], area: str, drawn: tuple[str, Place] | None = None
+) -> dict[str, str]:
     # A request's places are its cameras and its areas (either lets a read in); none means any.
     if grant.camera_ids is None and grant.areas is None:
         return {}
@@ -182,12 +188,22 @@ def _places_outside(grant: Grant, named: str, *, camera_codes: list[str], area: 
         and not Camera.objects.filter(pk__in=ids, area__iexact=area).exists()
     ):
         outside.append("area")
+    if drawn and not _may_be_in(
+        drawn[1], Camera.objects.filter(Q(pk__in=ids) | Q(area__in=grant.areas or ()))
+    ):
+        outside.append(drawn[0])
     if not outside:
         return {}
     codes = Camera.objects.filter(pk__in=ids).values_list("code", flat=True)
     places = [_listed(codes, "camera", "cameras")] if ids else []
     places += [_listed(grant.areas, "area", "areas")] if grant.areas else []
     return dict.fromkeys(outside, f"{named} covers only {' and '.join(places)}.")
+
+
+def _may_be_in(place: Place, cameras: QuerySet[Camera]) -> bool:
+    """Whether any of these cameras' reads could be taken in the place: one stands in it, or one
+    is vehicle-mounted (its reads are placed where the vehicle was)."""
+    return cameras.filter(place.q("latitude", "longitude") | Q(kind=Camera.Kind.MOBILE)).exists()
 
 
 def _listed(names, one: str, many: str) -> str:

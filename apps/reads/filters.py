@@ -16,7 +16,7 @@ the criteria fall inside a named access request is the access window's to say
 (apps/reads/access_window.py `check_within_request`), once the user is known.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -42,7 +42,7 @@ from apps.core.plates import (
 from apps.core.purposes import DETAIL_MAX_LENGTH, purpose_choices, state_purpose
 
 from .models import Read
-from .places import NotAPlace, circle_from_text, place_q, polygon_from_text
+from .places import NotAPlace, Place, circle_from_text, place_q, polygon_from_text
 from .scenes import MAX_SCENES, MIN_SCENES
 
 MIN_KNOWN_CHARACTERS = 3
@@ -279,7 +279,7 @@ class ReadFilter(Criteria):
         return queryset.filter(camera__code__in=value.split(","))  # cleaned: never empty here
 
     def filter_place(self, queryset, name, value):
-        place = circle_from_text(value) if name == "near" else polygon_from_text(value)
+        place = PARSED[name](value)
         inside = list(Camera.objects.filter(place.q("latitude", "longitude")).values_list("pk", flat=True))
         return queryset.filter(place_q(place, inside))
 
@@ -394,6 +394,16 @@ def criteria_faults(errors: Mapping) -> dict:
     if "__all__" in faults:
         faults["criteria"] = faults.pop("__all__")
     return faults
+
+
+# The places drawn on the map, by the criterion each is given as.
+PARSED: dict[str, Callable[[str], Place]] = {"near": circle_from_text, "within": polygon_from_text}
+
+
+def drawn_place(criteria: Mapping[str, object]) -> tuple[str, Place] | None:
+    """The place drawn among valid criteria, by its criterion's name, if any."""
+    name = next((name for name in PARSED if criteria.get(name)), None)
+    return (name, PARSED[name](str(criteria[name]))) if name else None
 
 
 # In the words the access-request workflow refuses such a request with (its grant_for).

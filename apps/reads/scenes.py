@@ -10,6 +10,7 @@ reads come from querysets the selector scoped to the user's access window
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -57,7 +58,8 @@ def seen_at_scenes(scenes: list[QuerySet[Read]], *, at_least: int) -> tuple[list
     time), most scenes first, then by plate: at most SCENES_LIMIT, and how many there were."""
     # Which plates were at enough scenes, counted and cut in the database: a busy scene's plates
     # never all come back to be compared here.
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for number, scene in enumerate(scenes, start=1):
         sql, scene_params = scene.order_by().values_list("vrm", flat=True).distinct().query.sql_with_params()
         parts.append(f"SELECT {number} AS scene, plates.vrm FROM ({sql}) AS plates(vrm)")  # noqa: S608

@@ -34,7 +34,7 @@ from .access_window import (
     visible_q,
 )
 from .convoy import Companion, ConvoyTooCostly, travelling_with
-from .filters import ConvoyFilter, Criteria, HistoryFilter, ReadFilter
+from .filters import ConvoyFilter, Criteria, HistoryFilter, ReadFilter, drawn_place
 from .hooks import StoredRead
 from .journey import Leg, journey
 from .models import Read
@@ -184,6 +184,7 @@ def _searchable(
             seen_before=criteria.get("seen_before"),
             camera_codes=[code for code in (criteria.get("camera") or "").split(",") if code],
             area=criteria.get("area") or "",
+            drawn=drawn_place(criteria),
         )
         check_range_reachable(grants, criteria.get("seen_before"))
     except (PermissionDenied, OutsideAccessRequest) as refused:

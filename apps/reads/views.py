@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -356,7 +356,7 @@ def _refused(request, template: str, context: dict, refused: Exception):
     return response
 
 
-def _outside_request(request, template: str, context: dict, outside: OutsideAccessRequest):
+def _outside_request(request, template: str, context: dict, outside: ValidationError):
     """Criteria outside the access request named: shown by the fields they concern, like any
     other fault in the criteria (the refusal is already recorded)."""
     form = context["filters"].form

@@ -174,3 +174,34 @@ def test_the_portal_says_which_place_was_searched(make_user, sign_in_client, wor
     assert "within 500 m of 51.500000, -0.120000" in circle and "VN12NRB" in circle
     polygon = client.post("/reads/", hour(within=SQUARE)).content.decode()
     assert "inside the polygon drawn (4 corners)" in polygon
+
+
+def test_under_an_access_request_a_place_must_reach_its_places(make_user, api_client_for, world):
+    from django.utils import timezone
+    from guardian.shortcuts import assign_perm
+
+    from apps.access_requests.models import AccessRequest
+    from apps.access_requests.services import USE
+
+    officer = make_user("officer", username="pc-request")
+    request = AccessRequest.objects.create(
+        requester=officer,
+        investigation_reference="OP-PLACE",
+        offence=AccessRequest.Offence.MAJOR_CRIME,
+        justification="An investigation",
+        period_start=ago(days=200),
+        period_end=ago(days=100),
+        days_needed=30,
+        status=AccessRequest.Status.APPROVED,
+        expires_at=timezone.now() + timezone.timedelta(days=20),
+        areas=["North"],
+    )
+    assign_perm(USE, officer, request)
+    client = api_client_for(officer)
+    old = {"seen_after": ago(days=150).isoformat(), "seen_before": ago(days=149, hours=1).isoformat()}
+    at_centre = client.get(
+        URL, {"near": f"{CENTRE[0]},{CENTRE[1]},500", "access_request": request.pk, **old, **PURPOSE}
+    )
+    assert at_centre.status_code == 400 and "covers only area North" in str(at_centre.json())
+    at_there = client.get(URL, {"near": "51.6,-0.12,500", "access_request": request.pk, **old, **PURPOSE})
+    assert at_there.status_code == 200, at_there.content
