@@ -26,7 +26,7 @@ from apps.core.purposes import purpose_label
 from apps.core.spreadsheets import safe_row
 from apps.core.times import iso_local
 from apps.core.users import User
-from apps.reads.evidence import image_digest, open_image
+from apps.reads.evidence import IMAGES, image_digest, open_image
 from apps.reads.models import Read
 from apps.reads.selectors import read_trail
 
@@ -34,7 +34,6 @@ from .models import Case
 from .package_seal import PackageWriter
 from .selectors import FiledRead, case_opened
 
-IMAGES = {"plate": "plate_image", "overview": "overview_image"}
 CSV_HEADER = [
     "Read",
     "Seen at",

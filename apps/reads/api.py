@@ -149,12 +149,7 @@ class ReadsApi(APIView):
         responses=ReadPageOutputSerializer,
     )
     def get(self, request):
-        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
-            # Another site can send a browser to an address, cookies and all (SameSite=Lax).
-            raise PermissionDenied(
-                "From a browser, post the search to /api/v1/reads/search/: a search in an address "
-                "can be started by another site, and stays in history and logs."
-            )
+        _from_a_token(request, post_to="/api/v1/reads/search/")
         return _search(request, request.query_params, as_links=True)
 
     @extend_schema(
@@ -188,6 +183,16 @@ class ReadsApi(APIView):
             "alerts": _hits_for_the_crew(request.user, result.alerts),
         }
         return Response(ReadIngestOutputSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+def _from_a_token(request, *, post_to: str) -> None:
+    """A search in an address is taken only from a token client: another site can send a browser
+    to an address, cookies and all (SameSite=Lax), and the address stays in history and logs."""
+    if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
+        raise PermissionDenied(
+            f"From a browser, post the search to {post_to}: a search in an address "
+            "can be started by another site, and stays in history and logs."
+        )
 
 
 def _check_bound(user, codes: set) -> None:
@@ -350,11 +355,7 @@ class ConvoyApi(APIView):
         responses=ConvoyOutputSerializer,
     )
     def get(self, request):
-        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
-            raise PermissionDenied(
-                "From a browser, post the criteria to this address as JSON: a search in an address "
-                "can be started by another site, and stays in history and logs."
-            )
+        _from_a_token(request, post_to="this address, as JSON")
         return _convoy(request, request.query_params)
 
     @extend_schema(
@@ -447,11 +448,7 @@ class JourneyApi(APIView):
         responses=JourneyOutputSerializer,
     )
     def get(self, request):
-        if not isinstance(request.successful_authenticator, ApiTokenAuthentication):
-            raise PermissionDenied(
-                "From a browser, post the criteria to this address as JSON: a search in an address "
-                "can be started by another site, and stays in history and logs."
-            )
+        _from_a_token(request, post_to="this address, as JSON")
         return _journey(request, request.query_params)
 
     @extend_schema(

@@ -16,6 +16,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image, UnidentifiedImageError
 
+# A read's two images, by the name each goes by in addresses and files, and the field holding it.
+IMAGES = {"plate": "plate_image", "overview": "overview_image"}
+
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # larger claims are decompression bombs, not camera frames
 

@@ -4,6 +4,7 @@ No view, serializer, export, admin page or task queries Read directly.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
@@ -135,27 +136,21 @@ def reads_search(
     grants = _searchable(user, filters, access_request=access_request, kind=kind, via=via, now=now)
     reads = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
     asked = filters.form.cleaned_data.get("vrm") or ""
-    try:
-        with transaction.atomic():
-            count = reads.order_by().values("id")[: count_cap + 1].count()
-            audit = search_record(
-                user=user,
-                kind=kind,
-                purpose=stated.code,
-                purpose_detail=stated.detail,
-                reference=stated.reference,
-                vrm=normalise_search(asked),
-                filters=filters.criteria,
-                result_count=min(count, count_cap),
-                result_count_capped=count > count_cap,
-                access_request_id=access_request,
-                via=via,
-            )
-    except DatabaseError as failure:
-        raise SearchNotRecorded(
-            "The search could not be recorded in the audit trail, so it was not run."
-        ) from failure
-    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
+    with _answered(kind, via, asked_at):
+        count = reads.order_by().values("id")[: count_cap + 1].count()
+        audit = search_record(
+            user=user,
+            kind=kind,
+            purpose=stated.code,
+            purpose_detail=stated.detail,
+            reference=stated.reference,
+            vrm=normalise_search(asked),
+            filters=filters.criteria,
+            result_count=min(count, count_cap),
+            result_count_capped=count > count_cap,
+            access_request_id=access_request,
+            via=via,
+        )
     return SearchResult(
         reads=reads.select_related("camera"), audit=audit, periods=_periods(grants, filters, now)
     )
@@ -240,7 +235,7 @@ def convoy_search(
     vrm = normalise_vrm(filters.form.cleaned_data["vrm"])
     sightings = filters.filter_queryset(_visible(grants)).order_by(*NEWEST_FIRST)
     try:
-        with transaction.atomic():
+        with _answered(kind, via, asked_at):
             found = travelling_with(
                 sightings, _visible(grants), vrm=vrm, window_s=window_s, min_cameras=min_cameras
             )
@@ -266,11 +261,6 @@ def convoy_search(
             detail={"refused": kind, "reason": type(refused).__name__, "via": via},
         )
         raise
-    except DatabaseError as failure:
-        raise SearchNotRecorded(
-            "The search could not be recorded in the audit trail, so it was not run."
-        ) from failure
-    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
     return ConvoyResult(
         companions=found.companions,
         audit=audit,
@@ -309,34 +299,28 @@ def scenes_search(
     # Each scene is checked against the window and the access request; all share the same grants.
     for scene in scenes:
         grants = _searchable(user, scene, access_request=access_request, kind=kind, via=via, now=now)
-    try:
-        with transaction.atomic():
-            vehicles, found = seen_at_scenes(
-                [scene.filter_queryset(_visible(grants)) for scene in scenes], at_least=at_least
-            )
-            audit = search_record(
-                user=user,
-                kind=kind,
-                purpose=stated.code,
-                purpose_detail=stated.detail,
-                reference=stated.reference,
-                vrm="",
-                # The plates shown, with the criteria: what left, for an auditor to see.
-                filters={
-                    "scenes": [scene.criteria for scene in scenes],
-                    "at_least": at_least,
-                    "shown": [vehicle.vrm for vehicle in vehicles],
-                },
-                result_count=len(vehicles),
-                result_count_capped=found > len(vehicles),
-                access_request_id=access_request,
-                via=via,
-            )
-    except DatabaseError as failure:
-        raise SearchNotRecorded(
-            "The search could not be recorded in the audit trail, so it was not run."
-        ) from failure
-    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
+    with _answered(kind, via, asked_at):
+        vehicles, found = seen_at_scenes(
+            [scene.filter_queryset(_visible(grants)) for scene in scenes], at_least=at_least
+        )
+        audit = search_record(
+            user=user,
+            kind=kind,
+            purpose=stated.code,
+            purpose_detail=stated.detail,
+            reference=stated.reference,
+            vrm="",
+            # The plates shown, with the criteria: what left, for an auditor to see.
+            filters={
+                "scenes": [scene.criteria for scene in scenes],
+                "at_least": at_least,
+                "shown": [vehicle.vrm for vehicle in vehicles],
+            },
+            result_count=len(vehicles),
+            result_count_capped=found > len(vehicles),
+            access_request_id=access_request,
+            via=via,
+        )
     return ScenesResult(vehicles=vehicles, audit=audit)
 
 
@@ -666,6 +650,21 @@ def _one_plate(reads: Iterable[Read]) -> str:
     # The audit's plate column names one plate; reads of several are named in `filters` by id.
     plates = {read.vrm for read in reads}
     return plates.pop() if len(plates) == 1 else ""
+
+
+@contextmanager
+def _answered(kind: SearchAudit.Kind, via: str, asked_at: float) -> Iterator[None]:
+    """Around a search's answer and its audit row: one transaction, so no answer leaves without
+    its row; a row that cannot be written refuses the search (SearchNotRecorded); and the time
+    from `asked_at` to the row written is reported (search_answered)."""
+    try:
+        with transaction.atomic():
+            yield
+    except DatabaseError as failure:
+        raise SearchNotRecorded(
+            "The search could not be recorded in the audit trail, so it was not run."
+        ) from failure
+    search_answered.send_robust(sender=Read, kind=kind, via=via, seconds=perf_counter() - asked_at)
 
 
 def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: str) -> None:

@@ -33,7 +33,7 @@ from .access_window import (
 )
 from .back_load import BackLoadRejected, read_csv_upload
 from .convoy import ConvoyTooCostly, described
-from .evidence import content_type, open_image
+from .evidence import IMAGES, content_type, open_image
 from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
 from .forms import BackLoadForm, ScenesPageForm
 from .hooks import read_alerts, read_page_panels
@@ -57,7 +57,6 @@ from .selectors import (
 from .services import BatchRejected, reads_ingest
 
 PAGE_SIZE = 50
-IMAGES = {"plate": "plate_image", "overview": "overview_image"}
 EXPORT_HEADER = [
     "Seen at",
     "Plate",
