@@ -35,7 +35,7 @@ from apps.audit.models import SearchAudit
 from apps.cameras.models import Camera, CameraAccount
 from apps.cameras.tests.factories import CameraFactory
 from apps.cases import services as cases
-from apps.cases.models import CaseItem
+from apps.cases.models import CaseItem, CaseSearch
 from apps.hotlists.models import Alert, ClonedPlateSuspicion, HotlistEntry
 from apps.hotlists.tests.factories import add_entry, make_hotlist
 from apps.misuse.models import MisuseFlag, MisuseFlagClosure
@@ -235,14 +235,16 @@ OBJECT_ACCESS: dict[str, tuple[Case, ...]] = {
         Case({"code": "camera"}, ok=frozenset({"planner"})),
     ),  # shows only the code
     # Another officer's case folder, shared with none of the callers: no one opens it, its images
-    # or its export, files a read in it, or names who may open it.
+    # or its export, files a read or (that officer's) search in it, or names who may open it.
     "cases:detail": (Case({"pk": "case"}),),
     "cases:share": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone", "share": "1"}),),
     "cases:export": (Case({"pk": "case"}, method="post"),),
     "cases:image": (Case({"pk": "case", "item_id": "case_item"}, fixed={"kind": "plate"}),),
     "cases:file_read": (Case({"@case": "case"}, method="post", data=lambda: dict(ANY_READ)),),
+    "cases:file_search": (Case({"@case": "case", "@search": "search"}, method="post"),),
     "api:cases-detail": (Case({"pk": "case"}),),
     "api:cases-items": (Case({"pk": "case"}, method="post", data=lambda: dict(ANY_READ)),),
+    "api:cases-searches": (Case({"pk": "case", "@search": "search"}, method="post"),),
     "api:cases-share": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone"}),),
     "api:cases-unshare": (Case({"pk": "case"}, method="post", data=lambda: {"username": "anyone"}),),
     "api:cases-export": (Case({"pk": "case"}, method="post"),),
@@ -430,6 +432,7 @@ class World:
             list(Assessment.objects.order_by("pk").values_list("status", "decided_by", "need")),
             list(MisuseFlagClosure.objects.values_list("flag_id", "note")),
             list(CaseItem.objects.order_by("pk").values_list("case_id", "read_id", "note")),
+            list(CaseSearch.objects.order_by("pk").values_list("case_id", "search_audit_id", "note")),
             sorted(
                 UserObjectPermission.objects.filter(content_type__app_label="cases").values_list(
                     "user_id", "object_pk"

@@ -127,6 +127,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "cases:list": ("portal", frozenset({"officer", "supervisor"})),
     "cases:create": ("portal", frozenset({"officer", "supervisor"})),
     "cases:file_read": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
+    "cases:file_search": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
     "cases:detail": ("portal", frozenset({"officer", "supervisor"})),
     "cases:share": ("portal", frozenset({"officer", "supervisor"})),  # POST only; the owner only
     "cases:export": ("portal", frozenset({"officer", "supervisor"})),  # POST only: 405 on GET
@@ -134,6 +135,7 @@ ACCESS: dict[str, tuple[str, frozenset[str] | str]] = {
     "api:cases-list": ("api", frozenset({"officer", "supervisor"})),
     "api:cases-detail": ("api", frozenset({"officer", "supervisor"})),
     "api:cases-items": ("api", frozenset({"officer", "supervisor"})),  # POST only
+    "api:cases-searches": ("api", frozenset({"officer", "supervisor"})),  # POST only
     "api:cases-share": ("api", frozenset({"officer", "supervisor"})),  # POST only; the owner only
     "api:cases-unshare": ("api", frozenset({"officer", "supervisor"})),  # POST only; the owner only
     "api:cases-export": ("api", frozenset({"officer", "supervisor"})),  # POST only

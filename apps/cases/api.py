@@ -1,5 +1,5 @@
 """/api/v1/cases/: list the folders you may open and open one (each opening audited), file a read
-in one, share one with a colleague or stop, and export one as an evidential package."""
+or your own search in one, share one with a colleague or stop, and export one as an evidential package."""
 
 from django.core.exceptions import PermissionDenied as NotAllowed
 from django.core.exceptions import ValidationError as Invalid
@@ -22,12 +22,14 @@ from .access import cases_visible_to
 from .evidential_export import case_export
 from .models import Case
 from .package_seal import PackageTooLarge
-from .selectors import OpenedCase, case_members, case_opened
+from .selectors import FiledSearch, OpenedCase, case_members, case_opened
 from .serializers import (
     CaseInputSerializer,
     CaseItemInputSerializer,
     CaseItemOutputSerializer,
     CaseOutputSerializer,
+    CaseSearchInputSerializer,
+    CaseSearchOutputSerializer,
     CaseShareInputSerializer,
     OpenedCaseOutputSerializer,
 )
@@ -99,6 +101,28 @@ class CaseViewSet(viewsets.GenericViewSet):
             raise AuditUnavailable(str(failure)) from failure
         filed = {"item": item, "read": None}  # the read itself is shown when the folder is opened
         return Response(CaseItemOutputSerializer(filed).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CaseSearchInputSerializer,
+        responses={201: CaseSearchOutputSerializer},
+        summary="File one of your own searches (its criteria and count, shown to the folder's members)",
+    )
+    @action(detail=True, methods=["post"])
+    def searches(self, request, pk=None):
+        case = self.get_object()
+        data = _valid(CaseSearchInputSerializer, request)
+        try:
+            filed = _checked(
+                services.case_search_file,
+                case=case,
+                actor=request.user,
+                search_id=data["search"],
+                note=data.get("note", ""),
+            )
+        except (Case.DoesNotExist, SearchAudit.DoesNotExist) as missing:
+            raise NotFound("No such search of yours.") from missing
+        shown = FiledSearch(filed, None)  # its criteria are shown when the folder is opened
+        return Response(CaseSearchOutputSerializer(shown).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=CaseShareInputSerializer, responses=CaseOutputSerializer, summary="Share with a colleague"
@@ -190,5 +214,9 @@ def _listed(case: Case) -> dict:
 def _opened_reply(request, opened: OpenedCase) -> dict:
     items = {filed.read.pk: filed.item for filed in opened.shown if filed.read}
     context = {"request": request, "case": opened.case, "items": items}
-    reply = _listed(opened.case) | {"audit": opened.audit.pk, "filed": opened.filed}
+    reply = _listed(opened.case) | {
+        "audit": opened.audit.pk,
+        "filed": opened.filed,
+        "searches": opened.searches,
+    }
     return OpenedCaseOutputSerializer(reply, context=context).data

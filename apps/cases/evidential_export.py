@@ -1,6 +1,7 @@
 """A case folder's evidential export: one ZIP file holding the reads the exporter may see now, as
 CSV (reads.csv) and JSON (reads.json), their plate patches and overview images (images/), the audit
-records that led to each read (audit.json), and the sealed manifest (package_seal.py) that says who
+records that led to each read (audit.json), the searches filed in it with what each asked and found
+(searches.json), and the sealed manifest (package_seal.py) that says who
 exported it, when and under what purpose.
 
 The export is recorded (kind EVIDENCE, under the folder's purpose and reference) before any read
@@ -32,7 +33,7 @@ from apps.reads.selectors import read_trail
 
 from .models import Case
 from .package_seal import PackageWriter
-from .selectors import FiledRead, case_opened
+from .selectors import FiledRead, FiledSearch, case_opened
 
 CSV_HEADER = [
     "Read",
@@ -77,6 +78,7 @@ def case_export(user: User, case: Case, *, via: str = "portal") -> EvidentialPac
             writer.add("reads.csv", _reads_csv(user, shown, files))
             writer.add("reads.json", _json([_read_record(user, filed, files) for filed in shown]))
             writer.add("audit.json", _json(_audit_records(shown, opened.audit)))
+            writer.add("searches.json", _json([_search_record(filed) for filed in opened.searches]))
             withheld = len(opened.filed) - len(shown)
             writer.seal(_facts(user, case, opened.audit, shown=len(shown), withheld=withheld))
         target.seek(0)
@@ -170,6 +172,33 @@ def _read_record(user: User, filed: FiledRead, files: dict[Any, dict[str, str]])
     }
     record["latitude"], record["longitude"] = where_read_was_taken(read) or (None, None)
     return record
+
+
+def _search_record(filed: FiledSearch) -> dict[str, object]:
+    """A filed search as its folder's members see it: what it asked and found (not its purpose's
+    free text), who filed it and when; `search` is null once past audit retention."""
+    search = filed.search
+    return {
+        "search": filed.filed.search_audit_id,
+        "filed": {
+            "by": filed.filed.added_by.get_username(),
+            "at": filed.filed.added_at.isoformat(),
+            "note": filed.filed.note,
+        },
+        "criteria": None
+        if search is None
+        else {
+            "kind": search.kind,
+            "at": search.at.isoformat(),
+            "username": search.username,
+            "purpose": search.purpose,
+            "reference": search.reference,
+            "vrm": search.vrm,
+            "filters": search.filters,
+            "result_count": search.result_count,
+            "result_count_capped": search.result_count_capped,
+        },
+    }
 
 
 def _audit_records(shown: list[FiledRead], export: SearchAudit) -> dict[str, object]:

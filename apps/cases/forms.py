@@ -48,3 +48,13 @@ class FileReadForm(forms.Form):
         if not cleaned.get("case") and not (cleaned.get("title") or "").strip():
             raise forms.ValidationError("Choose a case folder, or give a new folder's title.")
         return cleaned
+
+
+class FileSearchForm(forms.Form):
+    """One's own search filed from its results: its audit record and the folder to file it in."""
+
+    search = forms.IntegerField(widget=forms.HiddenInput)
+    case = forms.IntegerField(label="Case folder")
+    note = forms.CharField(
+        required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )

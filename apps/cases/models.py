@@ -1,4 +1,5 @@
-"""Case folders: reads an officer collected under one investigation, shared with named colleagues."""
+"""Case folders: reads and searches an officer collected under one investigation, shared with named
+colleagues."""
 
 from django.conf import settings
 from django.db import models
@@ -52,3 +53,21 @@ class CaseItem(models.Model):
 
     def __str__(self) -> str:
         return f"Read {self.read_id} in {self.case_id}"
+
+
+class CaseSearch(models.Model):
+    """One search filed in a case folder by the officer who made it: its criteria, count and
+    moment stay in its audit record, named by id (not a foreign key) for CaseItem's reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="searches")
+    search_audit_id = models.BigIntegerField(help_text="The search (SearchAudit) filed.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "search_audit_id"], name="case_search_once")]
+
+    def __str__(self) -> str:
+        return f"Search {self.search_audit_id} in {self.case_id}"

@@ -1,4 +1,5 @@
-"""Case folder JSON: what opening a folder, filing a read and sharing take (`...InputSerializer`),
+"""Case folder JSON: what opening a folder, filing a read or a search and sharing take
+(`...InputSerializer`),
 and a folder as listed or opened (`...OutputSerializer`), its reads disclosed as any search's are."""
 
 from django.urls import reverse
@@ -27,6 +28,13 @@ class CaseItemInputSerializer(serializers.Serializer):
     search = serializers.IntegerField(help_text="`search` of the search that found the read.")
     day = serializers.DateField(help_text="The UTC day the read was seen (from its `url`).")
     read = serializers.IntegerField(help_text="The read's `id`.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+
+
+class CaseSearchInputSerializer(serializers.Serializer):
+    """One of your own earlier searches to file (a search, export or vehicle history)."""
+
+    search = serializers.IntegerField(help_text="`search` of your search: its audit record.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
 
@@ -75,8 +83,34 @@ class CaseItemOutputSerializer(serializers.Serializer):
     read = CaseReadOutputSerializer(allow_null=True)
 
 
+class FiledSearchRecordSerializer(serializers.Serializer):
+    """What a filed search asked and found, as its audit record holds it (not its purpose's free
+    text, which stays in the audit trail)."""
+
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    purpose = serializers.CharField()
+    reference = serializers.CharField()
+    vrm = serializers.CharField()
+    filters = serializers.JSONField()
+    result_count = serializers.IntegerField()
+
+
+class CaseSearchOutputSerializer(serializers.Serializer):
+    """A filed search: who filed it, when and why; `criteria` is null once past audit retention."""
+
+    id = serializers.IntegerField(source="filed.pk")
+    search = serializers.IntegerField(source="filed.search_audit_id")
+    added_by = serializers.CharField(source="filed.added_by.username")
+    added_at = serializers.DateTimeField(source="filed.added_at")
+    note = serializers.CharField(source="filed.note")
+    criteria = FiledSearchRecordSerializer(source="search", allow_null=True)
+
+
 class OpenedCaseOutputSerializer(CaseOutputSerializer):
-    """A folder opened: recorded first (`audit`, the record of this opening), then its reads."""
+    """A folder opened: recorded first (`audit`, the record of this opening), then its reads and
+    searches."""
 
     audit = serializers.IntegerField()
     filed = CaseItemOutputSerializer(many=True)
+    searches = CaseSearchOutputSerializer(many=True)

@@ -1,5 +1,5 @@
 """Every write to case folders: opening one, sharing it with a named colleague and ending that, and
-filing a read in it. Keyword-only and atomic; the portal and the API both call these."""
+filing a read or one's own search in it. Keyword-only and atomic; the portal and the API both call these."""
 
 from datetime import date
 
@@ -13,14 +13,15 @@ from apps.audit.models import SearchAudit
 from apps.core.purposes import state_purpose
 from apps.core.users import User
 from apps.reads.models import Read
-from apps.reads.selectors import read_from_search
+from apps.reads.selectors import read_from_search, search_of
 
 from .access import OPEN, OPEN_PERMISSION, cases_visible_to, may_hold_folders
-from .models import Case, CaseItem
+from .models import Case, CaseItem, CaseSearch
 
 # A folder gathers the reads an investigation relies on, not a search's results: those are
 # exported as CSV. The bound keeps each opening and export of a folder one modest query and file.
 CASE_ITEMS_MAX = 500
+CASE_SEARCHES_MAX = CASE_ITEMS_MAX
 TITLE_MAX_LENGTH = Case._meta.get_field("title").max_length or 200
 TITLE_RULE = f"Give the folder a title of at most {TITLE_MAX_LENGTH} characters."
 NOTE_MAX_LENGTH = 2000
@@ -113,6 +114,25 @@ def case_start_with_read(
             reference=search.reference,
         )
         return _file(case, owner, read, search, note)
+
+
+@transaction.atomic
+def case_search_file(*, case: Case, actor: User, search_id: int, note: str = "") -> CaseSearch:
+    """File the actor's own earlier search (search_of: a search, export or vehicle history of
+    theirs) in a folder they may open, so its members see what was asked and how much was found.
+    Raises Case.DoesNotExist for a folder not theirs to open, SearchAudit.DoesNotExist for a
+    search not theirs exactly as for none, and ValidationError when it is already filed, the
+    folder holds its most searches or the note is too long."""
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise Case.DoesNotExist("No such case folder of yours.")
+    note = _checked_note(note)
+    search = search_of(actor, search_id)
+    locked = Case.objects.select_for_update().get(pk=case.pk)  # one filing at a time counts
+    if locked.searches.filter(search_audit_id=search.pk).exists():
+        raise ValidationError({"search": ["This search is already in the folder."]})
+    if locked.searches.count() >= CASE_SEARCHES_MAX:
+        raise ValidationError({"case": [f"A folder holds at most {CASE_SEARCHES_MAX} searches."]})
+    return CaseSearch.objects.create(case=locked, search_audit_id=search.pk, added_by=actor, note=note)
 
 
 def _file(case: Case, actor: User, read: Read, search: SearchAudit, note: str) -> CaseItem:

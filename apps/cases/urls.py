@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_create, name="create"),
     path("file-read/", views.file_read, name="file_read"),
+    path("file-search/", views.file_search, name="file_search"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/share/", views.case_share, name="share"),
     path("<int:pk>/export/", views.export, name="export"),

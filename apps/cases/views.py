@@ -1,5 +1,6 @@
 """Portal pages of case folders: the list, a new folder, a folder opened (audited) with its sharing,
-a read filed from its page, a read's images and the evidential export."""
+a read filed from its page, a search filed from its results, a read's images and the evidential
+export."""
 
 from urllib.parse import urlencode
 
@@ -20,7 +21,7 @@ from apps.reads.selectors import SearchNotRecorded, SearchThrottled
 from . import services
 from .access import cases_visible_to
 from .evidential_export import IMAGES, case_export
-from .forms import CaseForm, FileReadForm, ShareForm
+from .forms import CaseForm, FileReadForm, FileSearchForm, ShareForm
 from .models import Case
 from .package_seal import PackageTooLarge
 from .selectors import case_for, case_members, case_opened, case_read
@@ -104,6 +105,31 @@ def file_read(request):
         return _back_to_read(request, form, " ".join(invalid.messages))
     messages.success(request, f"Read filed in case folder {item.case.reference}.")
     return redirect("cases:detail", pk=item.case_id)
+
+
+@requires(*FOLDERS)
+@require_POST
+def file_search(request):
+    """File one's own search, from its results, in a folder of one's own or shared with one."""
+    form = FileSearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The search was not filed. {' '.join(_messages(form.errors))}")
+        return redirect("reads:search")
+    data = form.cleaned_data
+    try:
+        filed = services.case_search_file(
+            case=_case_or_404(request, data["case"]),
+            actor=request.user,
+            search_id=data["search"],
+            note=data["note"],
+        )
+    except (Case.DoesNotExist, SearchAudit.DoesNotExist) as missing:
+        raise Http404("No such search of yours, or no such case folder of yours.") from missing
+    except ValidationError as invalid:
+        messages.error(request, f"The search was not filed. {' '.join(invalid.messages)}")
+        return redirect("cases:detail", pk=data["case"])
+    messages.success(request, f"Search filed in case folder {filed.case.reference}.")
+    return redirect("cases:detail", pk=filed.case_id)
 
 
 @requires(*FOLDERS)

@@ -12,6 +12,8 @@ imports them.
 - `read_page_panels`: what other apps offer on a read's page, below its facts, each drawn by the
   app's own template (the cases app: file the read in a case folder). With nothing registered
   the page shows the read alone.
+- `search_page_panels`: what other apps offer below a search's results, likewise (the cases app:
+  file the search in a case folder). With nothing registered the page shows the results alone.
 """
 
 from collections.abc import Callable
@@ -76,7 +78,8 @@ read_alerts = ReadAlerts()
 
 @dataclass(frozen=True)
 class Panel:
-    """A part of a read's page drawn by another app: its template, given `panel` as its context."""
+    """A part of a read's or a search's page drawn by another app: its template, given `panel` as
+    its context."""
 
     template: str
     context: dict[str, Any]
@@ -99,6 +102,24 @@ class ReadPagePanels:
 
 
 read_page_panels = ReadPagePanels()
+
+
+@dataclass
+class SearchPagePanels:
+    """`of(user, search)`: the panels the registered apps offer this user below the results of
+    `search` (its audit record), in the order they registered; each maker answers a Panel or None."""
+
+    makers: list[Callable[[Any, Any], Panel | None]] = field(default_factory=list)
+
+    def register(self, maker: Callable[[Any, Any], Panel | None]) -> None:
+        if maker not in self.makers:  # ready() may run again in one process (tests)
+            self.makers.append(maker)
+
+    def of(self, user: Any, search: Any) -> list[Panel]:
+        return [panel for maker in self.makers if (panel := maker(user, search)) is not None]
+
+
+search_page_panels = SearchPagePanels()
 
 
 def _unregistered() -> Any:

@@ -361,6 +361,12 @@ def history_search(
     return HistoryResult(search=result, reads=reads, legs=journey(reads))
 
 
+def search_of(user: User, search_id: int) -> SearchAudit:
+    """The user's own earlier search of a kind that is reopened (a search, an export, a vehicle
+    history), by its audit record's id; SearchAudit.DoesNotExist for another's exactly as for none."""
+    return SearchAudit.objects.get(pk=search_id, user_id=user.pk, kind__in=REOPENED)
+
+
 def reads_of_search(user: User, *, search_id: int) -> SearchResult:
     """The results of the user's own earlier search, found again as they stood when it was made
     (nothing seen or received since), its stored criteria applied to what the user may see now.
@@ -455,7 +461,7 @@ def search_rerun(
 
 
 def _earlier_search(user: User, search_id: int) -> tuple[SearchAudit, ReadFilter]:
-    search = SearchAudit.objects.get(pk=search_id, user_id=user.pk, kind__in=REOPENED)
+    search = search_of(user, search_id)
     filters = ReadFilter(search.filters)
     if not filters.is_valid():
         raise SearchAudit.DoesNotExist("The search's criteria are no longer accepted; search again.")

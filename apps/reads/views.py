@@ -36,7 +36,7 @@ from .convoy import ConvoyTooCostly, described
 from .evidence import IMAGES, content_type, open_image
 from .filters import SCENE_CRITERIA, ConvoyFilter, HistoryFilter, ReadFilter, SearchPurposeForm, scene_filters
 from .forms import BackLoadForm, ScenesPageForm
-from .hooks import read_alerts, read_page_panels
+from .hooks import read_alerts, read_page_panels, search_page_panels
 from .models import Read
 from .paging import FROM, NEWEST, SORTS, Cursor, Page, keyset_page
 from .refusals import refused_plainly as _refused_plain
@@ -97,7 +97,7 @@ def search(request):
             return _outside_request(request, "reads/search.html", context, outside)
         except REFUSALS as refused:
             return _refused(request, "reads/search.html", context, refused)
-        context |= _results(result, keyset_page(result.reads, size=PAGE_SIZE))
+        context |= _results(request, result, keyset_page(result.reads, size=PAGE_SIZE))
     return render(request, "reads/search.html", context, status=_status(request, filters, purpose))
 
 
@@ -139,7 +139,7 @@ def _search_page(request):
         "purpose": _purpose_form(request, initial=shown),
         "tile_url": settings.MAP_TILE_URL,
     }
-    return render(request, "reads/search.html", context | _results(result, page))
+    return render(request, "reads/search.html", context | _results(request, result, page))
 
 
 @requires("reads.view_read")
@@ -369,11 +369,12 @@ def _status(request, filters, purpose) -> int:
     return 400 if request.method == "POST" and (filters.errors or purpose.errors) else 200
 
 
-def _results(result: SearchResult, page: Page) -> dict:
+def _results(request, result: SearchResult, page: Page) -> dict:
     return {
         "result": result,
         "page": page,
         "searched": _searched(result.audit),
+        "panels": search_page_panels.of(request.user, result.audit),
     }
 
 

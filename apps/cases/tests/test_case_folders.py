@@ -93,7 +93,8 @@ def test_opening_a_folder_is_recorded_before_its_reads_leave(folders):
         "vehicle-crime",
         "pc-owner",
     )
-    assert audit.filters == {"case": case.pk, "reads": sorted(f.item.read_id for f in opened.filed)}
+    reads = sorted(f.item.read_id for f in opened.filed)
+    assert audit.filters == {"case": case.pk, "searches": [], "reads": reads}  # none filed yet
     assert audit.result_count == 2
 
 
@@ -241,3 +242,43 @@ def test_a_filing_refused_for_the_hours_allowance_is_recorded_and_opens_no_folde
         )
     assert Case.objects.count() == 1
     assert SecurityEvent.objects.filter(kind="throttled", username="pc-owner").exists()
+
+
+def test_ones_own_search_is_filed_and_shown_to_members_with_the_opening_naming_it(folders):
+    case = folders.case()
+    services.case_share(case=case, owner=folders.owner, username="pc-colleague")
+    search = folders.search(folders.colleague, "CF12BBB")
+    filed = services.case_search_file(case=case, actor=folders.colleague, search_id=search.pk, note="Route")
+    assert (filed.search_audit_id, filed.added_by, filed.note) == (search.pk, folders.colleague, "Route")
+    opened = case_opened(folders.owner, case)
+    [shown] = opened.searches
+    assert (shown.filed, shown.search) == (filed, search)
+    assert shown.search.vrm == "CF12BBB" and shown.search.result_count == 1
+    assert opened.audit.filters["searches"] == [search.pk]
+    with pytest.raises(ValidationError, match="already in the folder"):
+        services.case_search_file(case=case, actor=folders.colleague, search_id=search.pk)
+
+
+def test_anothers_search_is_refused_exactly_as_a_missing_one(folders):
+    case = folders.case()
+    theirs = folders.search(folders.colleague, "CF12AAA")
+    refusals = []
+    for search_id in (theirs.pk, theirs.pk + 1000):
+        with pytest.raises(SearchAudit.DoesNotExist) as refused:
+            services.case_search_file(case=case, actor=folders.owner, search_id=search_id)
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1]
+    # An opened read is no search to file, though it is one's own audit record.
+    folders.file(case, "CF12AAA")
+    view = SearchAudit.objects.filter(kind="view").latest("id")
+    with pytest.raises(SearchAudit.DoesNotExist):
+        services.case_search_file(case=case, actor=folders.owner, search_id=view.pk)
+    assert not case.searches.exists()
+
+
+def test_nobody_files_a_search_in_a_folder_they_may_not_open(folders):
+    case = folders.case()
+    search = folders.search(folders.colleague, "CF12AAA")
+    with pytest.raises(Case.DoesNotExist):
+        services.case_search_file(case=case, actor=folders.colleague, search_id=search.pk)
+    assert not case.searches.exists()

@@ -118,3 +118,35 @@ def test_planners_may_not_keep_folders(make_user, api_client_for):
     planner = api_client_for(make_user("planner"))
     assert planner.get(URL).status_code == 403
     assert planner.post(URL, {"title": "t", **PURPOSE}, format="json").status_code == 403
+
+
+def test_ones_own_search_is_filed_and_shown_when_the_folder_is_opened(folders, api):
+    case = folders.case()
+    search = folders.search(folders.owner, "CF12AAA")
+    filed = api["owner"].post(
+        f"{URL}{case.pk}/searches/", {"search": search.pk, "note": "First"}, format="json"
+    )
+    assert filed.status_code == 201, filed.content
+    assert (filed.json()["search"], filed.json()["added_by"], filed.json()["note"]) == (
+        search.pk,
+        "pc-owner",
+        "First",
+    )
+    services.case_share(case=case, owner=folders.owner, username="pc-colleague")
+    body = api["colleague"].get(f"{URL}{case.pk}/").json()
+    [shown] = body["searches"]
+    assert shown["criteria"]["vrm"] == "CF12AAA" and shown["criteria"]["result_count"] == 1
+    assert shown["criteria"]["filters"] == search.filters and "purpose_detail" not in shown["criteria"]
+    assert SearchAudit.objects.get(pk=body["audit"]).filters["searches"] == [search.pk]
+
+
+def test_anothers_search_is_refused_over_the_api_as_a_missing_one(folders, api):
+    case = folders.case()
+    theirs = folders.search(folders.colleague, "CF12AAA")
+    refused = api["owner"].post(f"{URL}{case.pk}/searches/", {"search": theirs.pk}, format="json")
+    missing = api["owner"].post(f"{URL}{case.pk}/searches/", {"search": theirs.pk + 1000}, format="json")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.json() == missing.json()
+    outsider = api["colleague"].post(f"{URL}{case.pk}/searches/", {"search": theirs.pk}, format="json")
+    assert outsider.status_code == 404
+    assert not case.searches.exists()

@@ -19,10 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def package(folders, tmp_path):
-    """A folder of two reads (one with both images), shared and exported by the colleague."""
+    """A folder of two reads (one with both images) and a search, shared and exported by the
+    colleague."""
     case = folders.case(reference="OP-HERON", title="Heron")
     folders.file(case, "CF12AAA", note="Left the scene")
     folders.file(case, "CF12BBB")
+    search = folders.search(folders.owner, "CF12CCC")
+    services.case_search_file(case=case, actor=folders.owner, search_id=search.pk, note="Third car")
     services.case_share(case=case, owner=folders.owner, username="pc-colleague")
     exported = case_export(folders.colleague, case)
     path = tmp_path / exported.name
@@ -72,6 +75,7 @@ def test_the_package_holds_the_reads_their_images_and_trail_and_a_manifest_of_ev
         manifest = json.loads(archive.read(MANIFEST))
         reads = json.loads(archive.read("reads.json"))
         trail = json.loads(archive.read("audit.json"))
+        searches = json.loads(archive.read("searches.json"))
         rows = archive.read("reads.csv").decode().splitlines()
         files = {name: archive.read(name) for name in names}
     aaa = reads[0]["read"]
@@ -79,6 +83,7 @@ def test_the_package_holds_the_reads_their_images_and_trail_and_a_manifest_of_ev
         "reads.csv",
         "reads.json",
         "audit.json",
+        "searches.json",
         f"images/{aaa}-plate.jpg",
         f"images/{aaa}-overview.jpg",
         MANIFEST,
@@ -112,6 +117,12 @@ def test_the_package_holds_the_reads_their_images_and_trail_and_a_manifest_of_ev
     assert first[0]["id"] == reads[0]["filed"]["search"] and first[1]["filters"]["read"] == aaa
     assert trail["export"]["id"] == export.pk
     assert rows[0].startswith("Read,Seen at,Plate") and len(rows) == 3
+    # The filed search: what it asked and found, who filed it; not its purpose's free text.
+    [search] = searches
+    assert (search["criteria"]["vrm"], search["criteria"]["result_count"]) == ("CF12CCC", 1)
+    assert (search["filed"]["by"], search["filed"]["note"]) == ("pc-owner", "Third car")
+    assert "purpose_detail" not in search["criteria"]
+    assert export.filters["searches"] == [search["search"]]
 
 
 def test_a_package_as_made_verifies(package):

@@ -124,3 +124,28 @@ def test_a_new_folder_from_its_form(folders, browser):
     made = browser["owner"].post("/cases/new/", {"title": "Wren", **PURPOSE})
     case = Case.objects.get()
     assert made["Location"] == f"/cases/{case.pk}/" and case.owner == folders.owner
+
+
+def test_a_search_is_filed_from_its_results_and_listed_on_the_folder_page(folders, browser):
+    case = folders.case()
+    results = browser["owner"].post("/reads/", {"vrm": "CF12AAA", **PURPOSE}).content.decode()
+    assert "File this search" in results and f"{case.reference}: Ram raid" in results
+    search = SearchAudit.objects.filter(kind="search").latest("id")
+    filed = browser["owner"].post(
+        "/cases/file-search/", {"search": search.pk, "case": case.pk, "note": "Start"}
+    )
+    assert filed["Location"] == f"/cases/{case.pk}/"
+    services.case_share(case=case, owner=folders.owner, username="pc-colleague")
+    page = browser["colleague"].get(f"/cases/{case.pk}/").content.decode()
+    assert f"#{search.pk}" in page and "CF12AAA" in page and "pc-owner" in page and "Start" in page
+
+
+def test_filing_anothers_search_or_in_anothers_folder_is_refused_as_missing(folders, browser):
+    case = folders.case()
+    mine = folders.search(folders.colleague, "CF12AAA")
+    theirs = folders.search(folders.owner, "CF12AAA")
+    outsider = browser["colleague"].post("/cases/file-search/", {"search": mine.pk, "case": case.pk})
+    not_theirs = browser["owner"].post("/cases/file-search/", {"search": mine.pk, "case": case.pk})
+    missing = browser["owner"].post("/cases/file-search/", {"search": theirs.pk + 1000, "case": case.pk})
+    assert outsider.status_code == not_theirs.status_code == missing.status_code == 404
+    assert not case.searches.exists()
