@@ -86,40 +86,23 @@ class Panel:
 
 
 @dataclass
-class ReadPagePanels:
-    """`of(user, read, search)`: the panels the registered apps offer this user on this read's page,
-    opened under `search` (its audit record), in the order they registered. Each registers a
-    callable of the same three that answers a Panel, or None to show nothing."""
+class PagePanels:
+    """`of(user, *about)`: the panels the registered apps offer this user on a page about `about`,
+    in the order they registered. Each registers a callable taking the user and the same `about`
+    that answers a Panel, or None to show nothing."""
 
-    makers: list[Callable[[Any, Any, Any], Panel | None]] = field(default_factory=list)
+    makers: list[Callable[..., Panel | None]] = field(default_factory=list)
 
-    def register(self, maker: Callable[[Any, Any, Any], Panel | None]) -> None:
+    def register(self, maker: Callable[..., Panel | None]) -> None:
         if maker not in self.makers:  # ready() may run again in one process (tests)
             self.makers.append(maker)
 
-    def of(self, user: Any, read: Any, search: Any) -> list[Panel]:
-        return [panel for maker in self.makers if (panel := maker(user, read, search)) is not None]
+    def of(self, user: Any, *about: Any) -> list[Panel]:
+        return [panel for maker in self.makers if (panel := maker(user, *about)) is not None]
 
 
-read_page_panels = ReadPagePanels()
-
-
-@dataclass
-class SearchPagePanels:
-    """`of(user, search)`: the panels the registered apps offer this user below the results of
-    `search` (its audit record), in the order they registered; each maker answers a Panel or None."""
-
-    makers: list[Callable[[Any, Any], Panel | None]] = field(default_factory=list)
-
-    def register(self, maker: Callable[[Any, Any], Panel | None]) -> None:
-        if maker not in self.makers:  # ready() may run again in one process (tests)
-            self.makers.append(maker)
-
-    def of(self, user: Any, search: Any) -> list[Panel]:
-        return [panel for maker in self.makers if (panel := maker(user, search)) is not None]
-
-
-search_page_panels = SearchPagePanels()
+read_page_panels = PagePanels()  # of(user, read, search): a read, and the search it was opened under
+search_page_panels = PagePanels()  # of(user, search): a search's results, by its audit record
 
 
 def _unregistered() -> Any:
