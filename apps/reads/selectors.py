@@ -681,8 +681,11 @@ def _check_allowance(user: User, kind: SearchAudit.Kind, now: datetime, *, via: 
     recent = SearchAudit.objects.filter(user_id=user.pk, kind__in=same, at__gte=now - HOUR)
     if recent.count() < allowance:
         return
-    oldest = recent.order_by("at").values_list("at", flat=True)[:1].get()
-    retry_after = max(1, int((oldest + HOUR - now).total_seconds()) + 1)
+    oldest = recent.order_by("at").values_list("at", flat=True).first()
+    # An allowance of none (a force switching a kind of access off) refuses with nothing to wait for.
+    retry_after = (
+        max(1, int((oldest + HOUR - now).total_seconds()) + 1) if oldest else int(HOUR.total_seconds())
+    )
     security_event_record(
         kind=SecurityEvent.Kind.THROTTLED,
         username=user.get_username(),

@@ -123,6 +123,16 @@ def test_searches_and_exports_are_throttled_per_person_and_each_refusal_is_audit
     assert SearchAudit.objects.filter(kind="export").count() == 1
 
 
+def test_an_allowance_of_none_refuses_every_search_with_an_hour_to_wait(
+    make_user, api_client_for, street, settings
+):
+    settings.READ_SEARCHES_PER_HOUR = 0
+    refused = api_client_for(make_user("officer", username="pc-none")).get(API, {"vrm": "AB12CDE", **PURPOSE})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert not SearchAudit.objects.exists()
+    assert SecurityEvent.objects.filter(username="pc-none", kind="throttled").count() == 1
+
+
 def test_an_export_is_audited_with_the_rows_it_holds(make_user, sign_in_client, settings):
     settings.READ_EXPORT_MAX_ROWS = 3
     CameraFactory(code="CAM-X")
